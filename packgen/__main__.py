@@ -1,0 +1,5 @@
+"""``python -m packgen``."""
+
+from packgen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,121 @@
+"""The command line: a thin layer that prints and sets exit codes.
+
+Exit codes: 0 success, 1 a user error (bad input, a product that failed),
+2 wrong usage, 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from packgen.errors import PackgenError
+
+DEFAULT_OUT = Path("out")
+
+
+def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from packgen.project import Project, embedded_root
+
+    root = Path(args.project) if args.project else embedded_root()
+    return Project(root, campaign_name=args.campaign, language=args.language)
+
+
+def _human(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from packgen.build import BuiltFile, build
+
+    project = _project(args)
+    out = Path(args.out)
+    profiles = ["press", "office"] if args.profile == "all" else [args.profile]
+
+    def show(file: BuiltFile) -> None:
+        pages = f"{file.pages} page" + ("s" if file.pages != 1 else "")
+        print(f"{file.path}  {pages}  {_human(file.bytes)}")
+
+    report = build(project, out, args.only or (), profiles, on_file=show)
+    for name, failure in report.failures.items():
+        print(failure.format(), file=sys.stderr)
+        print(f"{name}: not built", file=sys.stderr)
+    count = len(report.files)
+    print(f"{count} file{'s' * (count != 1)} written to {out}/", end="")
+    print(f"; {len(report.failures)} product(s) failed" if report.failures else "")
+    return 0 if report.ok else 1
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from packgen.resolve import load_design
+
+    project = _project(args)
+    failed = False
+    for name in project.products():
+        try:
+            design = load_design(project, name)
+        except PackgenError as exc:
+            print(f"{name}  (cannot be read: see below)")
+            print(exc.format(), file=sys.stderr)
+            failed = True
+            continue
+        description = str(design.raw.get("description") or "")
+        print(f"{name}  {design.kind}  {' '.join(design.sizes)}  {description}".rstrip())
+    return 1 if failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="packgen",
+        description="Build print-ready campaign resource packs from layout files.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--project", help="folder with layouts/ and assets/ (default: embedded)")
+    common.add_argument("--campaign", help="campaign folder under assets/campaigns/")
+    common.add_argument("--language", help="copy language, e.g. en-GB")
+    commands = main.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", parents=[common], help="build the pack's PDFs")
+    build.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: out)")
+    build.add_argument("--only", nargs="+", metavar="NAME", help="build only these products")
+    build.add_argument(
+        "--profile",
+        choices=["press", "office", "all"],
+        default="all",
+        help="press (bleed, marks, CMYK), office (paper size, RGB) or all (default)",
+    )
+    build.set_defaults(run=cmd_build)
+
+    listing = commands.add_parser("list", parents=[common], help="list the products")
+    listing.set_defaults(run=cmd_list)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except PackgenError as exc:
+        print(exc.format(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug, not a user error
+        if os.environ.get("PACKGEN_DEBUG"):
+            traceback.print_exc()
+        else:
+            kind = sys.exc_info()[0]
+            name = kind.__name__ if kind else "error"
+            print(
+                f"packgen: internal error ({name}); run with PACKGEN_DEBUG=1 for details",
+                file=sys.stderr,
+            )
+        return 3
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,66 @@
+"""Colours: a palette entry defined in CMYK for print, with an RGB for screens.
+
+Also the WCAG contrast arithmetic used by layout checks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
+class Colour(BaseModel):
+    """One ink mix: CMYK in percent (print) and an sRGB hex (screen, office)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cmyk: tuple[Percent, Percent, Percent, Percent]
+    rgb: str
+
+    @field_validator("rgb")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        if not _HEX.match(value):
+            raise ValueError(f"expected an sRGB hex colour such as '#0E7C7B', found '{value}'")
+        return value.upper()
+
+    @property
+    def rgb_fraction(self) -> tuple[float, float, float]:
+        h = self.rgb.lstrip("#")
+        return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255)
+
+    @property
+    def cmyk_fraction(self) -> tuple[float, float, float, float]:
+        c, m, y, k = self.cmyk
+        return (c / 100, m / 100, y / 100, k / 100)
+
+    @property
+    def total_ink(self) -> float:
+        return float(sum(self.cmyk))
+
+
+def _linear(channel: float) -> float:
+    return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+
+def luminance(rgb: tuple[float, float, float]) -> float:
+    r, g, b = (_linear(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """WCAG 2 contrast ratio between two sRGB colours (1.0 to 21.0)."""
+    la, lb = luminance(a), luminance(b)
+    light, dark = max(la, lb), min(la, lb)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def hex_to_rgb(value: str) -> tuple[float, float, float]:
+    h = value.lstrip("#")
+    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255)

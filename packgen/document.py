@@ -1,0 +1,45 @@
+"""The layout document model: page set-up, sizes, styles and pages of elements."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from packgen.elements import Element
+from packgen.model import Metadata, Model, PageSpec, Panel, Rules, Style
+
+
+class SizeVariant(Model):
+    """One made size of a design; an optional overlay adjusts it.
+
+    Lengths in an overlay are in design units: they are scaled with the rest.
+    """
+
+    styles: dict[str, dict[str, Any]] = {}
+    elements: dict[str, dict[str, Any]] = {}
+
+
+class PageModel(Model):
+    """One page of a fixed-page document (a poster, a leaflet side)."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
+    background: str | None = None
+    panels: list[Panel] = []
+    elements: list[Element] = []
+
+
+class LayoutDocument(Model):
+    """A layout file after ``extends`` and the chosen size's overlay are merged."""
+
+    schema_: str | None = Field(default=None, alias="$schema")
+    extends: str | None = None
+    kind: Literal["poster", "leaflet", "pack"]
+    description: str | None = None
+    metadata: Metadata
+    page: PageSpec
+    sizes: dict[str, SizeVariant]
+    rules: Rules
+    body_styles: list[str] = []
+    styles: dict[str, Style]
+    pages: list[PageModel]

@@ -1,0 +1,55 @@
+"""The element registry: every element type, its model and its layout function.
+
+One module per type. Adding a type means a module with a ``*Element`` model
+(whose ``type`` literal is its name) and a ``layout`` function, listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from packgen.context import Frame, LayoutContext
+from packgen.elements import group, image, logo, qr, shape, text
+from packgen.model import ElementBase, Shown
+from packgen.placed import Placed
+
+REGISTRY: dict[
+    str, tuple[type[ElementBase], Callable[[Any, Frame, LayoutContext], list[Placed]]]
+] = {
+    "group": (group.GroupElement, group.layout),
+    "image": (image.ImageElement, image.layout),
+    "logo": (logo.LogoElement, logo.layout),
+    "qr": (qr.QrElement, qr.layout),
+    "shape": (shape.ShapeElement, shape.layout),
+    "text": (text.TextElement, text.layout),
+}
+
+Element = Annotated[
+    group.GroupElement
+    | image.ImageElement
+    | logo.LogoElement
+    | qr.QrElement
+    | shape.ShapeElement
+    | text.TextElement,
+    Field(discriminator="type"),
+]
+
+group.GroupElement.model_rebuild(_types_namespace={"Element": Element})
+
+
+def layout_element(element: ElementBase, frame: Frame, ctx: LayoutContext) -> list[Placed]:
+    """Place one element (of any registered type) in ``frame``."""
+    if element.show is Shown.WITH_ORG and not ctx.has_org:
+        return []
+    if element.show is Shown.WITHOUT_ORG and ctx.has_org:
+        return []
+    kind = element.type
+    _, layout = REGISTRY[kind]
+    return layout(element, frame, ctx)
+
+
+def children(element: ElementBase) -> list[ElementBase]:
+    return list(getattr(element, "elements", []))

@@ -1,0 +1,52 @@
+"""``image``: SVG vector art or a PNG/JPEG, fitted into its box without distortion."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from packgen.assets import Asset
+from packgen.context import Frame, LayoutContext
+from packgen.elements.shape import extend_to_bleed
+from packgen.model import Align, Bleed, ElementBase, VAlign, bleed_edges
+from packgen.placed import Placed, PlacedDrawing, Rect
+
+
+class ImageElement(ElementBase):
+    type: Literal["image"]
+    src: str
+    align: Align = Align.CENTER
+    valign: VAlign = VAlign.MIDDLE
+    bleed: Bleed | None = None
+
+
+def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign) -> Rect:
+    """The largest rect with the asset's aspect ratio inside ``rect``, aligned."""
+    ratio = asset.width / asset.height
+    w, h = rect.w, rect.w / ratio
+    if h > rect.h:
+        w, h = rect.h * ratio, rect.h
+    dx = {Align.LEFT: 0.0, Align.CENTER: (rect.w - w) / 2, Align.RIGHT: rect.w - w}[align]
+    dy = {VAlign.BOTTOM: 0.0, VAlign.MIDDLE: (rect.h - h) / 2, VAlign.TOP: rect.h - h}[valign]
+    return Rect(rect.x + dx, rect.y + dy, w, h)
+
+
+def placed_asset(element_id: str, asset: Asset, rect: Rect) -> PlacedDrawing:
+    pixels = (int(asset.width), int(asset.height)) if asset.kind == "raster" else None
+    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels)
+
+
+def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
+    rect = ctx.place(element.box, frame, element.field_span("box"))
+    if element.box.h is None:
+        ctx.report("an image needs a height", element.field_span("box"), "add h: 60mm", "box.h")
+        return []
+    asset = ctx.asset(element.src, element.field_span("src"))
+    if asset is None:
+        return []
+    edges = bleed_edges(element.bleed)
+    target = (
+        extend_to_bleed(rect, edges, ctx)
+        if edges
+        else fit(asset, rect, element.align, element.valign)
+    )
+    return [placed_asset(element.id, asset, target)]

@@ -1,0 +1,37 @@
+"""``logo``: the organisation's logo slot, or the campaign mark without one.
+
+Any aspect ratio fits the slot without distortion, aligned as the layout says.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from packgen.context import Frame, LayoutContext
+from packgen.elements.image import fit, placed_asset
+from packgen.model import Align, ElementBase, VAlign
+from packgen.placed import Placed
+
+
+class LogoElement(ElementBase):
+    type: Literal["logo"]
+    align: Align = Align.LEFT
+    valign: VAlign = VAlign.MIDDLE
+    fallback: Literal["campaign", "none"] = "campaign"
+
+
+def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
+    rect = ctx.place(element.box, frame, element.field_span("box"))
+    if element.box.h is None:
+        ctx.report("a logo slot needs a height", element.field_span("box"), "add h: 20mm", "box.h")
+        return []
+    asset = ctx.org_logo
+    if asset is None:
+        mark = ctx.content.data.get("campaign.mark")
+        if element.fallback == "none" or not mark:
+            return []
+        asset = ctx.asset(mark, element.span)
+        if asset is None:
+            return []
+    ctx.require_safe(element.id, rect, element.field_span("box"))
+    return [placed_asset(element.id, asset, fit(asset, rect, element.align, element.valign))]

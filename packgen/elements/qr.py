@@ -1,0 +1,172 @@
+"""``qr``: a QR code to a link, drawn as vector modules, with its caption and URL.
+
+The tile (``size``, default the box width) includes the 4-module quiet zone.
+The caption (a copy key) and the short URL go below the tile or to its right,
+inside the element's box. The symbol must be at least ``rules.qr_min_symbol``
+(scaled with the design), so it scans from a sensible distance.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from xml.sax.saxutils import escape
+
+from packgen import qr
+from packgen.context import Frame, LayoutContext
+from packgen.elements.text import copy_blocks
+from packgen.fonts import text_width
+from packgen.markup import Block, BlockKind
+from packgen.model import Align, ElementBase, VAlign
+from packgen.placed import Placed, PlacedLink, PlacedQr, PlacedText, Rect
+from packgen.styles import ResolvedStyle
+from packgen.typeset import typeset
+from packgen.units import LengthField
+
+MM = 72 / 25.4
+
+
+class QrElement(ElementBase):
+    type: Literal["qr"]
+    link: str
+    size: LengthField | None = None
+    align: Align = Align.LEFT
+    caption: str | None = None
+    caption_side: Literal["below", "right"] = "below"
+    caption_gap: LengthField | None = None
+    caption_style: str | None = None
+    url_style: str | None = None
+    dark: str = "ink"
+    light: str = "white"
+
+
+def url_lines(display: str, style: ResolvedStyle, size: float, width: float) -> list[str]:
+    """Break a displayed URL after '/', '.', '-' or '?' so each line fits ``width``."""
+    pieces: list[str] = []
+    current = ""
+    for char in display:
+        current += char
+        if char in "/.-?&":
+            pieces.append(current)
+            current = ""
+    if current:
+        pieces.append(current)
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        if line and text_width(line + piece, style.font, size, style.bold) > width:
+            lines.append(line)
+            line = piece
+        else:
+            line += piece
+    if line:
+        lines.append(line)
+    return lines
+
+
+def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
+    box = ctx.place(element.box, frame, element.field_span("box"), square=True)
+    link = ctx.link(element.link, element.field_span("link"), "link")
+    dark = ctx.colour(element.dark, element.field_span("dark"), "dark")
+    light = ctx.colour(element.light, element.field_span("light"), "light")
+    if link is None or dark is None or light is None:
+        return []
+    url = ctx.content.tracked(link.url, element.id)
+    level = ctx.rules.qr_error_correction
+    side = float(element.size) * ctx.scale if element.size is not None else box.w
+    if side > box.w + 0.01 or side > box.h + 0.01:
+        ctx.report(
+            f"QR tile ({side / MM:.1f} mm) is larger than its box", element.field_span("size"), None
+        )
+    offset = {Align.LEFT: 0.0, Align.CENTER: (box.w - side) / 2, Align.RIGHT: box.w - side}
+    tile = Rect(box.x + offset[element.align], box.top - side, side, side)
+    matrix = qr.encode(url, level)
+    count = len(matrix)
+    module = side / (count + 2 * qr.QUIET_ZONE)
+    symbol = tile.inset(module * qr.QUIET_ZONE)
+    minimum = float(ctx.rules.qr_min_symbol) * ctx.scale
+    if symbol.w + 0.01 < minimum:
+        ctx.report(
+            f"QR code '{element.id}' is {symbol.w / MM:.1f} mm across; the minimum here is "
+            f"{minimum / MM:.1f} mm",
+            element.field_span("size") or element.field_span("box"),
+            "make the tile larger (size, or box.w)",
+        )
+    ctx.require_safe(element.id, tile, element.field_span("box"))
+    ctx.qr_urls.append(url)
+    placed: list[Placed] = [
+        PlacedQr(element.id, tile, symbol, module, qr.runs(url, level), dark, light, url)
+    ]
+    if ctx.profile.links:
+        ctx.links.append(PlacedLink(tile, url))
+    caption = _caption(element, box, tile, link.display, ctx)
+    if caption is not None:
+        placed.append(caption)
+        if ctx.profile.links:
+            ctx.links.append(PlacedLink(caption.used, url))
+    return placed
+
+
+def _caption(
+    element: QrElement, box: Rect, tile: Rect, display: str, ctx: LayoutContext
+) -> PlacedText | None:
+    styled: list[tuple[Block, ResolvedStyle]] = []
+    if element.caption_side == "right":
+        gap = float(element.caption_gap or 0) * ctx.scale
+        area = Rect(tile.right + gap, box.y, box.right - tile.right - gap, box.h)
+    else:
+        gap = float(element.caption_gap or 0) * ctx.scale
+        area = Rect(box.x, box.y, box.w, tile.y - gap - box.y)
+    if element.caption:
+        style = ctx.style(
+            element.caption_style or "", element.field_span("caption_style"), "caption_style"
+        )
+        blocks = copy_blocks(element.caption, element, ctx)
+        if style is None or blocks is None:
+            return None
+        styled.extend((block, style) for block in blocks)
+    if element.url_style:
+        style = ctx.style(element.url_style, element.field_span("url_style"), "url_style")
+        if style is None:
+            return None
+        lines = url_lines(display, style, style.size * ctx.scale, area.w)
+        markup = "<br/>".join(escape(line) for line in lines)
+        styled.append((Block(BlockKind.PARAGRAPH, markup), style))
+    if not styled:
+        return None
+    if area.h <= 0 or area.w <= 0:
+        ctx.report(
+            f"QR code '{element.id}' has a caption but no room for it in its box",
+            element.field_span("box"),
+            "make box.h taller than the tile (caption below) or box.w wider (right)",
+        )
+        return None
+    result = typeset(
+        styled,
+        x=area.x,
+        top=area.top,
+        width=area.w,
+        height=area.h,
+        scale=ctx.scale,
+        min_factor=1.0,
+        valign=VAlign.MIDDLE if element.caption_side == "right" else VAlign.TOP,
+        cmyk=ctx.profile.cmyk,
+    )
+    if result.overflow > 0.01:
+        ctx.report(
+            f"the caption of QR code '{element.id}' overflows its box by "
+            f"{result.overflow / MM:.1f} mm",
+            element.field_span("box"),
+            "enlarge the box or shorten the caption",
+        )
+    ctx.require_safe(element.id, area, element.field_span("box"))
+    used = Rect(area.x, area.top - result.height, min(area.w, result.used_width), result.height)
+    names = {style.name: style for _, style in styled}
+    return PlacedText(
+        element_id=f"{element.id}.caption",
+        rect=area,
+        used=used,
+        lines=result.lines,
+        font_sizes=result.sizes,
+        colours=tuple(style.colour for style in names.values()),
+        is_body=False,
+    )

@@ -1,0 +1,122 @@
+"""``text``: a frame of flowing copy (paragraphs, headings, bullets) from a copy key.
+
+Copy that does not fit is an error naming the element and by how much,
+unless ``min_size`` allows shrinking and the shrunk text fits.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from packgen.context import Frame, LayoutContext
+from packgen.errors import PackgenError, allowed_hint
+from packgen.markup import BlockKind
+from packgen.model import ElementBase, VAlign
+from packgen.placed import Placed, PlacedLink, PlacedText, Rect
+from packgen.styles import ResolvedStyle
+from packgen.typeset import typeset
+from packgen.units import LengthField
+
+MM = 72 / 25.4
+
+
+class TextElement(ElementBase):
+    type: Literal["text"]
+    copy_key: str = Field(alias="copy")
+    style: str
+    heading_style: str | None = None
+    bullet_style: str | None = None
+    valign: VAlign = VAlign.TOP
+    min_size: LengthField | None = None
+    link: str | None = None
+
+
+def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
+    rect = ctx.place(element.box, frame, element.field_span("box"))
+    if element.box.h is None:
+        ctx.report("a text frame needs a height", element.field_span("box"), "add h: 40mm", "box.h")
+        return []
+    styles: dict[BlockKind, ResolvedStyle] = {}
+    for kind, name, field in (
+        (BlockKind.PARAGRAPH, element.style, "style"),
+        (BlockKind.HEADING, element.heading_style or element.style, "heading_style"),
+        (BlockKind.BULLET, element.bullet_style or element.style, "bullet_style"),
+    ):
+        style = ctx.style(name, element.field_span(field), field)
+        if style is None:
+            return []
+        styles[kind] = style
+    blocks = copy_blocks(element.copy_key, element, ctx)
+    if blocks is None:
+        return []
+    base = styles[BlockKind.PARAGRAPH]
+    min_factor = 1.0
+    if element.min_size is not None:
+        min_factor = min(1.0, float(element.min_size) / base.size)
+    result = typeset(
+        [(block, styles[block.kind]) for block in blocks],
+        x=rect.x,
+        top=rect.top,
+        width=rect.w,
+        height=rect.h,
+        scale=ctx.scale,
+        min_factor=min_factor,
+        valign=element.valign,
+        cmyk=ctx.profile.cmyk,
+    )
+    if result.too_wide:
+        ctx.report(
+            f"text '{element.id}': the word '{result.too_wide}' is wider than its frame",
+            element.field_span("box"),
+            "widen the frame, or lower the style's size",
+        )
+    if result.overflow > 0.01:
+        at = (
+            f" even at the minimum size {float(element.min_size or 0):g}pt"
+            if element.min_size
+            else ""
+        )
+        ctx.report(
+            f"text '{element.id}' overflows its frame by {result.overflow / MM:.1f} mm{at}",
+            element.field_span("copy") or element.span,
+            "shorten the copy, enlarge the frame (box.h)"
+            + ("" if element.min_size else ", or allow shrinking with min_size"),
+        )
+    ctx.require_safe(element.id, rect, element.field_span("box"))
+    used = Rect(rect.x, rect.top - result.height, min(rect.w, result.used_width), result.height)
+    if element.link and ctx.profile.links:
+        target = ctx.link(element.link, element.field_span("link"), "link")
+        if target is not None:
+            ctx.links.append(PlacedLink(used, target.url))
+    kinds = {b.kind for b in blocks}
+    is_body = any(styles[k].name in ctx.body_styles for k in kinds)
+    return [
+        PlacedText(
+            element_id=element.id,
+            rect=rect,
+            used=used,
+            lines=result.lines,
+            font_sizes=result.sizes,
+            colours=tuple({styles[k].colour_name: styles[k].colour for k in kinds}.values()),
+            is_body=is_body,
+            scale=result.scale,
+        )
+    ]
+
+
+def copy_blocks(key: str, element: ElementBase, ctx: LayoutContext) -> list | None:  # type: ignore[type-arg]
+    """The copy at ``key`` as blocks, or None after reporting why not."""
+    if not ctx.content.has(key):
+        ctx.report(
+            f"unknown copy key '{key}' (language {ctx.content.language})",
+            element.field_span("copy") or element.span,
+            allowed_hint(key, ctx.content.keys(), "keys"),
+        )
+        return None
+    try:
+        return ctx.content.blocks(key)
+    except PackgenError as exc:
+        ctx.diagnostics.extend(exc.diagnostics)
+        return None

@@ -1,0 +1,106 @@
+"""Diagnostics: what went wrong, where, and what is allowed instead.
+
+The library never prints. It raises :class:`PackgenError` (a ``ValueError``)
+carrying one or more :class:`Diagnostic` objects; the CLI turns them into
+compiler-style lines and an exit code.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A place in a source file (1-based line and column)."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    message: str
+    span: Span | None = None
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+    field: str | None = None
+
+    def format(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        what = f"{self.field}: " if self.field else ""
+        text = f"{where}{self.severity.value}: {what}{self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+@dataclass
+class PackgenError(ValueError):
+    """A user-facing failure; carries every diagnostic found before failing."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __init__(self, diagnostics: Diagnostic | Iterable[Diagnostic]) -> None:
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = list(diagnostics)
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        return "\n".join(d.format() for d in self.diagnostics)
+
+    def __str__(self) -> str:
+        return self.format()
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def error(
+    message: str,
+    span: Span | None = None,
+    hint: str | None = None,
+    field: str | None = None,
+) -> PackgenError:
+    return PackgenError(Diagnostic(message, span, hint, Severity.ERROR, field))
+
+
+def suggest(found: str, allowed: Iterable[str]) -> str | None:
+    """A "did you mean" hint for a misspelt name, or None."""
+    matches = difflib.get_close_matches(found, list(allowed), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+def allowed_hint(found: str, allowed: Sequence[str], noun: str = "values") -> str:
+    """Hint listing what is allowed, led by a suggestion when one is close."""
+    names = sorted(allowed)
+    listing = ", ".join(names) if len(names) <= 12 else ", ".join(names[:12]) + ", …"
+    guess = suggest(found, names)
+    known = f"known {noun} are {listing}" if names else f"no {noun} are defined"
+    return f"{guess} {known}" if guess else known
+
+
+def relative(path: Path, root: Path | None) -> str:
+    """A path as shown in messages: relative to the project root when inside it."""
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)

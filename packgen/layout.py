@@ -1,0 +1,171 @@
+"""Resolved documents into placed pages: every position, fit and overflow decided.
+
+Page set-up follows the profile: press output grows the media by the bleed and
+a slug for marks and sets the trim inside it; office output is the paper
+itself. The design is scaled from its base size to the made size; bleed and
+the safe area are print rules and do not scale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from packgen.assets import Asset
+from packgen.content import Content
+from packgen.context import Frame, LayoutContext
+from packgen.elements import layout_element
+from packgen.errors import Diagnostic, PackgenError, Severity, allowed_hint
+from packgen.model import Margins
+from packgen.placed import DocumentInfo, PlacedDocument, PlacedPage, Rect
+from packgen.profiles import Profile
+from packgen.resolve import Resolved
+
+
+def _margins(resolved: Resolved) -> Margins:
+    margins = resolved.document.page.margins
+    if isinstance(margins, Margins):
+        return margins
+    return Margins(top=margins, right=margins, bottom=margins, left=margins)
+
+
+def _inset(rect: Rect, margins: Margins, scale: float) -> Rect:
+    left, right = float(margins.left) * scale, float(margins.right) * scale
+    top, bottom = float(margins.top) * scale, float(margins.bottom) * scale
+    return Rect(rect.x + left, rect.y + bottom, rect.w - left - right, rect.h - top - bottom)
+
+
+def layout_document(
+    resolved: Resolved,
+    profile: Profile,
+    content: Content,
+    assets_dir: Path,
+    org_logo: Asset | None = None,
+    author: str = "",
+) -> PlacedDocument:
+    """Place every page of one size of a design for one output profile."""
+    document = resolved.document
+    spec = document.page
+    scale = resolved.scale
+    width, height = float(resolved.paper.width), float(resolved.paper.height)
+    bleed = float(spec.bleed) if profile.bleed else 0.0
+    slug = float(spec.slug) if profile.marks else 0.0
+    origin = bleed + slug
+    media = Rect(0.0, 0.0, width + 2 * origin, height + 2 * origin)
+    trim = Rect(origin, origin, width, height)
+    bleed_rect = trim.outset(bleed)
+    safe = trim.inset(float(spec.safe))
+    margins = _margins(resolved)
+    diagnostics: list[Diagnostic] = []
+    pages: list[PlacedPage] = []
+    qr_urls: list[str] = []
+    for page in document.pages:
+        ctx = LayoutContext(
+            file=resolved.design.file,
+            scale=scale,
+            profile=profile,
+            trim=trim,
+            bleed_rect=bleed_rect,
+            safe=safe,
+            bleed=bleed,
+            styles=resolved.styles,
+            palette=content.palette,
+            rules=document.rules,
+            body_styles=frozenset(document.body_styles),
+            content=content,
+            assets_dir=assets_dir,
+            has_org=org_logo is not None or "org.name" in content.data,
+            org_logo=org_logo,
+        )
+        frames: dict[str | None, Frame] = {
+            None: Frame(trim, _inset(trim, margins, scale), spec.grid)
+        }
+        folds: list[float] = []
+        if page.panels:
+            x = trim.x
+            clearance = float(spec.fold_clearance or spec.safe)
+            total = sum(float(p.width) for p in page.panels) * scale
+            if abs(total - trim.w) > 0.5:
+                diagnostics.append(
+                    Diagnostic(
+                        f"panels of page '{page.id}' add up to {total / (72 / 25.4):.1f} mm, "
+                        f"but the page is {trim.w / (72 / 25.4):.1f} mm wide",
+                        None,
+                        field=f"pages.{page.id}.panels",
+                    )
+                )
+            for index, panel in enumerate(page.panels):
+                w = float(panel.width) * scale
+                rect = Rect(x, trim.y, w, trim.h)
+                frames[panel.id] = Frame(rect, _inset(rect, margins, scale), spec.grid)
+                left = float(spec.safe) if index == 0 else clearance
+                right = float(spec.safe) if index == len(page.panels) - 1 else clearance
+                ctx.safe_areas.append(Rect(x + left, safe.y, w - left - right, safe.h))
+                x += w
+                if index < len(page.panels) - 1:
+                    folds.append(x)
+        background = None
+        if page.background:
+            background = ctx.colour(page.background, None, f"pages.{page.id}.background")
+        placed = PlacedPage(
+            media=media,
+            trim=trim,
+            bleed=bleed_rect,
+            safe=safe,
+            background=background,
+            folds=folds,
+            marks=profile.marks,
+        )
+        for element in page.elements:
+            frame = frames.get(element.panel)
+            if frame is None:
+                ctx.report(
+                    f"unknown panel '{element.panel}'",
+                    element.field_span("panel"),
+                    allowed_hint(str(element.panel), [p.id for p in page.panels], "panels"),
+                    "panel",
+                )
+                continue
+            placed.items.extend(layout_element(element, frame, ctx))
+        _check_text_sizes(placed, ctx, resolved)
+        placed.links.extend(ctx.links)
+        qr_urls.extend(ctx.qr_urls)
+        diagnostics.extend(ctx.diagnostics)
+        pages.append(placed)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise PackgenError(diagnostics)
+    info = DocumentInfo(
+        title=content.plain(document.metadata.title),
+        author=author,
+        subject=content.plain(document.metadata.subject),
+        keywords=content.plain(document.metadata.keywords),
+        language=content.language,
+    )
+    return PlacedDocument(
+        name=resolved.design.name,
+        size=resolved.size,
+        profile=profile.suffix,
+        info=info,
+        pages=pages,
+        cmyk=profile.cmyk,
+        qr_urls=qr_urls,
+    )
+
+
+def _check_text_sizes(page: PlacedPage, ctx: LayoutContext, resolved: Resolved) -> None:
+    """No text under the minimum size; body text at least the body minimum."""
+    from packgen.placed import PlacedText
+
+    rules = resolved.document.rules
+    for item in page.items:
+        if not isinstance(item, PlacedText) or not item.font_sizes:
+            continue
+        smallest = min(item.font_sizes)
+        floor = float(rules.min_body) if item.is_body else float(rules.min_text)
+        if smallest + 0.01 < floor:
+            kind = "body text" if item.is_body else "text"
+            ctx.report(
+                f"{kind} in '{item.element_id}' is {smallest:.1f}pt; the minimum is {floor:g}pt",
+                None,
+                "raise the style's size or enlarge the frame",
+            )

@@ -1,0 +1,192 @@
+"""Typed, frozen models for layout files (the validate stage's vocabulary).
+
+Geometry in a layout is written in millimetres (or pt/cm/in) on the trim
+area, y measured down from the top edge of the trim (or of the element's
+panel or group). Element classes live in :mod:`packgen.elements`, one module
+per type; this module holds what they share and the document around them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from packgen.errors import Span
+from packgen.units import LengthField
+
+
+class Model(BaseModel):
+    """Base for every layout model: immutable, unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Edge(str, Enum):
+    TOP = "top"
+    RIGHT = "right"
+    BOTTOM = "bottom"
+    LEFT = "left"
+
+
+class Align(str, Enum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+class VAlign(str, Enum):
+    TOP = "top"
+    MIDDLE = "middle"
+    BOTTOM = "bottom"
+
+
+class Box(Model):
+    """Where an element sits: x/w in length, or col/span on the page grid."""
+
+    x: LengthField | None = None
+    y: LengthField
+    w: LengthField | None = None
+    h: LengthField | None = None
+    col: Annotated[int, Field(ge=1)] | None = None
+    span: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_way_across(self) -> Box:
+        by_length = self.x is not None or self.w is not None
+        by_grid = self.col is not None or self.span is not None
+        if by_length and by_grid:
+            raise ValueError("give either x and w, or col and span, not both")
+        if by_length and (self.x is None or self.w is None):
+            raise ValueError("x and w go together: give both")
+        if by_grid and self.col is None:
+            raise ValueError("span needs col (the first grid column, from 1)")
+        if not by_length and not by_grid:
+            raise ValueError("give x and w, or col and span (grid columns)")
+        return self
+
+
+class Shown(str, Enum):
+    """When an element appears: always, only with an organisation, or only without."""
+
+    ALWAYS = "always"
+    WITH_ORG = "with_org"
+    WITHOUT_ORG = "without_org"
+
+
+class ElementBase(Model):
+    """Fields every element has."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
+    box: Box
+    panel: str | None = None
+    show: Shown = Shown.ALWAYS
+
+    _span: Span | None = PrivateAttr(default=None)
+    _field_spans: dict[str, Span] = PrivateAttr(default_factory=dict)
+
+    @property
+    def span(self) -> Span | None:
+        """Where the element is written (set by the loader after validation)."""
+        return self._span
+
+    def field_span(self, name: str) -> Span | None:
+        """Where one of the element's fields is written, else the element."""
+        return self._field_spans.get(name, self._span)
+
+
+Bleed = list[Edge] | Literal["all"]
+
+
+def bleed_edges(value: Bleed | None) -> frozenset[Edge]:
+    if value is None:
+        return frozenset()
+    if value == "all":
+        return frozenset(Edge)
+    return frozenset(value)
+
+
+class Weight(str, Enum):
+    REGULAR = "regular"
+    BOLD = "bold"
+
+
+class TextAlign(str, Enum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+class Style(Model):
+    """A named text style; unset fields come from ``parent``."""
+
+    parent: str | None = None
+    font: str | None = None
+    size: LengthField | None = None
+    leading: Annotated[float, Field(gt=0.8, le=3.0)] | None = None
+    colour: str | None = None
+    align: TextAlign | None = None
+    weight: Weight | None = None
+    italic: bool | None = None
+    space_before: LengthField | None = None
+    space_after: LengthField | None = None
+    indent: LengthField | None = None
+    bullet: str | None = None
+
+
+class Margins(Model):
+    top: LengthField
+    right: LengthField
+    bottom: LengthField
+    left: LengthField
+
+
+class Grid(Model):
+    columns: Annotated[int, Field(ge=1, le=24)]
+    gutter: LengthField
+
+
+class Panel(Model):
+    """A fold panel of a page, left to right."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
+    width: LengthField
+
+
+class PageSpec(Model):
+    size: str | None = None
+    width: LengthField | None = None
+    height: LengthField | None = None
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    bleed: LengthField
+    slug: LengthField
+    margins: Margins | LengthField
+    safe: LengthField
+    fold_clearance: LengthField | None = None
+    grid: Grid | None = None
+
+    @model_validator(mode="after")
+    def _size_or_measure(self) -> PageSpec:
+        if self.size is None and (self.width is None or self.height is None):
+            raise ValueError("give a size by name (A4, A3, …) or both width and height")
+        if self.size is not None and (self.width is not None or self.height is not None):
+            raise ValueError("give a size by name or width and height, not both")
+        return self
+
+
+class Rules(Model):
+    """Print and legibility limits the layout stage enforces (base-size units)."""
+
+    min_text: LengthField
+    min_body: LengthField
+    qr_min_symbol: LengthField
+    qr_error_correction: Literal["M", "Q", "H"] = "M"
+
+
+class Metadata(Model):
+    """Copy keys for the PDF's document information."""
+
+    title: str
+    subject: str
+    keywords: str

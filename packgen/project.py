@@ -1,0 +1,158 @@
+"""A project folder: its layouts, campaign, copy, fonts and paper sizes.
+
+The embedded default campaign ships inside the package (``packgen/_embedded``
+in a wheel; the repository root in a source checkout). A designer can point
+``--project`` at a copy of those folders instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from packgen.campaign import Campaign
+from packgen.content import Content, campaign_data, flatten_copy
+from packgen.errors import Span, allowed_hint, error, relative
+from packgen.fonts import FontFamily
+from packgen.source import SourceDict, load_yaml
+from packgen.units import Length, parse_length
+from packgen.validate import validate
+
+
+class Settings(BaseModel):
+    """``assets/packgen.yaml``: which campaign and language to build by default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    campaign: str
+    language: str
+
+
+def embedded_root() -> Path:
+    """Where the default campaign's ``layouts/`` and ``assets/`` live."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_embedded"
+    if (packaged / "layouts").is_dir():
+        return packaged
+    return here.parent
+
+
+@dataclass(frozen=True)
+class PaperSize:
+    name: str
+    width: Length
+    height: Length
+
+
+@dataclass
+class Project:
+    root: Path
+    campaign_name: str | None = None
+    language: str | None = None
+    _layout_cache: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.root / "assets"
+
+    def shown(self, path: Path) -> str:
+        return relative(path, self.root)
+
+    @cached_property
+    def settings(self) -> Settings:
+        path = self.assets_dir / "packgen.yaml"
+        return validate(Settings, load_yaml(path, self.shown(path)), self.shown(path))
+
+    @property
+    def campaign_dir(self) -> Path:
+        name = self.campaign_name or self.settings.campaign
+        folder = self.assets_dir / "campaigns" / name
+        if not folder.is_dir():
+            known = sorted(p.name for p in (self.assets_dir / "campaigns").glob("*") if p.is_dir())
+            raise error(f"unknown campaign '{name}'", hint=allowed_hint(name, known, "campaigns"))
+        return folder
+
+    @cached_property
+    def campaign(self) -> Campaign:
+        path = self.campaign_dir / "campaign.yaml"
+        return validate(Campaign, load_yaml(path, self.shown(path)), self.shown(path))
+
+    @property
+    def language_code(self) -> str:
+        return self.language or self.settings.language
+
+    @cached_property
+    def copy(self) -> tuple[dict[str, str], dict[str, Span]]:
+        folder = self.campaign_dir / "copy"
+        path = folder / f"{self.language_code}.yaml"
+        if not path.is_file():
+            known = sorted(p.stem for p in folder.glob("*.yaml"))
+            raise error(
+                f"no copy for language '{self.language_code}'",
+                Span(self.shown(folder)),
+                allowed_hint(self.language_code, known, "languages"),
+            )
+        shown = self.shown(path)
+        return flatten_copy(load_yaml(path, shown), shown)
+
+    def content(self) -> Content:
+        """Copy and data for the campaign's defaults (no organisation)."""
+        texts, spans = self.copy
+        data = campaign_data(self.campaign)
+        if self.campaign.mark:
+            data["campaign.mark"] = self.campaign.mark
+        return Content(
+            texts,
+            spans,
+            data,
+            dict(self.campaign.links),
+            self.language_code,
+            dict(self.campaign.palette),
+        )
+
+    @cached_property
+    def fonts(self) -> dict[str, FontFamily]:
+        path = self.assets_dir / "fonts.yaml"
+        data = load_yaml(path, self.shown(path))
+        families: dict[str, FontFamily] = {}
+        for alias, family in data.items():
+            if not isinstance(family, str):
+                span = data.value_spans.get(alias) if isinstance(data, SourceDict) else None
+                raise error(f"font '{alias}' must name a font family", span, field=alias)
+            families[alias] = FontFamily(alias, family)
+        return families
+
+    @cached_property
+    def paper_sizes(self) -> dict[str, PaperSize]:
+        path = self.layouts_dir / "_paper.yaml"
+        shown = self.shown(path)
+        data = load_yaml(path, shown)
+        sizes: dict[str, PaperSize] = {}
+        for name, entry in data.items():
+            span = data.value_spans.get(name)
+            try:
+                sizes[name] = PaperSize(
+                    name, parse_length(entry["width"]), parse_length(entry["height"])
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                raise error(f"paper size '{name}': {exc}", span, field=name) from None
+        return sizes
+
+    def products(self) -> list[str]:
+        """Every layout that makes a product: ``layouts/*.yaml`` not starting with '_'."""
+        return sorted(p.stem for p in self.layouts_dir.glob("*.yaml") if not p.name.startswith("_"))
+
+    def layout_path(self, name: str) -> Path:
+        path = self.layouts_dir / f"{name}.yaml"
+        if not path.is_file():
+            raise error(
+                f"unknown product '{name}'", hint=allowed_hint(name, self.products(), "products")
+            )
+        return path

@@ -1,0 +1,263 @@
+"""Layout files into validated documents, one per made size.
+
+``extends:`` chains are merged (a base file holds shared styles and rules),
+then the chosen size's overlay is applied, then the result is validated, and
+finally styles are flattened. Every step keeps file/line/column for messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from packgen.document import LayoutDocument
+from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint
+from packgen.model import ElementBase
+from packgen.project import PaperSize, Project
+from packgen.source import SourceDict, SourceList, load_yaml, merge
+from packgen.styles import ResolvedStyle, resolve_styles
+from packgen.validate import validate
+
+MAX_EXTENDS = 8
+
+
+@dataclass(frozen=True)
+class Design:
+    """A layout file merged with what it extends, before a size is chosen."""
+
+    name: str
+    file: str
+    raw: SourceDict
+
+    @property
+    def sizes(self) -> list[str]:
+        sizes = self.raw.get("sizes")
+        return list(sizes) if isinstance(sizes, dict) else []
+
+    @property
+    def kind(self) -> str:
+        return str(self.raw.get("kind", ""))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """One size of a design: validated model, paper, scale and flat styles."""
+
+    design: Design
+    document: LayoutDocument
+    size: str
+    paper: PaperSize
+    base: PaperSize
+    scale: float
+    styles: dict[str, ResolvedStyle]
+
+
+def load_design(project: Project, name: str) -> Design:
+    path = project.layout_path(name)
+    shown = project.shown(path)
+    data = load_yaml(path, shown)
+    chain = [shown]
+    while isinstance(data, SourceDict) and data.get("extends"):
+        parent_name = str(data["extends"])
+        parent_path = (path.parent / parent_name).resolve()
+        span = data.value_spans.get("extends")
+        if not parent_path.is_relative_to(project.layouts_dir.resolve()):
+            raise PackgenError(Diagnostic(f"extends '{parent_name}' leaves layouts/", span))
+        if not parent_path.is_file():
+            known = sorted(p.name for p in project.layouts_dir.glob("_*.yaml"))
+            raise PackgenError(
+                Diagnostic(
+                    f"extends '{parent_name}': no such layout file",
+                    span,
+                    allowed_hint(parent_name, known, "base files"),
+                    field="extends",
+                )
+            )
+        parent_shown = project.shown(parent_path)
+        if parent_shown in chain or len(chain) > MAX_EXTENDS:
+            raise PackgenError(Diagnostic("extends loops back on itself", span, field="extends"))
+        chain.append(parent_shown)
+        parent = load_yaml(parent_path, parent_shown)
+        own = _copy_dict(data)
+        del own["extends"]
+        data = merge(parent, own)
+        path = parent_path
+    if not isinstance(data, SourceDict):
+        raise PackgenError(Diagnostic("a layout file is a mapping of fields", Span(shown, 1, 1)))
+    return Design(name, shown, data)
+
+
+def _copy_dict(source: SourceDict) -> SourceDict:
+    result = SourceDict(source)
+    result.span, result.key_spans = source.span, dict(source.key_spans)
+    result.value_spans = dict(source.value_spans)
+    return result
+
+
+def _copy_list(source: SourceList) -> SourceList:
+    result = SourceList(source)
+    result.span, result.value_spans = source.span, list(source.value_spans)
+    return result
+
+
+def _patch(items: Any, element_id: str, patch: Any) -> tuple[Any, bool]:
+    """``items`` with the element ``element_id`` (at any depth) merged with ``patch``."""
+    if not isinstance(items, SourceList):
+        return items, False
+    result = _copy_list(items)
+    for index, item in enumerate(items):
+        if not isinstance(item, SourceDict):
+            continue
+        if item.get("id") == element_id:
+            result[index] = merge(item, patch)
+            return result, True
+        inner, found = _patch(item.get("elements"), element_id, patch)
+        if found:
+            group = _copy_dict(item)
+            group["elements"] = inner
+            result[index] = group
+            return result, True
+    return items, False
+
+
+def _all_ids(items: Any) -> list[str]:
+    ids: list[str] = []
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict):
+                ids.append(str(item.get("id")))
+                ids.extend(_all_ids(item.get("elements")))
+    return ids
+
+
+def apply_overlay(design: Design, size: str) -> SourceDict:
+    """The design's data with the overlay of ``size`` merged in."""
+    data = design.raw
+    overlay = data["sizes"][size] if isinstance(data.get("sizes"), dict) else None
+    if not isinstance(overlay, SourceDict):
+        return data
+    diagnostics: list[Diagnostic] = []
+    result = _copy_dict(data)
+    if isinstance(overlay.get("styles"), SourceDict) and isinstance(data.get("styles"), SourceDict):
+        result["styles"] = merge(data["styles"], overlay["styles"])
+    patches = overlay.get("elements")
+    pages = data.get("pages")
+    if isinstance(patches, SourceDict) and isinstance(pages, SourceList):
+        pages = _copy_list(pages)
+        for element_id, patch in patches.items():
+            for index, page in enumerate(pages):
+                if not isinstance(page, SourceDict):
+                    continue
+                elements, found = _patch(page.get("elements"), element_id, patch)
+                if found:
+                    page = _copy_dict(page)
+                    page["elements"] = elements
+                    pages[index] = page
+                    break
+            else:
+                ids = [i for p in pages if isinstance(p, dict) for i in _all_ids(p.get("elements"))]
+                diagnostics.append(
+                    Diagnostic(
+                        f"size {size} adjusts element '{element_id}', which does not exist",
+                        patches.key_spans.get(element_id),
+                        allowed_hint(element_id, ids, "element ids"),
+                        field=f"sizes.{size}.elements",
+                    )
+                )
+        result["pages"] = pages
+    if diagnostics:
+        raise PackgenError(diagnostics)
+    return result
+
+
+def _attach_spans(elements: list[Any], raw: Any) -> None:
+    if not isinstance(raw, SourceList):
+        return
+    for element, source in zip(elements, raw, strict=False):
+        if isinstance(element, ElementBase) and isinstance(source, SourceDict):
+            element._span = source.span
+            element._field_spans = dict(source.value_spans)
+            inner = getattr(element, "elements", None)
+            if inner:
+                _attach_spans(inner, source.get("elements"))
+
+
+def resolve(project: Project, design: Design, size: str) -> Resolved:
+    """Validate one size of ``design`` and resolve its styles; all errors at once."""
+    if size not in design.sizes:
+        raise PackgenError(
+            Diagnostic(
+                f"{design.name} is not made in size '{size}'",
+                Span(design.file),
+                allowed_hint(size, design.sizes, "sizes"),
+            )
+        )
+    data = apply_overlay(design, size)
+    document = validate(LayoutDocument, data, design.file)
+    for page, raw_page in zip(document.pages, data["pages"], strict=False):
+        _attach_spans(page.elements, raw_page.get("elements"))
+    diagnostics: list[Diagnostic] = []
+    papers = project.paper_sizes
+    spans = data["page"].value_spans if isinstance(data["page"], SourceDict) else {}
+    base_name = document.page.size
+    base: PaperSize | None = None
+    if base_name is not None:
+        base = papers.get(base_name)
+        if base is None:
+            diagnostics.append(
+                Diagnostic(
+                    f"unknown paper size '{base_name}'",
+                    spans.get("size"),
+                    allowed_hint(base_name, list(papers), "sizes"),
+                    field="page.size",
+                )
+            )
+    else:
+        assert document.page.width is not None and document.page.height is not None
+        base = PaperSize("custom", document.page.width, document.page.height)
+    paper = papers.get(size)
+    if paper is None:
+        diagnostics.append(
+            Diagnostic(
+                f"unknown paper size '{size}'",
+                data["sizes"].key_spans.get(size),
+                allowed_hint(size, list(papers), "sizes"),
+                field="sizes",
+            )
+        )
+    if diagnostics or base is None or paper is None:
+        raise PackgenError(diagnostics)
+    if document.page.orientation == "landscape":
+        base = PaperSize(base.name, base.height, base.width)
+        paper = PaperSize(paper.name, paper.height, paper.width)
+    scale = float(paper.width) / float(base.width)
+    if abs(float(paper.height) / float(base.height) - scale) > 0.01:
+        diagnostics.append(
+            Diagnostic(
+                f"size {size} has another shape than {base.name}; scaling would distort the design",
+                data["sizes"].key_spans.get(size),
+                "make this size from a layout of its own",
+                field="sizes",
+            )
+        )
+    style_spans = data["styles"].value_spans if isinstance(data.get("styles"), SourceDict) else {}
+    styles = resolve_styles(
+        document.styles,
+        project.campaign.palette,
+        set(project.fonts),
+        style_spans,
+        diagnostics,
+    )
+    for name in document.body_styles:
+        if name not in document.styles:
+            diagnostics.append(
+                Diagnostic(
+                    f"body style '{name}' is not defined",
+                    data.value_spans.get("body_styles"),
+                    allowed_hint(name, list(document.styles), "styles"),
+                    field="body_styles",
+                )
+            )
+    if diagnostics:
+        raise PackgenError(diagnostics)
+    return Resolved(design, document, size, paper, base, scale, styles)

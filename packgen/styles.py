@@ -1,0 +1,138 @@
+"""Named text styles with ``parent:`` inheritance into flat resolved styles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packgen.colour import Colour
+from packgen.errors import Diagnostic, Span, allowed_hint
+from packgen.model import Style, TextAlign, Weight
+
+
+@dataclass(frozen=True)
+class ResolvedStyle:
+    name: str
+    font: str
+    size: float  # pt at the design's base size
+    leading: float  # ratio of size
+    colour: Colour
+    colour_name: str
+    align: TextAlign
+    bold: bool
+    italic: bool
+    space_before: float
+    space_after: float
+    indent: float
+    bullet: str
+
+
+_DEFAULTS = {
+    "leading": 1.25,
+    "align": TextAlign.LEFT,
+    "weight": Weight.REGULAR,
+    "italic": False,
+    "space_before": 0.0,
+    "space_after": 0.0,
+    "indent": 0.0,
+    "bullet": "\u2022",
+}
+
+
+def resolve_styles(
+    styles: dict[str, Style],
+    palette: dict[str, Colour],
+    fonts: set[str],
+    spans: dict[str, Span],
+    diagnostics: list[Diagnostic],
+) -> dict[str, ResolvedStyle]:
+    """Flatten every style along its parent chain; problems go to ``diagnostics``."""
+    resolved: dict[str, ResolvedStyle] = {}
+    for name in styles:
+        chain: list[Style] = []
+        current: str | None = name
+        seen: list[str] = []
+        broken = False
+        while current is not None:
+            if current in seen:
+                diagnostics.append(
+                    Diagnostic(
+                        f"style inheritance loops: {' → '.join([*seen, current])}",
+                        spans.get(name),
+                        field=f"styles.{name}.parent",
+                    )
+                )
+                broken = True
+                break
+            if current not in styles:
+                diagnostics.append(
+                    Diagnostic(
+                        f"unknown parent style '{current}'",
+                        spans.get(seen[-1]) if seen else spans.get(name),
+                        allowed_hint(current, list(styles), "styles"),
+                        field=f"styles.{seen[-1] if seen else name}.parent",
+                    )
+                )
+                broken = True
+                break
+            seen.append(current)
+            chain.append(styles[current])
+            current = styles[current].parent
+        if broken:
+            continue
+        merged: dict[str, object] = dict(_DEFAULTS)
+        for style in reversed(chain):
+            merged.update(style.model_dump(exclude_none=True, exclude={"parent"}))
+        missing = [key for key in ("font", "size", "colour") if key not in merged]
+        if missing:
+            diagnostics.append(
+                Diagnostic(
+                    f"style '{name}' has no {', '.join(missing)} (set it here or on a parent)",
+                    spans.get(name),
+                    field=f"styles.{name}",
+                )
+            )
+            continue
+        colour_name = str(merged["colour"])
+        font = str(merged["font"])
+        if colour_name not in palette:
+            diagnostics.append(
+                Diagnostic(
+                    f"unknown colour '{colour_name}'",
+                    spans.get(name),
+                    allowed_hint(colour_name, list(palette), "colours"),
+                    field=f"styles.{name}.colour",
+                )
+            )
+            continue
+        if font not in fonts:
+            diagnostics.append(
+                Diagnostic(
+                    f"unknown font '{font}'",
+                    spans.get(name),
+                    allowed_hint(font, sorted(fonts), "fonts"),
+                    field=f"styles.{name}.font",
+                )
+            )
+            continue
+        resolved[name] = ResolvedStyle(
+            name=name,
+            font=font,
+            size=_points(merged["size"]),
+            leading=float(str(merged["leading"])),
+            colour=palette[colour_name],
+            colour_name=colour_name,
+            align=TextAlign(merged["align"]),
+            bold=Weight(merged["weight"]) is Weight.BOLD,
+            italic=bool(merged["italic"]),
+            space_before=_points(merged["space_before"]),
+            space_after=_points(merged["space_after"]),
+            indent=_points(merged["indent"]),
+            bullet=str(merged["bullet"]),
+        )
+    return resolved
+
+
+def _points(value: object) -> float:
+    if isinstance(value, str) and value.endswith("pt"):
+        return float(value[:-2])
+    return float(str(value))

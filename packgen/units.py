@@ -1,0 +1,72 @@
+"""Lengths with units: text such as ``"12mm"`` into :class:`Length` (points).
+
+Every measure in a layout file carries its unit (mm, cm, in, pt); this is the
+one place units are converted. Internally all geometry is in PDF points.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+
+POINTS_PER: dict[str, float] = {
+    "pt": 1.0,
+    "mm": 72.0 / 25.4,
+    "cm": 720.0 / 25.4,
+    "in": 72.0,
+}
+
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
+LENGTH_PATTERN = r"^-?\d+(\.\d+)?\s*(mm|cm|in|pt)$"
+
+
+class Length(float):
+    """A length in PDF points, created from text with a unit."""
+
+    @property
+    def mm(self) -> float:
+        return float(self) / POINTS_PER["mm"]
+
+    def __repr__(self) -> str:
+        return f"Length({self.mm:.2f}mm)"
+
+
+def mm(value: float) -> Length:
+    return Length(value * POINTS_PER["mm"])
+
+
+def pt(value: float) -> Length:
+    return Length(value)
+
+
+def parse_length(value: Any) -> Length:
+    """``"12mm"`` → Length. Bare numbers are refused: a unit is always written."""
+    if isinstance(value, Length):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"expected a length such as '12mm', found {value!r}")
+    if isinstance(value, (int, float)):
+        if value == 0:
+            return Length(0.0)
+        raise ValueError(
+            f"a length needs a unit: write '{value}mm' or '{value}pt' (units: mm, cm, in, pt)"
+        )
+    match = _LENGTH.match(value)
+    if not match:
+        raise ValueError(f"expected a length such as '12mm' or '14pt', found '{value}'")
+    number, unit = match.groups()
+    return Length(float(number) * POINTS_PER[unit])
+
+
+def _dump(value: Length) -> str:
+    return f"{float(value):g}pt"
+
+
+LengthField = Annotated[
+    Length,
+    PlainValidator(parse_length),
+    PlainSerializer(_dump),
+    WithJsonSchema({"type": "string", "pattern": LENGTH_PATTERN, "examples": ["12mm", "14pt"]}),
+]
