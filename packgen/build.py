@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packgen.errors import PackgenError
+from packgen.errors import Diagnostic, PackgenError, Severity
 from packgen.fonts import register
 from packgen.layout import layout_document
 from packgen.placed import PlacedDocument
@@ -74,24 +74,18 @@ def build(
         try:
             design = load_design(project, name)
             made: list[tuple[Path, PlacedDocument, bytes]] = []
-            problems: list[PackgenError] = []
             for size in design.sizes:
                 for profile in chosen:
                     try:
                         placed, pdf = make(project, design, size, profile)
                     except PackgenError as exc:
-                        problems.append(exc)
-                        break
+                        # the first failing size says it all; the others repeat it scaled
+                        note = Diagnostic(
+                            f"found while making {size} ({profile.suffix})",
+                            severity=Severity.NOTE,
+                        )
+                        raise PackgenError([*exc.diagnostics, note]) from None
                     made.append((out / output_name(name, size, profile), placed, pdf))
-            if problems:
-                seen: set[str] = set()
-                unique = [
-                    d
-                    for p in problems
-                    for d in p.diagnostics
-                    if not (d.format() in seen or seen.add(d.format()))
-                ]  # type: ignore[func-returns-value]
-                raise PackgenError(unique)
             for path, placed, pdf in made:
                 write_atomic(path, pdf)
                 built = BuiltFile(

@@ -42,4 +42,4 @@ class LayoutDocument(Model):
     rules: Rules
     body_styles: list[str] = []
     styles: dict[str, Style]
-    pages: list[PageModel]
+    pages: Annotated[list[PageModel], Field(min_length=1)]

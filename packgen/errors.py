@@ -17,6 +17,7 @@ from pathlib import Path
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Diagnostic:
     field: str | None = None
 
     def format(self) -> str:
+        if self.severity is Severity.NOTE and self.span is None:
+            return f"  note: {self.message}"
         where = f"{self.span}: " if self.span else ""
         what = f"{self.field}: " if self.field else ""
         text = f"{where}{self.severity.value}: {what}{self.message}"
@@ -83,7 +86,15 @@ def error(
 
 def suggest(found: str, allowed: Iterable[str]) -> str | None:
     """A "did you mean" hint for a misspelt name, or None."""
-    matches = difflib.get_close_matches(found, list(allowed), n=1, cutoff=0.6)
+    names = list(allowed)
+    matches = difflib.get_close_matches(found, names, n=1, cutoff=0.6)
+    if not matches:
+        lowered = found.lower()
+        matches = [
+            n
+            for n in names
+            if len(n) > 1 and (lowered.startswith(n.lower()) or n.lower().startswith(lowered))
+        ]
     return f"did you mean '{matches[0]}'?" if matches else None
 
 

@@ -90,17 +90,31 @@ class Project:
 
     @cached_property
     def copy(self) -> tuple[dict[str, str], dict[str, Span]]:
+        """All copy of the language: every ``copy/<language>/*.yaml``, merged."""
         folder = self.campaign_dir / "copy"
-        path = folder / f"{self.language_code}.yaml"
-        if not path.is_file():
-            known = sorted(p.stem for p in folder.glob("*.yaml"))
+        lang_dir = folder / self.language_code
+        files = sorted(lang_dir.glob("*.yaml")) if lang_dir.is_dir() else []
+        if not files:
+            known = sorted(p.name for p in folder.iterdir() if p.is_dir())
             raise error(
                 f"no copy for language '{self.language_code}'",
                 Span(self.shown(folder)),
                 allowed_hint(self.language_code, known, "languages"),
             )
-        shown = self.shown(path)
-        return flatten_copy(load_yaml(path, shown), shown)
+        texts: dict[str, str] = {}
+        spans: dict[str, Span] = {}
+        for path in files:
+            shown = self.shown(path)
+            more, more_spans = flatten_copy(load_yaml(path, shown), shown)
+            for key in more.keys() & texts.keys():
+                raise error(
+                    f"copy key '{key}' is also defined in {spans[key]}",
+                    more_spans[key],
+                    hint="each key lives in one file",
+                )
+            texts.update(more)
+            spans.update(more_spans)
+        return texts, spans
 
     def content(self) -> Content:
         """Copy and data for the campaign's defaults (no organisation)."""

@@ -216,15 +216,16 @@ def resolve(project: Project, design: Design, size: str) -> Resolved:
         assert document.page.width is not None and document.page.height is not None
         base = PaperSize("custom", document.page.width, document.page.height)
     paper = papers.get(size)
-    if paper is None:
-        diagnostics.append(
-            Diagnostic(
-                f"unknown paper size '{size}'",
-                data["sizes"].key_spans.get(size),
-                allowed_hint(size, list(papers), "sizes"),
-                field="sizes",
+    for name in design.sizes:
+        if name not in papers:
+            diagnostics.append(
+                Diagnostic(
+                    f"unknown paper size '{name}'",
+                    data["sizes"].key_spans.get(name),
+                    allowed_hint(name, list(papers), "sizes"),
+                    field="sizes",
+                )
             )
-        )
     if diagnostics or base is None or paper is None:
         raise PackgenError(diagnostics)
     if document.page.orientation == "landscape":

@@ -106,13 +106,14 @@ def diagnose(
 ) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for item in exc.errors(include_url=False):
-        loc = tuple(item["loc"])
+        full_loc = tuple(item["loc"])
+        loc = _without_tags(full_loc, data)
         kind = item["type"]
-        path = ".".join(str(p) for p in loc if not _is_tag_step(p, data, loc))
+        path = ".".join(str(p) for p in loc)
         span = span_at(data, loc, key=(kind == "extra_forbidden")) or Span(file)
         hint: str | None = None
         if kind == "extra_forbidden":
-            owner = _model_at(model, data, loc)
+            owner = _model_at(model, data, full_loc)
             allowed = _field_names(owner) if owner else []
             key = str(loc[-1])
             message = f"unknown field '{key}'"
@@ -142,17 +143,21 @@ def diagnose(
     return diagnostics
 
 
-def _is_tag_step(step: int | str, data: Any, loc: tuple[int | str, ...]) -> bool:
-    """True for the discriminator steps pydantic inserts into union locations."""
+def _without_tags(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:
+    """``loc`` without the union-tag steps pydantic inserts (``elements.0.text.box``)."""
+    kept: list[int | str] = []
     node = data
     for part in loc:
-        if part == step:
-            return isinstance(node, dict) and isinstance(step, str) and step not in node
-        if (isinstance(node, dict) and isinstance(part, str) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
+        if isinstance(node, dict) and isinstance(part, str) and node.get("type") == part:
+            continue  # the discriminator of the element at this point
+        kept.append(part)
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
-    return False
+        else:
+            node = None
+    return tuple(kept)
 
 
 def validate(model: type[M], data: Any, file: str) -> M:

@@ -1,0 +1,36 @@
+"""Shared fixtures: the embedded project, a built default pack, project copies."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from packgen.build import BuildReport, build
+from packgen.project import Project, embedded_root
+
+ROOT = embedded_root()
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildReport:
+    """The whole default pack in both profiles, built once per test session."""
+    out = tmp_path_factory.mktemp("pack")
+    report = build(Project(ROOT), out)
+    assert report.ok, {name: str(error) for name, error in report.failures.items()}
+    return report
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A writable copy of the project's layouts/ and assets/."""
+    for folder in ("layouts", "assets"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path
