@@ -148,6 +148,7 @@ def layout_document(
         info=info,
         pages=pages,
         cmyk=profile.cmyk,
+        base_font=next(iter(resolved.styles.values())).font,
         qr_urls=qr_urls,
     )
 

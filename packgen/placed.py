@@ -155,4 +155,5 @@ class PlacedDocument:
     info: DocumentInfo
     pages: list[PlacedPage]
     cmyk: bool
+    base_font: str  # a registered font, so no unembedded standard font is referenced
     qr_urls: list[str] = field(default_factory=list)

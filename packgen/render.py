@@ -77,13 +77,20 @@ def _drawing(item: PlacedDrawing, cmyk: bool, palette: dict[str, Colour]) -> Dra
     if key not in _cmyk_drawings:
         drawing = svg2rlg(str(item.path))
         _convert(drawing, palette)
+        # renderPDF starts from black in RGB unless the drawing says otherwise
+        # (set through __dict__: Drawing refuses attributes it does not declare)
+        drawing.__dict__["initialFillColor"] = CMYKColor(0, 0, 0, 1)
+        drawing.__dict__["initialStrokeColor"] = CMYKColor(0, 0, 0, 1)
         _cmyk_drawings[key] = drawing
     return _cmyk_drawings[key]
 
 
 class _Painter:
-    def __init__(self, canvas: Canvas, cmyk: bool, palette: dict[str, Colour]) -> None:
+    def __init__(
+        self, canvas: Canvas, cmyk: bool, palette: dict[str, Colour], base_font: str
+    ) -> None:
         self.canvas = canvas
+        self.base_font = base_font
         self.cmyk = cmyk
         self.palette = palette
 
@@ -121,6 +128,8 @@ class _Painter:
             c.drawImage(str(item.path), r.x, r.y, r.w, r.h, mask="auto")
             return
         drawing = _drawing(item, self.cmyk, self.palette)
+        # renderPDF would otherwise select Helvetica, an unembedded standard font
+        drawing.__dict__["initialFontName"] = self.base_font
         c.saveState()
         c.translate(r.x, r.y)
         c.scale(r.w / drawing.width, r.h / drawing.height)
@@ -167,7 +176,7 @@ def render(document: PlacedDocument, palette: dict[str, Colour]) -> bytes:
         invariant=1,
         pageCompression=1,
         lang=document.info.language,
-        initialFontName="Helvetica",
+        initialFontName=document.base_font,
     )
     canvas.setTitle(document.info.title)
     canvas.setAuthor(document.info.author)
@@ -175,7 +184,9 @@ def render(document: PlacedDocument, palette: dict[str, Colour]) -> bytes:
     canvas.setKeywords(document.info.keywords)
     canvas.setCreator("packgen")
     canvas.setViewerPreference("DisplayDocTitle", "true")
-    painter = _Painter(canvas, document.cmyk, {c.rgb: c for c in palette.values()})
+    painter = _Painter(
+        canvas, document.cmyk, {c.rgb: c for c in palette.values()}, document.base_font
+    )
     for page in document.pages:
         canvas.setPageSize((page.media.w, page.media.h))
         if page.media != page.trim:
