@@ -75,8 +75,8 @@ def _probe(path: Path, mtime_ns: int) -> Asset:
         return Asset(path, "raster", float(width), float(height))
     text_head = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text_head.startswith(b"<?xml") or text_head.startswith(b"<svg") or b"<svg" in head:
-        width, height = _svg_size(path)
-        return Asset(path, "svg", width, height)
+        svg_width, svg_height = _svg_size(path)
+        return Asset(path, "svg", svg_width, svg_height)
     raise ValueError("not a PNG, JPEG or SVG file (checked by content, not by name)")
 
 

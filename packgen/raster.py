@@ -30,7 +30,7 @@ def decode_qr(image: Image.Image) -> list[str]:
     """Texts of every QR code found in ``image``, top to bottom, left to right."""
     import zxingcpp
 
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
     ordered = sorted(found, key=lambda r: (r.position.top_left.y, r.position.top_left.x))
     return [result.text for result in ordered]
 

@@ -124,17 +124,17 @@ def diagnose(
             path = ".".join(str(p) for p in loc[:-1])
         elif kind == "union_tag_invalid":
             ctx = item.get("ctx", {})
-            expected = str(ctx.get("expected_tags", "")).replace("'", "").split(", ")
+            tags = str(ctx.get("expected_tags", "")).replace("'", "").split(", ")
             found = str(ctx.get("tag", ""))
             message = f"unknown element type '{found}'"
-            hint = allowed_hint(found, expected, "types")
+            hint = allowed_hint(found, tags, "types")
             span = span_at(data, (*loc, "type")) or span
         elif kind == "union_tag_not_found":
             message = "an element needs a 'type'"
             hint = "for example type: text"
         elif kind == "literal_error" or kind == "enum":
-            expected = str(item.get("ctx", {}).get("expected", ""))
-            message = f"found {_found(item.get('input'))}, expected {expected}"
+            allowed = str(item.get("ctx", {}).get("expected", ""))
+            message = f"found {_found(item.get('input'))}, expected {allowed}"
         else:
             text = item["msg"].removeprefix("Value error, ")
             found = _found(item.get("input"))

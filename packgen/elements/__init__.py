@@ -39,6 +39,8 @@ Element = Annotated[
 
 group.GroupElement.model_rebuild(_types_namespace={"Element": Element})
 
+_LAYOUT_BY_MODEL = {model: layout for model, layout in REGISTRY.values()}
+
 
 def layout_element(element: ElementBase, frame: Frame, ctx: LayoutContext) -> list[Placed]:
     """Place one element (of any registered type) in ``frame``."""
@@ -46,8 +48,7 @@ def layout_element(element: ElementBase, frame: Frame, ctx: LayoutContext) -> li
         return []
     if element.show is Shown.WITHOUT_ORG and ctx.has_org:
         return []
-    kind = element.type
-    _, layout = REGISTRY[kind]
+    layout = _LAYOUT_BY_MODEL[type(element)]
     return layout(element, frame, ctx)
 
 
