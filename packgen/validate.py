@@ -133,8 +133,8 @@ def diagnose(
             message = "an element needs a 'type'"
             hint = "for example type: text"
         elif kind == "literal_error" or kind == "enum":
-            allowed = str(item.get("ctx", {}).get("expected", ""))
-            message = f"found {_found(item.get('input'))}, expected {allowed}"
+            choices = str(item.get("ctx", {}).get("expected", ""))
+            message = f"found {_found(item.get('input'))}, expected {choices}"
         else:
             text = item["msg"].removeprefix("Value error, ")
             found = _found(item.get("input"))
