@@ -9,16 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from packgen.errors import Diagnostic, PackgenError, Severity
+from packgen.errors import Diagnostic, PackgenError, Severity, Span
 from packgen.fonts import register
 from packgen.layout import layout_document
+from packgen.manifest import entry_for, write_manifest
 from packgen.placed import PlacedDocument
 from packgen.profiles import PROFILES, Profile
 from packgen.project import Project
 from packgen.render import render
 from packgen.resolve import Design, load_design, resolve
 from packgen.write import write_atomic
+
+if TYPE_CHECKING:
+    from packgen.check import FileReport
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class BuiltFile:
 class BuildReport:
     files: list[BuiltFile] = field(default_factory=list)
     failures: dict[str, PackgenError] = field(default_factory=dict)
+    preflight: list[FileReport] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +72,7 @@ def build(
     only: Iterable[str] = (),
     profiles: Iterable[str] = ("press", "office"),
     on_file: Callable[[BuiltFile], None] | None = None,
+    preflight: bool = True,
 ) -> BuildReport:
     report = BuildReport()
     names = list(only) or project.products()
@@ -86,8 +93,10 @@ def build(
                         )
                         raise PackgenError([*exc.diagnostics, note]) from None
                     made.append((out / output_name(name, size, profile), placed, pdf))
+            entries = []
             for path, placed, pdf in made:
                 write_atomic(path, pdf)
+                entries.append(entry_for(path, name, placed, pdf))
                 built = BuiltFile(
                     path,
                     name,
@@ -100,6 +109,27 @@ def build(
                 report.files.append(built)
                 if on_file:
                     on_file(built)
+            write_manifest(out, entries)
+            if preflight:
+                _preflight(name, [path for path, _, _ in made], report)
         except PackgenError as exc:
             report.failures[name] = exc
     return report
+
+
+def _preflight(name: str, paths: list[Path], report: BuildReport) -> None:
+    """The fast preflight rules over what was just written; failures fail the product."""
+    from packgen.check import check_file
+    from packgen.check.rules import Level
+
+    problems: list[Diagnostic] = []
+    for path in paths:
+        checked = check_file(path, fast=True)
+        report.preflight.append(checked)
+        problems.extend(
+            Diagnostic(f"preflight {finding.check}: {finding.message}", Span(path.name, 0, 0))
+            for finding in checked.findings
+            if finding.level is Level.FAIL
+        )
+    if problems:
+        report.failures[name] = PackgenError(problems)

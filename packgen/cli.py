@@ -68,6 +68,36 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from packgen.check import check_file, pdfs_in
+
+    targets = [Path(p) for p in args.paths] or [Path(args.out)]
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        print(f"packgen check: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    files = pdfs_in(targets)
+    if not files:
+        print(f"packgen check: no PDF files in {', '.join(map(str, targets))}", file=sys.stderr)
+        return 1
+    reports = [check_file(path, fast=args.fast) for path in files]
+    if args.json:
+        print(json.dumps([r.as_dict() for r in reports], indent=2))
+    else:
+        for report in reports:
+            verdict = "ok" if report.ok else "FAILED"
+            pages = f"{report.pages} page" + ("s" if report.pages != 1 else "")
+            print(f"{report.path}  {report.profile}, {pages}: {verdict}")
+            for finding in report.findings:
+                where = f" (page {finding.page})" if finding.page else ""
+                print(f"  {finding.level.value:4}  {finding.check:11} {finding.message}{where}")
+        failed = sum(not r.ok for r in reports)
+        print(f"{len(reports)} file(s) checked, {failed} failed")
+    return 0 if all(r.ok for r in reports) else 1
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="packgen",
@@ -89,6 +119,13 @@ def parser() -> argparse.ArgumentParser:
         help="press (bleed, marks, CMYK), office (paper size, RGB) or all (default)",
     )
     build.set_defaults(run=cmd_build)
+
+    check = commands.add_parser("check", help="preflight PDFs for print (default: out/)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="PDF files or folders")
+    check.add_argument("--out", default=str(DEFAULT_OUT), help=argparse.SUPPRESS)
+    check.add_argument("--json", action="store_true", help="machine-readable report")
+    check.add_argument("--fast", action="store_true", help="skip contrast and QR read-back")
+    check.set_defaults(run=cmd_check)
 
     listing = commands.add_parser("list", parents=[common], help="list the products")
     listing.set_defaults(run=cmd_list)

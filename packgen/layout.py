@@ -126,6 +126,7 @@ def layout_document(
                 )
                 continue
             placed.items.extend(layout_element(element, frame, ctx))
+        placed.safe_areas = list(ctx.safe_areas)
         _check_text_sizes(placed, ctx, resolved)
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
@@ -150,6 +151,8 @@ def layout_document(
         cmyk=profile.cmyk,
         base_font=next(iter(resolved.styles.values())).font,
         qr_urls=qr_urls,
+        min_text=float(document.rules.min_text),
+        min_body=float(document.rules.min_body),
     )
 
 

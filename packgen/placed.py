@@ -133,6 +133,7 @@ class PlacedPage:
     safe: Rect
     background: Colour | None
     folds: list[float] = field(default_factory=list)  # x positions of fold lines
+    safe_areas: list[Rect] = field(default_factory=list)  # per panel, when folded
     items: list[Placed] = field(default_factory=list)
     links: list[PlacedLink] = field(default_factory=list)
     marks: bool = False
@@ -157,3 +158,5 @@ class PlacedDocument:
     cmyk: bool
     base_font: str  # a registered font, so no unembedded standard font is referenced
     qr_urls: list[str] = field(default_factory=list)
+    min_text: float = 0.0  # the layout's rules, in points (0: no rule)
+    min_body: float = 0.0
