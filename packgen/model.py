@@ -182,6 +182,7 @@ class Rules(Model):
     min_body: LengthField
     qr_min_symbol: LengthField
     qr_error_correction: Literal["M", "Q", "H"] = "M"
+    press_body_colour: str | None = None  # body styles print in this ink on press output
 
 
 class Metadata(Model):

@@ -11,9 +11,11 @@ import io
 from functools import lru_cache
 from pathlib import Path
 
+from PIL import Image
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group
 from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from svglib.svglib import svg2rlg
 
@@ -85,6 +87,23 @@ def _drawing(item: PlacedDrawing, cmyk: bool, palette: dict[str, Colour]) -> Dra
     return _cmyk_drawings[key]
 
 
+def _raster(path: Path, cmyk: bool) -> ImageReader | str:
+    """A raster image for drawing: as it is, or converted to CMYK for press.
+
+    CMYK has no alpha channel, so transparent parts are flattened onto white.
+    """
+    if not cmyk:
+        return str(path)
+    with Image.open(path) as image:
+        image.load()
+        if image.mode in ("RGBA", "LA", "P"):
+            rgba = image.convert("RGBA")
+            flat = Image.new("RGB", rgba.size, (255, 255, 255))
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            image = flat
+        return ImageReader(image.convert("CMYK"))
+
+
 class _Painter:
     def __init__(
         self, canvas: Canvas, cmyk: bool, palette: dict[str, Colour], base_font: str
@@ -125,7 +144,7 @@ class _Painter:
     def drawing(self, item: PlacedDrawing) -> None:
         c, r = self.canvas, item.rect
         if item.kind == "raster":
-            c.drawImage(str(item.path), r.x, r.y, r.w, r.h, mask="auto")
+            c.drawImage(_raster(item.path, self.cmyk), r.x, r.y, r.w, r.h, mask="auto")
             return
         drawing = _drawing(item, self.cmyk, self.palette)
         # renderPDF would otherwise select Helvetica, an unembedded standard font

@@ -6,6 +6,7 @@ unless ``min_size`` allows shrinking and the shrunk text fits.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field
@@ -47,7 +48,7 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
         style = ctx.style(name, element.field_span(field), field)
         if style is None:
             return []
-        styles[kind] = style
+        styles[kind] = _press_body(style, ctx)
     blocks = copy_blocks(element.copy_key, element, ctx)
     if blocks is None:
         return []
@@ -104,6 +105,15 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             scale=result.scale,
         )
     ]
+
+
+def _press_body(style: ResolvedStyle, ctx: LayoutContext) -> ResolvedStyle:
+    """Body text in the press ink the rules name (100% K), so small type registers."""
+    ink = ctx.rules.press_body_colour
+    if not (ctx.profile.cmyk and ink and style.name in ctx.body_styles):
+        return style
+    colour = ctx.colour(ink, None, "rules.press_body_colour")
+    return replace(style, colour=colour, colour_name=ink) if colour else style
 
 
 def copy_blocks(key: str, element: ElementBase, ctx: LayoutContext) -> list | None:  # type: ignore[type-arg]
