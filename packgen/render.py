@@ -94,14 +94,11 @@ def _raster(path: Path, cmyk: bool) -> ImageReader | str:
     """
     if not cmyk:
         return str(path)
-    with Image.open(path) as image:
-        image.load()
-        if image.mode in ("RGBA", "LA", "P"):
-            rgba = image.convert("RGBA")
-            flat = Image.new("RGB", rgba.size, (255, 255, 255))
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-            image = flat
-        return ImageReader(image.convert("CMYK"))
+    with Image.open(path) as opened:
+        image: Image.Image = opened.convert("RGBA")
+    flat = Image.new("RGB", image.size, (255, 255, 255))
+    flat.paste(image, mask=image.getchannel("A"))
+    return ImageReader(flat.convert("CMYK"))
 
 
 class _Painter:
