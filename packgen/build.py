@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
-from packgen.fonts import register
 from packgen.layout import layout_document
 from packgen.manifest import entry_for, write_manifest
+from packgen.org import Organisation
 from packgen.placed import PlacedDocument
 from packgen.profiles import PROFILES, Profile
 from packgen.project import Project
@@ -42,6 +42,7 @@ class BuildReport:
     files: list[BuiltFile] = field(default_factory=list)
     failures: dict[str, PackgenError] = field(default_factory=dict)
     preflight: list[FileReport] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -53,15 +54,27 @@ def output_name(product: str, size: str, profile: Profile) -> str:
 
 
 def make(
-    project: Project, design: Design, size: str, profile: Profile
+    project: Project,
+    design: Design,
+    size: str,
+    profile: Profile,
+    org: Organisation | None = None,
 ) -> tuple[PlacedDocument, bytes]:
     """Lay out and render one size of one design in one profile."""
-    for family in project.fonts.values():
-        register(family)
+    project.register_fonts()
     resolved = resolve(project, design, size)
-    content = project.content()
+    content = project.content(org, product=design.name)
+    author = project.campaign.author
+    if org is not None:
+        author = f"{org.profile.name} ({author})"
     placed = layout_document(
-        resolved, profile, content, project.assets_dir, author=project.campaign.author
+        resolved,
+        profile,
+        content,
+        project.assets_dir,
+        org_logo=org.logo if org else None,
+        author=author,
+        org_file=org.file if org else None,
     )
     return placed, render(placed, content.palette)
 
@@ -73,6 +86,7 @@ def build(
     profiles: Iterable[str] = ("press", "office"),
     on_file: Callable[[BuiltFile], None] | None = None,
     preflight: bool = True,
+    org: Organisation | None = None,
 ) -> BuildReport:
     report = BuildReport()
     names = list(only) or project.products()
@@ -84,7 +98,7 @@ def build(
             for size in design.sizes:
                 for profile in chosen:
                     try:
-                        placed, pdf = make(project, design, size, profile)
+                        placed, pdf = make(project, design, size, profile, org)
                     except PackgenError as exc:
                         # the first failing size says it all; the others repeat it scaled
                         note = Diagnostic(
@@ -93,6 +107,9 @@ def build(
                         )
                         raise PackgenError([*exc.diagnostics, note]) from None
                     made.append((out / output_name(name, size, profile), placed, pdf))
+                    for warning in placed.warnings:
+                        if warning not in report.warnings:
+                            report.warnings.append(warning)
             entries = []
             for path, placed, pdf in made:
                 write_atomic(path, pdf)

@@ -35,18 +35,32 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = _project(args)
     out = Path(args.out)
     profiles = ["press", "office"] if args.profile == "all" else [args.profile]
+    org = None
+    if args.org:
+        from packgen.org import load_org
+
+        org = load_org(Path(args.org))
 
     def show(file: BuiltFile) -> None:
         pages = f"{file.pages} page" + ("s" if file.pages != 1 else "")
         print(f"{file.path}  {pages}  {_human(file.bytes)}")
 
-    report = build(project, out, args.only or (), profiles, on_file=show)
+    report = build(project, out, args.only or (), profiles, on_file=show, org=org)
+    for warning in report.warnings:
+        print(warning.format(), file=sys.stderr)
     for name, failure in report.failures.items():
         print(failure.format(), file=sys.stderr)
         print(f"{name}: not built", file=sys.stderr)
     count = len(report.files)
     print(f"{count} file{'s' * (count != 1)} written to {out}/", end="")
     print(f"; {len(report.failures)} product(s) failed" if report.failures else "")
+    if args.zip and report.files:
+        from packgen.bundle import make_bundle
+
+        name = org.slug if org else project.campaign.id
+        title = org.profile.name if org else project.campaign.name
+        bundle = make_bundle(out / f"{name}.zip", report.files, project.content(org), title)
+        print(f"{bundle}  {_human(bundle.stat().st_size)}")
     return 0 if report.ok else 1
 
 
@@ -98,6 +112,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in reports) else 1
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from packgen.batch import OrgResult, run_batch
+
+    project = _project(args)
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"packgen batch: {folder} is not a folder of organisation profiles", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    profiles = ("press", "office") if args.profile == "all" else (args.profile,)
+
+    def progress(done: int, total: int, result: OrgResult) -> None:
+        state = f"ok, {result.files} files" if result.ok else "FAILED"
+        print(f"[{done}/{total}] {result.label}: {state}", flush=True)
+
+    results = run_batch(project.root, folder, out, args.jobs, args.zip, profiles, progress)
+    if not results:
+        print(f"packgen batch: no profiles (*.yaml, *.csv) in {folder}", file=sys.stderr)
+        return 1
+    failed = [r for r in results if not r.ok]
+    print(f"{len(results) - len(failed)} of {len(results)} packs built in {out}/", flush=True)
+    if failed:
+        print("failed:", file=sys.stderr)
+        for result in sorted(failed, key=lambda r: r.label):
+            print(f"  {result.label}:", file=sys.stderr)
+            for line in (result.problem or "").splitlines():
+                print(f"    {line}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="packgen",
@@ -112,6 +156,8 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the pack's PDFs")
     build.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: out)")
     build.add_argument("--only", nargs="+", metavar="NAME", help="build only these products")
+    build.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
+    build.add_argument("--zip", action="store_true", help="also write a download bundle (zip)")
     build.add_argument(
         "--profile",
         choices=["press", "office", "all"],
@@ -119,6 +165,16 @@ def parser() -> argparse.ArgumentParser:
         help="press (bleed, marks, CMYK), office (paper size, RGB) or all (default)",
     )
     build.set_defaults(run=cmd_build)
+
+    batch = commands.add_parser(
+        "batch", parents=[common], help="co-brand a pack for every organisation in a folder"
+    )
+    batch.add_argument("folder", metavar="DIR", help="organisation profiles (*.yaml) and CSVs")
+    batch.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: out)")
+    batch.add_argument("--jobs", type=int, default=1, help="parallel processes (default: 1)")
+    batch.add_argument("--zip", action="store_true", help="also write a zip per organisation")
+    batch.add_argument("--profile", choices=["press", "office", "all"], default="all")
+    batch.set_defaults(run=cmd_batch)
 
     check = commands.add_parser("check", help="preflight PDFs for print (default: out/)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="PDF files or folders")

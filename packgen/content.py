@@ -48,6 +48,7 @@ class Content:
     language: str
     palette: dict[str, Colour]
     tracking: dict[str, str] | None = None  # UTM parameters, when enabled
+    product: str = ""
     _blocks: dict[str, list[Block]] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
@@ -77,7 +78,7 @@ class Content:
             self._blocks[key] = cached
         return cached
 
-    def tracked(self, url: str, content: str) -> str:
+    def tracked(self, url: str) -> str:
         """``url`` with UTM parameters added when tracking is on; else unchanged."""
         if not self.tracking:
             return url
@@ -86,7 +87,7 @@ class Content:
         parts = urlsplit(url)
         query = dict(parse_qsl(parts.query))
         query.update(self.tracking)
-        query["utm_content"] = content
+        query["utm_content"] = self.product
         return urlunsplit(parts._replace(query=urlencode(query)))
 
     def plain(self, key: str) -> str:

@@ -60,6 +60,7 @@ class LayoutContext:
     assets_dir: Path
     has_org: bool
     org_logo: Asset | None = None
+    org_file: str | None = None  # the organisation profile, for messages about it
     diagnostics: list[Diagnostic] = field(default_factory=list)
     links: list[PlacedLink] = field(default_factory=list)
     qr_urls: list[str] = field(default_factory=list)

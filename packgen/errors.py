@@ -31,6 +31,8 @@ class Span:
     def __str__(self) -> str:
         if self.line <= 0:
             return self.file
+        if self.column <= 0:
+            return f"{self.file}:{self.line}"
         return f"{self.file}:{self.line}:{self.column}"
 
 

@@ -6,6 +6,7 @@ run time. TrueType fonts are embedded as subsets by ReportLab.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,65 @@ def register(family: FontFamily, span: Span | None = None) -> None:
     )
     addMapping(family.alias, 0, 0, names[""])
     _registered[family.alias] = family.package_family
+
+
+FALLBACK = "fallback"  # the registered name of the fallback face
+_fallback_family: list[str] = []
+
+
+def register_fallback(package_family: str, span: Span | None = None) -> None:
+    """Register the regular face of ``package_family`` as the fallback (idempotent)."""
+    if _fallback_family == [package_family]:
+        return
+    try:
+        path = fontpkg.path(package_family, 400, "normal", nearest=True)
+    except fontpkg.FontpkgError as exc:
+        raise error(
+            f"fallback font family '{package_family}' is not installed ({exc})",
+            span,
+            hint="add its fontpkg-… package to pyproject.toml and reinstall",
+        ) from None
+    pdfmetrics.registerFont(TTFont(FALLBACK, str(path)))
+    _fallback_family[:] = [package_family]
+
+
+def _coverage(face: str) -> frozenset[int]:
+    cached = _covered.get(face)
+    if cached is None:
+        font = pdfmetrics.getFont(face)
+        cached = _covered[face] = frozenset(getattr(font.face, "charToGlyph", {}))
+    return cached
+
+
+_covered: dict[str, frozenset[int]] = {}
+_TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#A-Za-z0-9]+;)")
+
+
+def with_fallback(markup: str, face: str) -> tuple[str, str]:
+    """Wrap characters ``face`` lacks in the fallback font.
+
+    Returns the new markup and the characters no registered font can print.
+    """
+    primary = _coverage(face)
+    if all(ord(ch) in primary or ch in "\n" for ch in markup):
+        return markup, ""
+    backup = _coverage(FALLBACK) if _fallback_family else frozenset()
+    missing = ""
+    parts = _TAG_OR_ENTITY.split(markup)
+    for index, part in enumerate(parts):
+        if index % 2 == 1:
+            continue  # a tag or an entity
+        out = []
+        for ch in part:
+            if ord(ch) in primary or ch.isspace():
+                out.append(ch)
+            elif ord(ch) in backup:
+                out.append(f'<font name="{FALLBACK}">{ch}</font>')
+            else:
+                out.append(ch)
+                missing += ch
+        parts[index] = "".join(out)
+    return "".join(parts), missing
 
 
 def text_width(text: str, alias: str, size: float, bold: bool = False) -> float:

@@ -41,6 +41,7 @@ def layout_document(
     assets_dir: Path,
     org_logo: Asset | None = None,
     author: str = "",
+    org_file: str | None = None,
 ) -> PlacedDocument:
     """Place every page of one size of a design for one output profile."""
     document = resolved.document
@@ -75,6 +76,7 @@ def layout_document(
             assets_dir=assets_dir,
             has_org=org_logo is not None or "org.name" in content.data,
             org_logo=org_logo,
+            org_file=org_file,
         )
         frames: dict[str | None, Frame] = {
             None: Frame(trim, _inset(trim, margins, scale), spec.grid)
@@ -151,6 +153,7 @@ def layout_document(
         cmyk=profile.cmyk,
         base_font=next(iter(resolved.styles.values())).font,
         qr_urls=qr_urls,
+        warnings=[d for d in diagnostics if d.severity is Severity.WARNING],
         min_text=float(document.rules.min_text),
         min_body=float(document.rules.min_body),
     )

@@ -183,6 +183,7 @@ class Rules(Model):
     qr_min_symbol: LengthField
     qr_error_correction: Literal["M", "Q", "H"] = "M"
     press_body_colour: str | None = None  # body styles print in this ink on press output
+    logo_min_ppi: Annotated[int, Field(ge=72)] = 300  # warn under this for raster logos
 
 
 class Metadata(Model):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from packgen.colour import Colour
+from packgen.errors import Diagnostic
 
 
 @dataclass(frozen=True)
@@ -158,5 +159,6 @@ class PlacedDocument:
     cmyk: bool
     base_font: str  # a registered font, so no unembedded standard font is referenced
     qr_urls: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
     min_text: float = 0.0  # the layout's rules, in points (0: no rule)
     min_body: float = 0.0

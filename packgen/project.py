@@ -16,10 +16,22 @@ from pydantic import BaseModel, ConfigDict
 from packgen.campaign import Campaign
 from packgen.content import Content, campaign_data, flatten_copy
 from packgen.errors import Span, allowed_hint, error, relative
-from packgen.fonts import FontFamily
-from packgen.source import SourceDict, load_yaml
+from packgen.fonts import FontFamily, register, register_fallback
+from packgen.org import Organisation
+from packgen.source import load_yaml
 from packgen.units import Length, parse_length
 from packgen.validate import validate
+
+ORG_ACCENT = "org-accent"  # the palette entry an organisation's accent colour replaces
+
+
+class FontConfig(BaseModel):
+    """``assets/fonts.yaml``: font families by alias, and a fallback family."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    families: dict[str, str]
+    fallback: str | None = None
 
 
 class Settings(BaseModel):
@@ -116,32 +128,44 @@ class Project:
             spans.update(more_spans)
         return texts, spans
 
-    def content(self) -> Content:
-        """Copy and data for the campaign's defaults (no organisation)."""
+    def content(self, org: Organisation | None = None, product: str = "") -> Content:
+        """Copy, data, links and palette: the campaign's, with an organisation's on top."""
         texts, spans = self.copy
         data = campaign_data(self.campaign)
         if self.campaign.mark:
             data["campaign.mark"] = self.campaign.mark
-        return Content(
-            texts,
-            spans,
-            data,
-            dict(self.campaign.links),
-            self.language_code,
-            dict(self.campaign.palette),
-        )
+        links = dict(self.campaign.links)
+        palette = dict(self.campaign.palette)
+        tracking: dict[str, str] | None = None
+        if org is not None:
+            data.update(org.data())
+            links.update(org.links())
+            if org.profile.accent is not None:
+                palette[ORG_ACCENT] = org.profile.accent
+            if org.profile.tracking.enabled:
+                tracking = {
+                    "utm_source": org.slug,
+                    "utm_medium": "print",
+                    "utm_campaign": self.campaign.id,
+                }
+        return Content(texts, spans, data, links, self.language_code, palette, tracking, product)
 
     @cached_property
-    def fonts(self) -> dict[str, FontFamily]:
+    def font_config(self) -> FontConfig:
         path = self.assets_dir / "fonts.yaml"
-        data = load_yaml(path, self.shown(path))
-        families: dict[str, FontFamily] = {}
-        for alias, family in data.items():
-            if not isinstance(family, str):
-                span = data.value_spans.get(alias) if isinstance(data, SourceDict) else None
-                raise error(f"font '{alias}' must name a font family", span, field=alias)
-            families[alias] = FontFamily(alias, family)
-        return families
+        shown = self.shown(path)
+        return validate(FontConfig, load_yaml(path, shown), shown)
+
+    def register_fonts(self) -> None:
+        """Make every font family (and the fallback) available to ReportLab."""
+        for family in self.fonts.values():
+            register(family)
+        if self.font_config.fallback:
+            register_fallback(self.font_config.fallback)
+
+    @property
+    def fonts(self) -> dict[str, FontFamily]:
+        return {alias: FontFamily(alias, name) for alias, name in self.font_config.families.items()}
 
     @cached_property
     def paper_sizes(self) -> dict[str, PaperSize]:

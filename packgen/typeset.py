@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from packgen.colour import Colour
-from packgen.fonts import face_name
+from packgen.fonts import face_name, with_fallback
 from packgen.markup import Block, BlockKind
 from packgen.model import TextAlign, VAlign
 from packgen.placed import TextLine
@@ -45,6 +45,7 @@ class Typeset:
     scale: float  # 1.0, or less when shrunk to fit
     overflow: float  # pt beyond the frame height at the smallest allowed scale
     too_wide: str | None  # a word wider than the frame, if any
+    missing: str  # characters no registered font can print
     sizes: tuple[float, ...]
     used_width: float
 
@@ -75,9 +76,10 @@ def _build(
     factor: float,
     width: float,
     cmyk: bool,
-) -> tuple[list[tuple[Paragraph, float, float, float]], float, str | None, float]:
+) -> tuple[list[tuple[Paragraph, float, float, float]], float, str | None, float, str]:
     """Paragraphs with (height, space before, space after); total height; widest word."""
     built: list[tuple[Paragraph, float, float, float]] = []
+    missing = ""
     total = 0.0
     too_wide: str | None = None
     used = 0.0
@@ -87,7 +89,9 @@ def _build(
         if pstyle is None:
             pstyle = cache[style.name] = _paragraph_style(style, factor, cmyk)
         bullet = style.bullet if block.kind is BlockKind.BULLET else None
-        paragraph = Paragraph(block.markup, pstyle, bulletText=bullet)
+        markup, lacking = with_fallback(block.markup, pstyle.fontName)
+        missing += lacking
+        paragraph = Paragraph(markup, pstyle, bulletText=bullet)
         _, height = paragraph.wrap(width, 1e6)
         if paragraph.minWidth() > width - pstyle.leftIndent + 0.01 and too_wide is None:
             too_wide = _widest_word(block.markup)
@@ -96,7 +100,7 @@ def _build(
         after = pstyle.spaceAfter if index < len(items) - 1 else 0.0
         built.append((paragraph, height, before, after))
         total += before + height + after
-    return built, total, too_wide, used
+    return built, total, too_wide, used, missing
 
 
 def _line_width(paragraph: Paragraph) -> float:
@@ -132,7 +136,7 @@ def typeset(
     cmyk: bool,
 ) -> Typeset:
     """Lay styled blocks into the frame, shrinking no further than ``min_factor``."""
-    built, total, too_wide, used = _build(items, scale, width, cmyk)
+    built, total, too_wide, used, missing = _build(items, scale, width, cmyk)
     factor = 1.0
     if total > height + 0.01 and min_factor < 1.0:
         low, high = min_factor, 1.0
@@ -147,10 +151,10 @@ def typeset(
                     low, fitted = middle, (middle, trial)
                 else:
                     high = middle
-            factor, (built, total, too_wide, used) = fitted
+            factor, (built, total, too_wide, used, missing) = fitted
         else:
             factor = min_factor
-            built, total, too_wide, used = trial
+            built, total, too_wide, used, missing = trial
     offset = {VAlign.TOP: 0.0, VAlign.MIDDLE: (height - total) / 2, VAlign.BOTTOM: height - total}
     cursor = top - max(0.0, offset[valign])
     lines: list[TextLine] = []
@@ -166,6 +170,7 @@ def typeset(
         scale=factor,
         overflow=max(0.0, total - height),
         too_wide=too_wide,
+        missing="".join(sorted(set(missing))),
         sizes=tuple(sizes),
         used_width=used,
     )

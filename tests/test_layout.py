@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from packgen.build import make
-from packgen.fonts import register
 from packgen.layout import layout_document
 from packgen.placed import PlacedDocument, PlacedQr, PlacedShape, PlacedText
 from packgen.profiles import OFFICE, PRESS, Profile
@@ -27,8 +26,7 @@ styles: {}
 def place(root: Path, body: str, size: str = "A4", profile: Profile = OFFICE) -> PlacedDocument:
     (root / "layouts" / "probe.yaml").write_text(HEAD + body, encoding="utf-8")
     project = Project(root)
-    for family in project.fonts.values():
-        register(family)
+    project.register_fonts()
     resolved = resolve(project, load_design(project, "probe"), size)
     return layout_document(resolved, profile, project.content(), project.assets_dir)
 

@@ -9,8 +9,11 @@ from typing import Literal
 
 from packgen.context import Frame, LayoutContext
 from packgen.elements.image import fit, placed_asset
+from packgen.errors import Severity, Span
 from packgen.model import Align, ElementBase, VAlign
 from packgen.placed import Placed
+
+MM = 72 / 25.4
 
 
 class LogoElement(ElementBase):
@@ -34,4 +37,17 @@ def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Place
         if asset is None:
             return []
     ctx.require_safe(element.id, rect, element.field_span("box"))
-    return [placed_asset(element.id, asset, fit(asset, rect, element.align, element.valign))]
+    placed = fit(asset, rect, element.align, element.valign)
+    if asset.kind == "raster" and asset is ctx.org_logo:
+        ppi = asset.width / (placed.w / 72)
+        if ppi < ctx.rules.logo_min_ppi:
+            ctx.report(
+                f"the logo is {int(asset.width)} pixels wide and prints {placed.w / MM:.0f} mm "
+                f"wide here: {ppi:.0f} ppi, under {ctx.rules.logo_min_ppi} ppi, so it may look "
+                "blurred",
+                Span(ctx.org_file) if ctx.org_file else None,
+                "supply a larger PNG or JPEG, or an SVG",
+                "logo",
+                Severity.WARNING,
+            )
+    return [placed_asset(element.id, asset, placed)]

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from packgen import qr
 from packgen.context import Frame, LayoutContext
-from packgen.elements.text import copy_blocks
+from packgen.elements.text import copy_blocks, report_missing_glyphs
 from packgen.fonts import text_width
 from packgen.markup import Block, BlockKind
 from packgen.model import Align, ElementBase, VAlign
@@ -70,7 +70,7 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
     light = ctx.colour(element.light, element.field_span("light"), "light")
     if link is None or dark is None or light is None:
         return []
-    url = ctx.content.tracked(link.url, element.id)
+    url = ctx.content.tracked(link.url)
     level = ctx.rules.qr_error_correction
     side = float(element.size) * ctx.scale if element.size is not None else box.w
     if side > box.w + 0.01 or side > box.h + 0.01:
@@ -151,6 +151,7 @@ def _caption(
         valign=VAlign.MIDDLE if element.caption_side == "right" else VAlign.TOP,
         cmyk=ctx.profile.cmyk,
     )
+    report_missing_glyphs(element.id, result.missing, element.field_span("caption"), ctx)
     if result.overflow > 0.01:
         ctx.report(
             f"the caption of QR code '{element.id}' overflows its box by "

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from packgen.context import Frame, LayoutContext
-from packgen.errors import PackgenError, allowed_hint
+from packgen.errors import PackgenError, Span, allowed_hint
 from packgen.markup import BlockKind
 from packgen.model import ElementBase, VAlign
 from packgen.placed import Placed, PlacedLink, PlacedText, Rect
@@ -73,6 +73,7 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             element.field_span("box"),
             "widen the frame, or lower the style's size",
         )
+    report_missing_glyphs(element.id, result.missing, element.field_span("copy"), ctx)
     if result.overflow > 0.01:
         at = (
             f" even at the minimum size {float(element.min_size or 0):g}pt"
@@ -114,6 +115,18 @@ def _press_body(style: ResolvedStyle, ctx: LayoutContext) -> ResolvedStyle:
         return style
     colour = ctx.colour(ink, None, "rules.press_body_colour")
     return replace(style, colour=colour, colour_name=ink) if colour else style
+
+
+def report_missing_glyphs(
+    element_id: str, missing: str, span: Span | None, ctx: LayoutContext
+) -> None:
+    if missing:
+        listing = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
+        ctx.report(
+            f"text '{element_id}' has characters no font here can print: {listing}",
+            span,
+            "choose a font family that has them in assets/fonts.yaml (families or fallback)",
+        )
 
 
 def copy_blocks(key: str, element: ElementBase, ctx: LayoutContext) -> list | None:  # type: ignore[type-arg]
