@@ -14,9 +14,18 @@ from packgen.assets import Asset
 from packgen.content import Content
 from packgen.context import Frame, LayoutContext
 from packgen.elements import layout_element
+from packgen.elements.shape import extend_to_bleed
 from packgen.errors import Diagnostic, PackgenError, Severity, allowed_hint
-from packgen.model import Margins
-from packgen.placed import DocumentInfo, PlacedDocument, PlacedPage, Rect
+from packgen.model import Edge, Margins
+from packgen.placed import (
+    DocumentInfo,
+    Placed,
+    PlacedDocument,
+    PlacedPage,
+    PlacedShape,
+    Rect,
+    ShapeKind,
+)
 from packgen.profiles import Profile
 from packgen.resolve import Resolved
 
@@ -82,6 +91,7 @@ def layout_document(
             None: Frame(trim, _inset(trim, margins, scale), spec.grid)
         }
         folds: list[float] = []
+        backgrounds: list[Placed] = []
         if page.panels:
             x = trim.x
             clearance = float(spec.fold_clearance or spec.safe)
@@ -102,6 +112,18 @@ def layout_document(
                 left = float(spec.safe) if index == 0 else clearance
                 right = float(spec.safe) if index == len(page.panels) - 1 else clearance
                 ctx.safe_areas.append(Rect(x + left, safe.y, w - left - right, safe.h))
+                if panel.background:
+                    fill = ctx.colour(
+                        panel.background, None, f"pages.{page.id}.panels.{panel.id}.background"
+                    )
+                    edges = {Edge.TOP, Edge.BOTTOM}
+                    edges |= {Edge.LEFT} if index == 0 else set()
+                    edges |= {Edge.RIGHT} if index == len(page.panels) - 1 else set()
+                    area = extend_to_bleed(rect, frozenset(edges), ctx)
+                    if fill is not None:
+                        backgrounds.append(
+                            PlacedShape(f"panel-{panel.id}", ShapeKind.RECT, area, fill, None, 0.0)
+                        )
                 x += w
                 if index < len(page.panels) - 1:
                     folds.append(x)
@@ -117,6 +139,7 @@ def layout_document(
             folds=folds,
             marks=profile.marks,
         )
+        placed.items.extend(backgrounds)
         for element in page.elements:
             frame = frames.get(element.panel)
             if frame is None:

@@ -148,10 +148,14 @@ class Grid(Model):
 
 
 class Panel(Model):
-    """A fold panel of a page, left to right."""
+    """A fold panel of a page, left to right.
+
+    ``background`` fills the panel: to the bleed on trim edges, to the fold on others.
+    """
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
     width: LengthField
+    background: str | None = None
 
 
 class PageSpec(Model):
