@@ -187,7 +187,8 @@ class Rules(Model):
     qr_min_symbol: LengthField
     qr_error_correction: Literal["M", "Q", "H"] = "M"
     press_body_colour: str | None = None  # body styles print in this ink on press output
-    logo_min_ppi: Annotated[int, Field(ge=72)] = 300  # warn under this for raster logos
+    logo_warn_ppi: Annotated[int, Field(ge=72)] = 300  # a raster logo under this: warning
+    logo_fail_ppi: Annotated[int, Field(ge=72)] = 150  # ... under this: error
 
 
 class Metadata(Model):

@@ -39,15 +39,24 @@ def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Place
     ctx.require_safe(element.id, rect, element.field_span("box"))
     placed = fit(asset, rect, element.align, element.valign)
     if asset.kind == "raster" and asset is ctx.org_logo:
-        ppi = asset.width / (placed.w / 72)
-        if ppi < ctx.rules.logo_min_ppi:
-            ctx.report(
-                f"the logo is {int(asset.width)} pixels wide and prints {placed.w / MM:.0f} mm "
-                f"wide here: {ppi:.0f} ppi, under {ctx.rules.logo_min_ppi} ppi, so it may look "
-                "blurred",
-                Span(ctx.org_file) if ctx.org_file else None,
-                "supply a larger PNG or JPEG, or an SVG",
-                "logo",
-                Severity.WARNING,
-            )
+        _check_resolution(asset.width, placed.w, ctx)
     return [placed_asset(element.id, asset, placed)]
+
+
+def _check_resolution(pixels: float, width: float, ctx: LayoutContext) -> None:
+    """A raster logo must be sharp at its printed size: warn, or fail when far too coarse."""
+    ppi = pixels / (width / 72)
+    rules = ctx.rules
+    if ppi >= rules.logo_warn_ppi:
+        return
+    failing = ppi < rules.logo_fail_ppi
+    limit = rules.logo_fail_ppi if failing else rules.logo_warn_ppi
+    ctx.report(
+        f"the logo is {int(pixels)} pixels wide and prints {width / MM:.0f} mm wide here: "
+        f"{ppi:.0f} ppi, under {limit} ppi, so it "
+        + ("would print blurred" if failing else "may look soft"),
+        Span(ctx.org_file) if ctx.org_file else None,
+        "supply a larger PNG or JPEG, or an SVG",
+        "logo",
+        Severity.ERROR if failing else Severity.WARNING,
+    )
