@@ -64,7 +64,13 @@ class Project:
     root: Path
     campaign_name: str | None = None
     language: str | None = None
-    _layout_cache: dict[str, object] = field(default_factory=dict)
+    cache: dict[tuple[object, ...], object] = field(default_factory=dict)
+
+    def layouts_stamp(self) -> tuple[int, ...]:
+        """Modification times of every layout file: a key that changes on any edit."""
+        return tuple(
+            p.stat().st_mtime_ns for p in sorted(self.layouts_dir.glob("*.yaml"))
+        )
 
     @property
     def layouts_dir(self) -> Path:

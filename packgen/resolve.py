@@ -53,6 +53,21 @@ class Resolved:
 
 
 def load_design(project: Project, name: str) -> Design:
+    """The layout ``name`` merged with what it extends (cached until a layout changes)."""
+    stamp = project.layouts_stamp()
+    if project.cache.get(("stamp",)) != stamp:
+        project.cache.clear()  # a layout changed: forget every design and size
+        project.cache[("stamp",)] = stamp
+    key = ("design", name)
+    cached = project.cache.get(key)
+    if isinstance(cached, Design):
+        return cached
+    design = _load_design(project, name)
+    project.cache[key] = design
+    return design
+
+
+def _load_design(project: Project, name: str) -> Design:
     path = project.layout_path(name)
     shown = project.shown(path)
     data = load_yaml(path, shown)
@@ -183,6 +198,17 @@ def _attach_spans(elements: list[Any], raw: Any) -> None:
 
 
 def resolve(project: Project, design: Design, size: str) -> Resolved:
+    """Validate one size of ``design`` and resolve its styles (cached per design and size)."""
+    key = ("resolved", id(design), size)
+    cached = project.cache.get(key)
+    if isinstance(cached, Resolved) and cached.design is design:
+        return cached
+    resolved = _resolve(project, design, size)
+    project.cache[key] = resolved
+    return resolved
+
+
+def _resolve(project: Project, design: Design, size: str) -> Resolved:
     """Validate one size of ``design`` and resolve its styles; all errors at once."""
     if size not in design.sizes:
         raise PackgenError(
