@@ -68,9 +68,7 @@ class Project:
 
     def layouts_stamp(self) -> tuple[int, ...]:
         """Modification times of every layout file: a key that changes on any edit."""
-        return tuple(
-            p.stat().st_mtime_ns for p in sorted(self.layouts_dir.glob("*.yaml"))
-        )
+        return tuple(p.stat().st_mtime_ns for p in sorted(self.layouts_dir.glob("*.yaml")))
 
     @property
     def layouts_dir(self) -> Path:

@@ -8,6 +8,7 @@ including those inside SVG art (mapped through the campaign palette).
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,6 +124,33 @@ def _qr_path(runs: tuple[tuple[int, int, int], ...]) -> str:
     return text
 
 
+_FONT_STATE = re.compile(r"^BT /F\d+ [\d.]+ Tf [\d.]+ TL ET$")
+_operators: dict[int, tuple[Drawing, str | None]] = {}
+
+
+def _vector_operators(drawing: Drawing) -> str | None:
+    """The PDF operators renderPDF writes for ``drawing``, worked out once per drawing.
+
+    Art is drawn thousands of times in a batch; its operators do not change, so
+    they are captured from a scratch canvas and replayed with addLiteral. Only
+    self-contained art qualifies: after dropping renderPDF's idle font-state
+    lines, nothing may refer to a resource (fonts, images, patterns); anything
+    else is drawn through renderPDF every time.
+    """
+    cached = _operators.get(id(drawing))
+    if cached is not None and cached[0] is drawing:
+        return cached[1]
+    scratch = Canvas(io.BytesIO(), invariant=1, initialFontName="Helvetica")
+    start = len(scratch._code)
+    renderPDF.draw(drawing, scratch, 0, 0)
+    lines = [line for line in scratch._code[start:] if not _FONT_STATE.match(line)]
+    text: str | None = "\n".join(lines)
+    if any("/" in line or "BT" in line for line in lines):
+        text = None
+    _operators[id(drawing)] = (drawing, text)
+    return text
+
+
 class _Painter:
     def __init__(
         self, canvas: Canvas, cmyk: bool, palette: dict[str, Colour], base_font: str
@@ -171,7 +199,11 @@ class _Painter:
         c.saveState()
         c.translate(r.x, r.y)
         c.scale(r.w / drawing.width, r.h / drawing.height)
-        renderPDF.draw(drawing, c, 0, 0)
+        operators = _vector_operators(drawing)
+        if operators is None:
+            renderPDF.draw(drawing, c, 0, 0)
+        else:
+            c.addLiteral(operators)
         c.restoreState()
 
     def qr(self, item: PlacedQr) -> None:

@@ -101,8 +101,9 @@ def _box(value: object) -> Box:
     )
 
 
-_RGB_OP = re.compile(rb"(?:^|\s)(?:-?[\d.]+\s+){3}(rg|RG)(?=\s|$)")
-_CMYK_OP = re.compile(rb"(?:^|\s)((?:-?[\d.]+\s+){4})(k|K)(?=\s|$)")
+# An operator token after a number: cheap to find; operands are read back after.
+_RGB_OP = re.compile(rb"[\d.]\s+(?:rg|RG)(?=\s|$)")
+_CMYK_OP = re.compile(rb"[\d.]\s+[kK](?=\s|$)")
 
 
 def _fonts(reader: PdfReader) -> list[FontFact]:
@@ -166,11 +167,22 @@ def _colour_spaces(resources: object) -> list[str]:
     return spaces
 
 
+def _operands(content: bytes, end: int, count: int) -> list[float] | None:
+    tokens = content[max(0, end - 80) : end].split()[-count:]
+    try:
+        return [float(t) for t in tokens] if len(tokens) == count else None
+    except ValueError:
+        return None
+
+
 def _stream_ops(content: bytes, facts: PageFacts) -> None:
-    facts.rgb_operators += len(_RGB_OP.findall(content))
+    for match in _RGB_OP.finditer(content):
+        if _operands(content, match.start() + 1, 3) is not None:
+            facts.rgb_operators += 1
     for match in _CMYK_OP.finditer(content):
-        values = [float(v) for v in match.group(1).split()]
-        facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(values) * 100)
+        values = _operands(content, match.start() + 1, 4)
+        if values is not None:
+            facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(values) * 100)
 
 
 def _pdfium_objects(path: Path, pages: list[PageFacts]) -> None:
