@@ -7,7 +7,7 @@ diagnostics, and the caller decides the exit code.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,10 +87,11 @@ def build(
     on_file: Callable[[BuiltFile], None] | None = None,
     preflight: bool = True,
     org: Organisation | None = None,
+    marks: bool = True,
 ) -> BuildReport:
     report = BuildReport()
     names = list(only) or project.products()
-    chosen = [PROFILES[p] for p in profiles]
+    chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
     for name in names:
         try:
             design = load_design(project, name)

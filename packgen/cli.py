@@ -45,7 +45,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         pages = f"{file.pages} page" + ("s" if file.pages != 1 else "")
         print(f"{file.path}  {pages}  {_human(file.bytes)}")
 
-    report = build(project, out, args.only or (), profiles, on_file=show, org=org)
+    report = build(
+        project, out, args.only or (), profiles, on_file=show, org=org, marks=not args.no_marks
+    )
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
     for name, failure in report.failures.items():
@@ -158,6 +160,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--only", nargs="+", metavar="NAME", help="build only these products")
     build.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
     build.add_argument("--zip", action="store_true", help="also write a download bundle (zip)")
+    build.add_argument(
+        "--no-marks", action="store_true", help="press files without crop and fold marks"
+    )
     build.add_argument(
         "--profile",
         choices=["press", "office", "all"],

@@ -137,3 +137,12 @@ def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
 def test_a3_poster_is_small(built: BuildReport) -> None:
     for file in posters(built):
         assert file.bytes < 120_000, f"{file.path.name} is {file.bytes} bytes"
+
+
+def test_press_without_marks_is_trim_plus_bleed(tmp_path: Path) -> None:
+    report = build(
+        Project(ROOT), tmp_path, only=["poster-speak-up"], profiles=["press"], marks=False
+    )
+    page = PdfReader(next(f for f in report.files if f.size == "A4").path).pages[0]
+    assert float(page.mediabox.width) / MM == pytest.approx(216, abs=0.01)
+    assert page.bleedbox == page.mediabox
