@@ -147,3 +147,35 @@ def test_panels_offset_elements_and_record_folds(project_copy: Path) -> None:
     mark = item(document, "mark")
     assert isinstance(mark, PlacedShape)
     assert mark.rect.x / MM == pytest.approx(207)
+
+
+GROUP = """pages:
+  - id: front
+    elements:
+      - type: group
+        id: block
+        box: {x: 20mm, y: 30mm, w: 100mm, h: 50mm}
+        elements:
+          - {type: shape, id: inner, box: {x: 5mm, y: 5mm, w: 10mm, h: 10mm}, fill: teal}
+          - {type: text, id: label, box: {x: 20mm, y: 5mm, w: 70mm, h: 20mm}, copy: poster.qr_video, style: body}
+"""
+
+
+def test_group_children_are_placed_relative_to_the_group(project_copy: Path) -> None:
+    document = place(project_copy, GROUP)
+    inner = item(document, "inner")
+    assert inner.rect.x / MM == pytest.approx(25)
+    assert (297 - inner.rect.top / MM) == pytest.approx(35)
+    label = item(document, "label")
+    assert label.rect.x / MM == pytest.approx(40)
+
+
+def test_group_children_errors_point_at_the_child(project_copy: Path) -> None:
+    from packgen.errors import PackgenError
+
+    broken = GROUP.replace("fill: teal", "fill: tael")
+    with pytest.raises(PackgenError) as caught:
+        place(project_copy, broken)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == "unknown colour 'tael'"
+    assert diagnostic.span is not None and diagnostic.span.line == 13  # the child, not the group
