@@ -19,7 +19,7 @@ from packgen.markup import Block, BlockKind
 from packgen.model import Align, ElementBase, VAlign
 from packgen.placed import Placed, PlacedLink, PlacedQr, PlacedText, Rect
 from packgen.styles import ResolvedStyle
-from packgen.typeset import typeset
+from packgen.typeset import Typeset, typeset
 from packgen.units import LengthField
 
 MM = 72 / 25.4
@@ -140,17 +140,26 @@ def _caption(
             "make box.h taller than the tile (caption below) or box.w wider (right)",
         )
         return None
-    result = typeset(
-        styled,
-        x=area.x,
-        top=area.top,
-        width=area.w,
-        height=area.h,
-        scale=ctx.scale,
-        min_factor=1.0,
-        valign=VAlign.MIDDLE if element.caption_side == "right" else VAlign.TOP,
-        cmyk=ctx.profile.cmyk,
-    )
+
+    def set_caption(top: float) -> Typeset:
+        return typeset(
+            styled,
+            x=area.x,
+            top=top,
+            width=area.w,
+            height=area.h - (area.top - top),
+            scale=ctx.scale,
+            min_factor=1.0,
+            valign=VAlign.TOP,
+            cmyk=ctx.profile.cmyk,
+        )
+
+    top = area.top
+    result = set_caption(top)
+    if element.caption_side == "right" and result.height < tile.h:
+        # beside the code, the caption is centred on the tile, not on the whole box
+        top = area.top - (tile.h - result.height) / 2
+        result = set_caption(top)
     report_missing_glyphs(element.id, result.missing, element.field_span("caption"), ctx)
     if result.overflow > 0.01:
         ctx.report(
@@ -160,7 +169,7 @@ def _caption(
             "enlarge the box or shorten the caption",
         )
     ctx.require_safe(element.id, area, element.field_span("box"))
-    used = Rect(area.x, area.top - result.height, min(area.w, result.used_width), result.height)
+    used = Rect(area.x, top - result.height, min(area.w, result.used_width), result.height)
     names = {style.name: style for _, style in styled}
     return PlacedText(
         element_id=f"{element.id}.caption",
