@@ -81,7 +81,9 @@ def _drawing(item: PlacedDrawing, cmyk: bool, palette: dict[str, Colour]) -> Dra
     return _cmyk_drawings[key]
 
 
-class _Painter:
+class Painter:
+    """Draws placed items on a ReportLab canvas in the output's colour model."""
+
     def __init__(self, canvas: Canvas, cmyk: bool, palette: dict[str, Colour]) -> None:
         self.canvas = canvas
         self.cmyk = cmyk
@@ -175,33 +177,44 @@ def render(document: PlacedDocument, palette: dict[str, Colour]) -> bytes:
     canvas.setKeywords(document.info.keywords)
     canvas.setCreator("packgen")
     canvas.setViewerPreference("DisplayDocTitle", "true")
-    painter = _Painter(canvas, document.cmyk, {c.rgb: c for c in palette.values()})
+    painter = Painter(canvas, document.cmyk, by_rgb(palette))
     for page in document.pages:
         canvas.setPageSize((page.media.w, page.media.h))
-        if page.media != page.trim:
-            canvas.setTrimBox(_box(page.trim))
-            canvas.setBleedBox(_box(page.bleed))
-        if page.background is not None:
-            painter.fill(page.background)
-            b = page.bleed
-            canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
-        for item in page.items:
-            if isinstance(item, PlacedShape):
-                painter.shape(item)
-            elif isinstance(item, PlacedText):
-                painter.text(item)
-            elif isinstance(item, PlacedDrawing):
-                painter.drawing(item)
-            else:
-                painter.qr(item)
-        if page.marks:
-            painter.marks(page)
-        for link in page.links:
-            r = link.rect
-            canvas.linkURL(link.url, (r.x, r.y, r.right, r.top), relative=0, thickness=0)
+        paint_page(painter, page)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def by_rgb(palette: dict[str, Colour]) -> dict[str, Colour]:
+    """The palette keyed by sRGB hex, as the painter maps SVG colours to inks."""
+    return {c.rgb: c for c in palette.values()}
+
+
+def paint_page(painter: Painter, page: PlacedPage) -> None:
+    """One placed page: page boxes, background to the bleed, items, marks, links."""
+    canvas = painter.canvas
+    if page.media != page.trim:
+        canvas.setTrimBox(_box(page.trim))
+        canvas.setBleedBox(_box(page.bleed))
+    if page.background is not None:
+        painter.fill(page.background)
+        b = page.bleed
+        canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
+    for item in page.items:
+        if isinstance(item, PlacedShape):
+            painter.shape(item)
+        elif isinstance(item, PlacedText):
+            painter.text(item)
+        elif isinstance(item, PlacedDrawing):
+            painter.drawing(item)
+        else:
+            painter.qr(item)
+    if page.marks:
+        painter.marks(page)
+    for link in page.links:
+        r = link.rect
+        canvas.linkURL(link.url, (r.x, r.y, r.right, r.top), relative=0, thickness=0)
 
 
 def _box(rect: Rect) -> tuple[float, float, float, float]:

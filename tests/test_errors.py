@@ -28,8 +28,17 @@ def test_error_fixture(
     case: Path, project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shutil.copy(case, project_copy / "layouts" / case.name)
-    code = main(["build", "--project", str(project_copy), "--only", case.stem,
-                 "--out", str(tmp_path / "out")])
+    code = main(
+        [
+            "build",
+            "--project",
+            str(project_copy),
+            "--only",
+            case.stem,
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1
     assert "Traceback" not in captured.err
