@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from packgen.errors import Diagnostic, PackgenError, Severity
+from packgen.flow import make_pack
 from packgen.fonts import register
 from packgen.layout import layout_document
 from packgen.placed import PlacedDocument
@@ -50,6 +51,8 @@ def make(
     project: Project, design: Design, size: str, profile: Profile
 ) -> tuple[PlacedDocument, bytes]:
     """Lay out and render one size of one design in one profile."""
+    if design.kind == "pack":
+        return make_pack(project, design, size, profile)
     for family in project.fonts.values():
         register(family)
     resolved = resolve(project, design, size)

@@ -19,6 +19,7 @@ from svglib.svglib import svg2rlg
 
 from packgen.colour import Colour
 from packgen.placed import (
+    Placed,
     PlacedDocument,
     PlacedDrawing,
     PlacedPage,
@@ -140,6 +141,16 @@ class Painter:
             path.rect(s.x + column * m, s.top - (row + 1) * m - overlap, length * m, m + overlap)
         c.drawPath(path, stroke=0, fill=1)
 
+    def item(self, item: Placed) -> None:
+        if isinstance(item, PlacedShape):
+            self.shape(item)
+        elif isinstance(item, PlacedText):
+            self.text(item)
+        elif isinstance(item, PlacedDrawing):
+            self.drawing(item)
+        else:
+            self.qr(item)
+
     def marks(self, page: PlacedPage) -> None:
         """Crop marks in line with the trim, fold marks dashed, all outside the bleed."""
         c, t, b, media = self.canvas, page.trim, page.bleed, page.media
@@ -202,14 +213,7 @@ def paint_page(painter: Painter, page: PlacedPage) -> None:
         b = page.bleed
         canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
     for item in page.items:
-        if isinstance(item, PlacedShape):
-            painter.shape(item)
-        elif isinstance(item, PlacedText):
-            painter.text(item)
-        elif isinstance(item, PlacedDrawing):
-            painter.drawing(item)
-        else:
-            painter.qr(item)
+        painter.item(item)
     if page.marks:
         painter.marks(page)
     for link in page.links:

@@ -1,0 +1,88 @@
+"""Flowing multi-page documents (``kind: pack``): templates, a story, pagination.
+
+Stages, as for fixed pages: ``resolve`` (validate and cross-check the pack
+layout) → ``pages`` (page geometry, frames and per-page decorations) and
+``story`` (story items into checked flowable factories) → ``paginate``
+(Platypus passes until page numbers settle; the last pass is the PDF).
+"""
+
+from __future__ import annotations
+
+from packgen.colour import Colour
+from packgen.errors import Diagnostic, PackgenError, Severity, Span
+from packgen.flow import pages
+from packgen.flow.paginate import Setting, paginate
+from packgen.flow.resolve import resolve_pack
+from packgen.flow.story import prepare
+from packgen.fonts import register
+from packgen.placed import DocumentInfo, PlacedDocument, PlacedPage
+from packgen.profiles import Profile
+from packgen.project import Project
+from packgen.resolve import Design
+
+PAPER = Colour(cmyk=(0, 0, 0, 0), rgb="#FFFFFF")  # behind text where no background is set
+
+
+def _errors(diagnostics: list[Diagnostic]) -> None:
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise PackgenError(diagnostics)
+
+
+def make_pack(
+    project: Project, design: Design, size: str, profile: Profile
+) -> tuple[PlacedDocument, bytes]:
+    """Resolve, paginate and render one size of a pack in one profile."""
+    for family in project.fonts.values():
+        register(family)
+    resolved = resolve_pack(project, design, size)
+    content = project.content()
+    sheet = pages.sheet(resolved, profile)
+    ctx = pages.context(resolved, profile, content, sheet, project.assets_dir)
+    frames = pages.frames(resolved, ctx, sheet)
+    if not any(frames.values()):
+        ctx.report("no template has frames, so the story has nowhere to flow", Span(design.file))
+        raise PackgenError(ctx.diagnostics)
+    story = prepare(resolved, ctx, frames, PAPER)
+    _errors(ctx.diagnostics)
+    document = resolved.document
+    info = DocumentInfo(
+        title=content.plain(document.metadata.title),
+        author=project.campaign.author,
+        subject=content.plain(document.metadata.subject),
+        keywords=content.plain(document.metadata.keywords),
+        language=content.language,
+    )
+    setting = Setting(
+        file=design.file,
+        templates=document.templates,
+        frames=frames,
+        start=document.start,
+        sheet=sheet,
+        info=info,
+        cmyk=profile.cmyk,
+        outline_open=profile.links,
+        palette=content.palette,
+    )
+    qr_urls: list[str] = []
+
+    def decorate(plan_pages: list[pages.PageInfo]) -> list[PlacedPage]:
+        placed, diagnostics, urls = pages.decorate(
+            resolved, profile, content, sheet, project.assets_dir, plan_pages
+        )
+        _errors(diagnostics)
+        qr_urls[:] = urls
+        return placed
+
+    _, pdf, decorations = paginate(setting, story, decorate)
+    return (
+        PlacedDocument(
+            name=design.name,
+            size=size,
+            profile=profile.suffix,
+            info=info,
+            pages=decorations,
+            cmyk=profile.cmyk,
+            qr_urls=[*qr_urls, *story.qr_urls],
+        ),
+        pdf,
+    )
