@@ -124,6 +124,9 @@ class Painter:
             c.drawImage(str(item.path), r.x, r.y, r.w, r.h, mask="auto")
             return
         drawing = _drawing(item, self.cmyk, self.palette)
+        # SVG renders start from a font state; use the canvas's own, so a
+        # document whose initial font is embedded references no other font
+        drawing.initialFontName = c._initialFontName
         c.saveState()
         c.translate(r.x, r.y)
         c.scale(r.w / drawing.width, r.h / drawing.height)

@@ -14,7 +14,7 @@ from packgen.flow import pages
 from packgen.flow.paginate import Setting, paginate
 from packgen.flow.resolve import resolve_pack
 from packgen.flow.story import prepare
-from packgen.fonts import register
+from packgen.fonts import face_name, register
 from packgen.placed import DocumentInfo, PlacedDocument, PlacedPage
 from packgen.profiles import Profile
 from packgen.project import Project
@@ -62,6 +62,7 @@ def make_pack(
         cmyk=profile.cmyk,
         outline_open=profile.links,
         palette=content.palette,
+        initial_font=face_name(next(iter(project.fonts)), bold=False, italic=False),
     )
     qr_urls: list[str] = []
 

@@ -58,6 +58,7 @@ class Setting:
     cmyk: bool
     outline_open: bool
     palette: dict[str, Colour]
+    initial_font: str  # an embedded face for ReportLab's page preamble (not Helvetica)
 
 
 @dataclass
@@ -181,6 +182,7 @@ def run(
         pageCompression=1,
         displayDocTitle=1,
         enforceColorSpace="cmyk" if setting.cmyk else None,
+        initialFontName=setting.initial_font,
     )
     document._firstPageTemplateIndex = list(setting.templates).index(setting.start)
     try:
