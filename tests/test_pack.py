@@ -295,3 +295,34 @@ def test_two_builds_are_identical(tmp_path: Path) -> None:
     assert first.ok and second.ok
     for a, b in zip(first.files, second.files, strict=True):
         assert a.path.read_bytes() == b.path.read_bytes(), a.path.name
+
+
+def test_a_post_over_its_limit_is_an_error_at_its_copy(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from packgen.cli import main
+
+    words = "Speak up for babies this week. " * 9 + "{campaign.hashtag} {link.campaign}"
+    copy = project_copy / "assets/campaigns/imhaw-2024/copy/en-GB/extra.yaml"
+    copy.write_text(f"extra:\n  post: |\n    {words}\n", encoding="utf-8")
+    layout = project_copy / "layouts/pack-posts.yaml"
+    layout.write_text(
+        "extends: _base.yaml\nkind: pack\n"
+        "metadata: {title: pack.meta.title, subject: pack.meta.subject, "
+        "keywords: pack.meta.keywords}\n"
+        "sizes: {A4: {}}\nstyles: {}\nstart: page\n"
+        "templates:\n  page: {frames: [{id: main, box: {col: 1, span: 6, y: 20mm, h: 250mm}}]}\n"
+        "story:\n  - {type: posts, items: [extra.post], limit: 280, counting: x,\n"
+        "     label: pack.social.x_label, label_style: body, style: body}\n",
+        encoding="utf-8",
+    )
+    code = main(["build", "--project", str(project_copy), "--only", "pack-posts",
+                 "--out", str(tmp_path / "out")])  # fmt: skip
+    err = capsys.readouterr().err
+    length = len("Speak up for babies this week. " * 9) + len("#IMHAW2024 ") + 23
+    assert code == 1
+    assert (
+        "assets/campaigns/imhaw-2024/copy/en-GB/extra.yaml:2:9: error: post 'extra.post' "
+        f"is {length} characters; the limit here is 280"
+    ) in err
+    assert f"hint: shorten it by {length - 280} characters" in err

@@ -81,10 +81,10 @@ class HeadingItem(ItemBase):
     contents: bool = True
 
 
-class CopyItem(ItemBase):
+class TextItem(ItemBase):
     """Flowing copy from one key: paragraphs, headings and bullets."""
 
-    type: Literal["copy"]
+    type: Literal["text"]
     copy_key: str = Field(alias="copy")
     style: str
     heading_style: str | None = None
@@ -193,7 +193,7 @@ class FormItem(ItemBase):
 
 StoryItem = Annotated[
     HeadingItem
-    | CopyItem
+    | TextItem
     | ContentsItem
     | BreakItem
     | SpaceItem

@@ -102,7 +102,14 @@ def frames(resolved: ResolvedPack, ctx: LayoutContext, page: Sheet) -> dict[str,
             if spec.box.h is None:
                 ctx.report("a frame needs a height", spec.field_span("box"), "add h: 200mm", "box")
                 continue
-            ctx.require_safe(f"{name}.{spec.id}", rect, spec.field_span("box"))
+            if not page.safe.contains(rect):
+                ctx.report(
+                    f"frame '{spec.id}' of template '{name}' reaches "
+                    f"{page.safe.overshoot(rect) / MM:.1f} mm outside the safe area",
+                    spec.field_span("box"),
+                    "keep text inside the safe area (see page.safe)",
+                    f"templates.{name}.frames",
+                )
             rects.append(rect)
         found[name] = rects
     return found

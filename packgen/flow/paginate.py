@@ -206,6 +206,8 @@ def run(
     for number in range(2, len(pages) + 1):
         name = pages[number - 1].template
         template = setting.templates[name]
+        if number > 2 and pages[number - 3].template == name:
+            continue  # one message for each run of pages
         if template.once and pages[number - 2].template == name:
             problems.append(
                 Diagnostic(

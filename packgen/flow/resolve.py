@@ -45,9 +45,20 @@ class ResolvedPack:
 
 
 def _locate(model: Located, raw: Any) -> None:
-    if isinstance(raw, SourceDict):
-        model._span = raw.span
-        model._field_spans = dict(raw.value_spans)
+    """Positions of a model and of its fields, nested ones as dotted paths."""
+    if not isinstance(raw, SourceDict):
+        return
+    model._span = raw.span
+    spans: dict[str, Span] = {}
+
+    def collect(node: SourceDict, prefix: str) -> None:
+        for key, span in node.value_spans.items():
+            spans[prefix + key] = span
+            if isinstance(node[key], SourceDict):
+                collect(node[key], f"{prefix}{key}.")
+
+    collect(raw, "")
+    model._field_spans = spans
 
 
 def _attach(document: PackDocument, data: SourceDict) -> None:

@@ -43,7 +43,6 @@ from packgen.flow.model import (
     CardLook,
     CardsItem,
     ContentsItem,
-    CopyItem,
     FactsItem,
     FormItem,
     HeadingItem,
@@ -52,6 +51,7 @@ from packgen.flow.model import (
     PostsItem,
     SpaceItem,
     StoryItem,
+    TextItem,
 )
 from packgen.flow.resolve import ResolvedPack, anchor
 from packgen.markup import Block, BlockKind, MissingValue, to_blocks
@@ -285,7 +285,7 @@ class _Preparer:
             lambda n: [Heading(markup, pstyle, key, title, item.level, item.span)]
         )
 
-    def copy(self, item: CopyItem) -> None:
+    def text(self, item: TextItem) -> None:
         styles = self.kinds(item, item.style, item.heading_style, item.bullet_style)
         blocks = self.blocks(item.copy_key, item)
         if styles is None or blocks is None:
@@ -488,18 +488,18 @@ class _Preparer:
         raw = self.content.copy[item.copy_key]
         span = self.content.copy_spans.get(item.copy_key)
         used = form.used(raw)
-        for name in used:
-            if name not in item.fields:
-                self.report(
-                    f"copy '{item.copy_key}' uses field '{name}', which the form does not define",
-                    span,
-                    allowed_hint(name, list(item.fields), "fields"),
-                )
+        undefined = [name for name in used if name not in item.fields]
+        for name in undefined:
+            self.report(
+                f"copy '{item.copy_key}' uses field '{name}', which the form does not define",
+                span,
+                allowed_hint(name, list(item.fields), "fields"),
+            )
         for name in item.fields:
             if name not in used:
                 self.report(
                     f"field '{name}' is defined but copy '{item.copy_key}' never uses it",
-                    item.field_span("fields"),
+                    item.field_span(f"fields.{name}"),
                     f"write {{field.{name}}} where it goes in the copy",
                 )
             elif used.count(name) > 1:
@@ -509,10 +509,12 @@ class _Preparer:
             if not self.content.has(spec.label):
                 self.report(
                     f"unknown copy key '{spec.label}' (language {self.content.language})",
-                    item.field_span("fields"),
+                    item.field_span(f"fields.{name}.label"),
                     allowed_hint(spec.label, self.content.keys(), "keys"),
                 )
             tooltips[name] = self.content.plain(spec.label)
+        if undefined:
+            return
         blocks = self.blocks_with(item.copy_key, form.values(item.fields), item, "copy")
         if blocks is None:
             return
@@ -558,8 +560,8 @@ class _Preparer:
     def add(self, item: StoryItem) -> None:
         if isinstance(item, HeadingItem):
             self.heading(item)
-        elif isinstance(item, CopyItem):
-            self.copy(item)
+        elif isinstance(item, TextItem):
+            self.text(item)
         elif isinstance(item, ContentsItem):
             self.contents(item)
         elif isinstance(item, BreakItem):
