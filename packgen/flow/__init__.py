@@ -8,7 +8,6 @@ layout) → ``pages`` (page geometry, frames and per-page decorations) and
 
 from __future__ import annotations
 
-from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
 from packgen.flow import pages
 from packgen.flow.paginate import Setting, paginate
@@ -19,8 +18,6 @@ from packgen.placed import DocumentInfo, PlacedDocument, PlacedPage
 from packgen.profiles import Profile
 from packgen.project import Project
 from packgen.resolve import Design
-
-PAPER = Colour(cmyk=(0, 0, 0, 0), rgb="#FFFFFF")  # behind text where no background is set
 
 
 def _errors(diagnostics: list[Diagnostic]) -> None:
@@ -42,7 +39,7 @@ def make_pack(
     if not any(frames.values()):
         ctx.report("no template has frames, so the story has nowhere to flow", Span(design.file))
         raise PackgenError(ctx.diagnostics)
-    story = prepare(resolved, ctx, frames, PAPER)
+    story = prepare(resolved, ctx, frames, pages.PAPER)
     _errors(ctx.diagnostics)
     document = resolved.document
     info = DocumentInfo(

@@ -10,19 +10,23 @@ page's template elements with the page's own values (``{page}``, ``{pages}``,
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packgen.colour import Colour, contrast_ratio
 from packgen.content import Content
 from packgen.context import Frame, LayoutContext
 from packgen.elements import layout_element
 from packgen.errors import Diagnostic
 from packgen.flow.resolve import ResolvedPack
-from packgen.model import Margins
-from packgen.placed import PlacedPage, PlacedText, Rect
+from packgen.model import ElementBase, Margins
+from packgen.placed import Placed, PlacedPage, PlacedShape, PlacedText, Rect
 from packgen.profiles import Profile
 
 MM = 72 / 25.4
+MIN_CONTRAST = 4.5  # WCAG 2 AA for text
+PAPER = Colour(cmyk=(0, 0, 0, 0), rgb="#FFFFFF")  # behind text where no background is set
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,8 @@ def decorate(
         for element in template.elements:
             placed.items.extend(layout_element(element, frame, ctx))
         _check_text_sizes(placed, ctx)
+        behind = (str(template.background), background) if background else ("the paper", PAPER)
+        check_contrast(placed.items, behind, ctx, template.elements)
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
         for diagnostic in ctx.diagnostics:
@@ -160,6 +166,34 @@ def decorate(
                 diagnostics.append(diagnostic)
         placed_pages.append(placed)
     return placed_pages, diagnostics, qr_urls
+
+
+def check_contrast(
+    items: list[Placed],
+    behind_all: tuple[str, Colour],
+    ctx: LayoutContext,
+    elements: Sequence[ElementBase],
+) -> None:
+    """Text against the filled shape under it (the last drawn before it), else the page."""
+    shapes: list[PlacedShape] = []
+    names = {colour.rgb: name for name, colour in ctx.palette.items()}
+    spans = {element.id: element.span for element in elements}
+    for item in items:
+        if isinstance(item, PlacedShape) and item.fill is not None:
+            shapes.append(item)
+        if not isinstance(item, PlacedText):
+            continue
+        under = next((s.fill for s in reversed(shapes) if s.rect.contains(item.used, 0.5)), None)
+        name, colour = (names.get(under.rgb, under.rgb), under) if under else behind_all
+        for ink in item.colours:
+            ratio = contrast_ratio(ink.rgb_fraction, colour.rgb_fraction)
+            if ratio + 1e-6 < MIN_CONTRAST:
+                ctx.report(
+                    f"text '{item.element_id}' ({names.get(ink.rgb, ink.rgb)}) on {name} has a "
+                    f"contrast of {ratio:.1f}:1; at least {MIN_CONTRAST:g}:1 is needed",
+                    spans.get(item.element_id.split(".")[0]),
+                    "choose a darker text colour or a lighter background",
+                )
 
 
 def _check_text_sizes(page: PlacedPage, ctx: LayoutContext) -> None:

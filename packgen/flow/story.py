@@ -53,6 +53,7 @@ from packgen.flow.model import (
     StoryItem,
     TextItem,
 )
+from packgen.flow.pages import MIN_CONTRAST, check_contrast
 from packgen.flow.resolve import ResolvedPack, anchor
 from packgen.markup import Block, BlockKind, MissingValue, to_blocks
 from packgen.placed import PlacedText, Rect
@@ -61,7 +62,6 @@ from packgen.styles import ResolvedStyle
 from packgen.typeset import ink, paragraph_style
 
 MM = 72 / 25.4
-MIN_CONTRAST = 4.5  # WCAG 2 AA for body-size text
 
 Factory = Callable[[Mapping[str, int]], list[Any]]
 
@@ -82,8 +82,6 @@ class Story:
     factories: list[Factory] = field(default_factory=list)
     headings: list[HeadingEntry] = field(default_factory=list)
     qr_urls: list[str] = field(default_factory=list)
-    fields: list[str] = field(default_factory=list)
-    styles: set[str] = field(default_factory=set)  # every text style the story uses
 
     def flowables(self, numbers: Mapping[str, int]) -> list[Any]:
         """Fresh flowables; ``numbers`` maps heading anchors to their pages."""
@@ -121,7 +119,6 @@ class _Preparer:
         found = self.ctx.style(name, item.field_span(field_name), field_name)
         if found is None:
             return None
-        self.story.styles.add(name)
         rules = self.resolved.document.rules
         body = name in self.resolved.document.body_styles
         floor = float(rules.min_body if body else rules.min_text)
@@ -346,6 +343,8 @@ class _Preparer:
                         item.span,
                         "raise the style's size",
                     )
+        for behind in self.backgrounds:
+            check_contrast(placed, behind, ctx, item.elements)
         self.ctx.diagnostics.extend(ctx.diagnostics)
         self.story.qr_urls.extend(ctx.qr_urls)
         links, width, cmyk = list(ctx.links), self.measure, self.cmyk
@@ -544,7 +543,6 @@ class _Preparer:
                     )
                 lines[len(texts)] = (before, names[0], after)
             texts.append(block)
-        self.story.fields.extend(name for name in used if name in item.fields)
         text = self.paragraphs(texts, styles)
         interactive = self.office
 
