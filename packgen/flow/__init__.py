@@ -9,8 +9,7 @@ layout) → ``pages`` (page geometry, frames and per-page decorations) and
 from __future__ import annotations
 
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
-from packgen.flow import pages
-from packgen.flow.paginate import Setting, paginate
+from packgen.flow import pages, paginate
 from packgen.flow.resolve import resolve_pack
 from packgen.flow.story import prepare
 from packgen.fonts import face_name, register
@@ -49,7 +48,7 @@ def make_pack(
         keywords=content.plain(document.metadata.keywords),
         language=content.language,
     )
-    setting = Setting(
+    setting = paginate.Setting(
         file=design.file,
         templates=document.templates,
         frames=frames,
@@ -71,7 +70,7 @@ def make_pack(
         qr_urls[:] = urls
         return placed
 
-    _, pdf, decorations = paginate(setting, story, decorate)
+    _, pdf, decorations = paginate.paginate(setting, story, decorate)
     return (
         PlacedDocument(
             name=design.name,
