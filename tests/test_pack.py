@@ -326,3 +326,88 @@ def test_a_post_over_its_limit_is_an_error_at_its_copy(
         f"is {length} characters; the limit here is 280"
     ) in err
     assert f"hint: shorten it by {length - 280} characters" in err
+
+
+def _flow_pack(root: Path, frame_h: float, story: str, copy: dict[str, str]) -> list[list[str]]:
+    """Build a one-frame pack in ``root``; the text lines of each page (office)."""
+    from packgen.build import make
+
+    lines = "".join(f"  {key}: |\n    {text}\n" for key, text in copy.items())
+    (root / "assets/campaigns/imhaw-2024/copy/en-GB/flow.yaml").write_text(
+        f"flow:\n{lines}", encoding="utf-8"
+    )
+    (root / "layouts/pack-flow.yaml").write_text(
+        "extends: _base.yaml\nkind: pack\n"
+        "metadata: {title: pack.meta.title, subject: pack.meta.subject, "
+        "keywords: pack.meta.keywords}\n"
+        "sizes: {A4: {}}\nstyles: {}\nstart: page\n"
+        f"templates:\n  page: {{frames: [{{id: main, box: {{col: 1, span: 6, y: 20mm, "
+        f"h: {frame_h:.3f}pt}}}}]}}\n"
+        f"story:\n{story}",
+        encoding="utf-8",
+    )
+    project = Project(root)
+    _, pdf = make(project, load_design(project, "pack-flow"), "A4", PROFILES["office"])
+    reader = pypdf.PdfReader(__import__("io").BytesIO(pdf))
+    return [[ln for ln in page.extract_text().splitlines() if ln.strip()] for page in reader.pages]
+
+
+def _body(project_copy: Path) -> tuple[object, float, float]:
+    """The paragraph style of 'body', its line height and its space after (pt)."""
+    from packgen.typeset import paragraph_style
+
+    project = Project(project_copy)
+    style = resolve_pack(project, load_design(project, PACK), "A4").styles["body"]
+    pstyle = paragraph_style(style, cmyk=False)
+    return pstyle, pstyle.leading, pstyle.spaceAfter
+
+
+LONG = " ".join(f"Bravo{n} sentence that goes on for a while." for n in range(12))
+
+
+def test_no_orphan_line_at_a_page_foot(project_copy: Path) -> None:
+    _, leading, after = _body(project_copy)
+    # room for the one-line paragraph and a single line of the next: not allowed
+    pages = _flow_pack(
+        project_copy,
+        leading + after + leading * 1.5,
+        "  - {type: text, copy: flow.a, style: body}\n"
+        "  - {type: text, copy: flow.b, style: body}\n",
+        {"a": "Alpha.", "b": LONG},
+    )
+    assert pages[0] == ["Alpha."]
+    assert pages[1][0].startswith("Bravo0")
+
+
+def test_no_widow_line_at_a_page_top(project_copy: Path) -> None:
+    from reportlab.platypus import Paragraph
+
+    pstyle, leading, _ = _body(project_copy)
+    paragraph = Paragraph(LONG, pstyle)
+    paragraph.wrap(170 * 72 / 25.4, 1e6)
+    count = len(paragraph.blPara.lines)
+    assert count >= 4
+    # room for all lines but the last: the last would be alone on page 2
+    pages = _flow_pack(
+        project_copy,
+        leading * (count - 1) + leading * 0.5,
+        "  - {type: text, copy: flow.b, style: body}\n",
+        {"b": LONG},
+    )
+    assert len(pages) == 2
+    assert len(pages[1]) >= 2
+    assert len(pages[0]) + len(pages[1]) == count
+
+
+def test_heading_moves_with_its_text(project_copy: Path) -> None:
+    _, leading, after = _body(project_copy)
+    pages = _flow_pack(
+        project_copy,
+        leading + after + leading * 3.2,
+        "  - {type: text, copy: flow.a, style: body}\n"
+        "  - {type: heading, copy: flow.h, style: body}\n"
+        "  - {type: text, copy: flow.b, style: body}\n",
+        {"a": "Alpha.", "h": "Heading here", "b": LONG},
+    )
+    assert pages[0] == ["Alpha."]
+    assert pages[1][0] == "Heading here"
