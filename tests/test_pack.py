@@ -7,6 +7,7 @@ reader gets, not what the code meant to draw.
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -348,7 +349,7 @@ def _flow_pack(root: Path, frame_h: float, story: str, copy: dict[str, str]) -> 
     )
     project = Project(root)
     _, pdf = make(project, load_design(project, "pack-flow"), "A4", PROFILES["office"])
-    reader = pypdf.PdfReader(__import__("io").BytesIO(pdf))
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
     return [[ln for ln in page.extract_text().splitlines() if ln.strip()] for page in reader.pages]
 
 
