@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
+from packgen.flow import make_pack
 from packgen.layout import layout_document
 from packgen.manifest import entry_for, write_manifest
 from packgen.org import Organisation
@@ -61,6 +62,8 @@ def make(
     org: Organisation | None = None,
 ) -> tuple[PlacedDocument, bytes]:
     """Lay out and render one size of one design in one profile."""
+    if design.kind == "pack":
+        return make_pack(project, design, size, profile, org)
     project.register_fonts()
     resolved = resolve(project, design, size)
     content = project.content(org, product=design.name)

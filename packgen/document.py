@@ -29,17 +29,22 @@ class PageModel(Model):
     elements: list[Element] = []
 
 
-class LayoutDocument(Model):
-    """A layout file after ``extends`` and the chosen size's overlay are merged."""
+class DocumentBase(Model):
+    """What every kind of layout file has: page set-up, rules, styles, metadata."""
 
     schema_: str | None = Field(default=None, alias="$schema")
     extends: str | None = None
-    kind: Literal["poster", "leaflet", "pack"]
     description: str | None = None
     metadata: Metadata
     page: PageSpec
-    sizes: dict[str, SizeVariant]
     rules: Rules
     body_styles: list[str] = []
     styles: dict[str, Style]
+
+
+class LayoutDocument(DocumentBase):
+    """A fixed-page layout file after ``extends`` and the size's overlay are merged."""
+
+    kind: Literal["poster", "leaflet", "pack"]
+    sizes: dict[str, SizeVariant]
     pages: Annotated[list[PageModel], Field(min_length=1)]

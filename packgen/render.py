@@ -23,6 +23,7 @@ from svglib.svglib import svg2rlg
 
 from packgen.colour import Colour
 from packgen.placed import (
+    Placed,
     PlacedDocument,
     PlacedDrawing,
     PlacedPage,
@@ -151,12 +152,11 @@ def _vector_operators(drawing: Drawing) -> str | None:
     return text
 
 
-class _Painter:
-    def __init__(
-        self, canvas: Canvas, cmyk: bool, palette: dict[str, Colour], base_font: str
-    ) -> None:
+class Painter:
+    """Draws placed items on a ReportLab canvas in the output's colour model."""
+
+    def __init__(self, canvas: Canvas, cmyk: bool, palette: dict[str, Colour]) -> None:
         self.canvas = canvas
-        self.base_font = base_font
         self.cmyk = cmyk
         self.palette = palette
 
@@ -194,8 +194,10 @@ class _Painter:
             c.drawImage(_raster(item.path, self.cmyk), r.x, r.y, r.w, r.h, mask="auto")
             return
         drawing = _drawing(item, self.cmyk, self.palette)
-        # renderPDF would otherwise select Helvetica, an unembedded standard font
-        drawing.__dict__["initialFontName"] = self.base_font
+        # SVG renders start from a font state; use the canvas's own, so a document
+        # whose initial font is embedded references no other font (set through
+        # __dict__: Drawing refuses attributes it does not declare)
+        drawing.__dict__["initialFontName"] = c._initialFontName
         c.saveState()
         c.translate(r.x, r.y)
         c.scale(r.w / drawing.width, r.h / drawing.height)
@@ -214,6 +216,16 @@ class _Painter:
         # the modules as one path in module units, scaled into place by the matrix
         matrix = f"{item.module:.6f} 0 0 {item.module:.6f} {s.x:.4f} {s.top:.4f} cm"
         c.addLiteral(f"q {matrix}\n{_qr_path(item.runs)}f\nQ")
+
+    def item(self, item: Placed) -> None:
+        if isinstance(item, PlacedShape):
+            self.shape(item)
+        elif isinstance(item, PlacedText):
+            self.text(item)
+        elif isinstance(item, PlacedDrawing):
+            self.drawing(item)
+        else:
+            self.qr(item)
 
     def marks(self, page: PlacedPage) -> None:
         """Crop marks in line with the trim, fold marks dashed, all outside the bleed."""
@@ -252,35 +264,37 @@ def render(document: PlacedDocument, palette: dict[str, Colour]) -> bytes:
     canvas.setKeywords(document.info.keywords)
     canvas.setCreator("packgen")
     canvas.setViewerPreference("DisplayDocTitle", "true")
-    painter = _Painter(
-        canvas, document.cmyk, {c.rgb: c for c in palette.values()}, document.base_font
-    )
+    painter = Painter(canvas, document.cmyk, by_rgb(palette))
     for page in document.pages:
         canvas.setPageSize((page.media.w, page.media.h))
-        if page.media != page.trim:
-            canvas.setTrimBox(_box(page.trim))
-            canvas.setBleedBox(_box(page.bleed))
-        if page.background is not None:
-            painter.fill(page.background)
-            b = page.bleed
-            canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
-        for item in page.items:
-            if isinstance(item, PlacedShape):
-                painter.shape(item)
-            elif isinstance(item, PlacedText):
-                painter.text(item)
-            elif isinstance(item, PlacedDrawing):
-                painter.drawing(item)
-            else:
-                painter.qr(item)
-        if page.marks:
-            painter.marks(page)
-        for link in page.links:
-            r = link.rect
-            canvas.linkURL(link.url, (r.x, r.y, r.right, r.top), relative=0, thickness=0)
+        paint_page(painter, page)
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def by_rgb(palette: dict[str, Colour]) -> dict[str, Colour]:
+    """The palette keyed by sRGB hex, as the painter maps SVG colours to inks."""
+    return {c.rgb: c for c in palette.values()}
+
+
+def paint_page(painter: Painter, page: PlacedPage) -> None:
+    """One placed page: page boxes, background to the bleed, items, marks, links."""
+    canvas = painter.canvas
+    if page.media != page.trim:
+        canvas.setTrimBox(_box(page.trim))
+        canvas.setBleedBox(_box(page.bleed))
+    if page.background is not None:
+        painter.fill(page.background)
+        b = page.bleed
+        canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
+    for item in page.items:
+        painter.item(item)
+    if page.marks:
+        painter.marks(page)
+    for link in page.links:
+        r = link.rect
+        canvas.linkURL(link.url, (r.x, r.y, r.right, r.top), relative=0, thickness=0)
 
 
 def _box(rect: Rect) -> tuple[float, float, float, float]:

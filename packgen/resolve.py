@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from packgen.document import LayoutDocument
+from packgen.document import DocumentBase, LayoutDocument
 from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint
 from packgen.model import ElementBase
 from packgen.project import PaperSize, Project
@@ -185,7 +185,8 @@ def apply_overlay(design: Design, size: str) -> SourceDict:
     return result
 
 
-def _attach_spans(elements: list[Any], raw: Any) -> None:
+def attach_spans(elements: list[Any], raw: Any) -> None:
+    """Give validated elements (and their children) the positions they were written at."""
     if not isinstance(raw, SourceList):
         return
     for element, source in zip(elements, raw, strict=False):
@@ -194,7 +195,19 @@ def _attach_spans(elements: list[Any], raw: Any) -> None:
             element._field_spans = dict(source.value_spans)
             inner = getattr(element, "elements", None)
             if inner:
-                _attach_spans(inner, source.get("elements"))
+                attach_spans(inner, source.get("elements"))
+
+
+def check_size(design: Design, size: str) -> None:
+    """Refuse a size the design is not made in."""
+    if size not in design.sizes:
+        raise PackgenError(
+            Diagnostic(
+                f"{design.name} is not made in size '{size}'",
+                Span(design.file),
+                allowed_hint(size, design.sizes, "sizes"),
+            )
+        )
 
 
 def resolve(project: Project, design: Design, size: str) -> Resolved:
@@ -210,18 +223,19 @@ def resolve(project: Project, design: Design, size: str) -> Resolved:
 
 def _resolve(project: Project, design: Design, size: str) -> Resolved:
     """Validate one size of ``design`` and resolve its styles; all errors at once."""
-    if size not in design.sizes:
-        raise PackgenError(
-            Diagnostic(
-                f"{design.name} is not made in size '{size}'",
-                Span(design.file),
-                allowed_hint(size, design.sizes, "sizes"),
-            )
-        )
+    check_size(design, size)
     data = apply_overlay(design, size)
     document = validate(LayoutDocument, data, design.file)
     for page, raw_page in zip(document.pages, data["pages"], strict=False):
-        _attach_spans(page.elements, raw_page.get("elements"))
+        attach_spans(page.elements, raw_page.get("elements"))
+    setup = page_setup(project, design, data, document, size)
+    return Resolved(design, document, size, *setup)
+
+
+def page_setup(
+    project: Project, design: Design, data: SourceDict, document: DocumentBase, size: str
+) -> tuple[PaperSize, PaperSize, float, dict[str, ResolvedStyle]]:
+    """Made paper, base paper, scale and flat styles of any kind of layout document."""
     diagnostics: list[Diagnostic] = []
     papers = project.paper_sizes
     spans = data["page"].value_spans if isinstance(data["page"], SourceDict) else {}
@@ -287,4 +301,4 @@ def _resolve(project: Project, design: Design, size: str) -> Resolved:
             )
     if diagnostics:
         raise PackgenError(diagnostics)
-    return Resolved(design, document, size, paper, base, scale, styles)
+    return paper, base, scale, styles

@@ -174,3 +174,8 @@ def typeset(
         sizes=tuple(sizes),
         used_width=used,
     )
+
+
+def paragraph_style(style: ResolvedStyle, cmyk: bool, factor: float = 1.0) -> ParagraphStyle:
+    """The ReportLab style of a resolved style (no widows or orphans), for flowing text."""
+    return _paragraph_style(style, factor, cmyk)

@@ -46,9 +46,15 @@ def _model_at(
 ) -> type[BaseModel] | None:
     """The model class that owns the last step of ``loc``, following the data."""
     model: type[BaseModel] | None = root
+    candidates: list[type[BaseModel]] = [root]
+    keyed = False  # the next step is a key of a mapping of models (templates, sizes)
     node = data
     for step in loc[:-1]:
-        if isinstance(node, dict) and isinstance(step, str) and step in node:
+        if isinstance(node, dict) and isinstance(step, str) and step in node and keyed:
+            node = node[step]
+            keyed = False
+            model = _pick(candidates, node)
+        elif isinstance(node, dict) and isinstance(step, str) and step in node:
             node = node[step]
             if model is None:
                 return None
@@ -56,17 +62,27 @@ def _model_at(
             if info is None:
                 return None
             candidates = _models_in(info.annotation)
+            keyed = _is_mapping(info.annotation)
             model = _pick(candidates, node)
         elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             node = node[step]
-            if model is not None and isinstance(node, dict):
-                continue
+            if candidates and isinstance(node, dict):
+                model = _pick(candidates, node)  # each item of a list of unions by its type
         elif isinstance(node, dict) and isinstance(step, str) and model is not None:
             # a union tag or dict key step that names no data
-            candidates = [m for m in _union_members(model) if _tag(m) == step]
-            if candidates:
-                model = candidates[0]
+            found = [m for m in _union_members(model) if _tag(m) == step]
+            if found:
+                model = found[0]
     return model
+
+
+def _is_mapping(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _is_mapping(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_mapping(arg) for arg in typing.get_args(annotation))
+    return origin is dict
 
 
 def _union_members(model: type[BaseModel]) -> list[type[BaseModel]]:

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from packgen.colour import luminance
 from packgen.context import Frame, LayoutContext
 from packgen.errors import PackgenError, Span, allowed_hint
 from packgen.markup import BlockKind
@@ -21,6 +22,7 @@ from packgen.typeset import typeset
 from packgen.units import LengthField
 
 MM = 72 / 25.4
+DARK_TEXT = 0.1  # relative luminance under which body text is "dark" and may print as 100% K
 
 
 class TextElement(ElementBase):
@@ -113,6 +115,8 @@ def _press_body(style: ResolvedStyle, ctx: LayoutContext) -> ResolvedStyle:
     ink = ctx.rules.press_body_colour
     if not (ctx.profile.cmyk and ink and style.name in ctx.body_styles):
         return style
+    if luminance(style.colour.rgb_fraction) > DARK_TEXT:
+        return style  # light text on a dark ground keeps its colour
     colour = ctx.colour(ink, None, "rules.press_body_colour")
     return replace(style, colour=colour, colour_name=ink) if colour else style
 
