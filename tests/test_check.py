@@ -259,3 +259,32 @@ def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert {"check": "text-size", "level": "fail", "page": 1}.items() <= next(
         f for f in report["findings"] if f["check"] == "text-size"
     ).items()
+
+
+def test_body_text_under_the_layouts_minimum(tmp_path: Path) -> None:
+    """Which text is body text is the layout's knowledge: it comes from the manifest."""
+    path = pdf(tmp_path / "leaflet.pdf", lambda c: black_text(c, size=10))
+    entry = {
+        "file": path.name,
+        "product": "leaflet",
+        "size": "A4",
+        "profile": "office",
+        "pages": 1,
+        "bytes": path.stat().st_size,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "qr_urls": [],
+        "min_text": 8.0,
+        "min_body": 12.0,
+        "page_expect": [
+            {
+                "trim": [0, 0, A4[0], A4[1]],
+                "safe_areas": [[5 * MM, 5 * MM, A4[0] - 10 * MM, A4[1] - 10 * MM]],
+                "folds": [],
+                "body_text": [[25 * MM, 195 * MM, 120 * MM, 15 * MM]],
+            }
+        ],
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps({"format": 1, "files": [entry]}))
+    assert failures(path, "text-size") == [
+        "body text 'Speak up for babies' is 10.0pt (minimum 12pt)"
+    ]
