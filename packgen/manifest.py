@@ -58,7 +58,8 @@ def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> 
                 _rect(item.used)
                 for item in page.items
                 if isinstance(item, PlacedText) and item.is_body
-            ],
+            ]
+            + [_rect(region) for region in page.body_regions],
         )
         for page in placed.pages
     ]

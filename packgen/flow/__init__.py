@@ -75,6 +75,8 @@ def make_pack(
         )
         _errors(diagnostics)
         qr_urls[:] = urls
+        for page, info in zip(placed, plan_pages, strict=True):
+            page.body_regions = list(frames.get(info.template, []))
         return placed
 
     _, pdf, decorations = paginate.paginate(setting, story, decorate)
