@@ -64,6 +64,36 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _org(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    if not getattr(args, "org", None):
+        return None
+    from packgen.org import load_org
+
+    return load_org(Path(args.org))
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from packgen.preview import preview
+    from packgen.profiles import PROFILES
+
+    report = preview(
+        _project(args),
+        args.names,
+        Path(args.out),
+        dpi=args.dpi,
+        guides=args.guides,
+        sizes=[args.size] if args.size else [],
+        profile=PROFILES[args.profile],
+        org=_org(args),
+    )
+    for file in report.files:
+        print(file.path)
+    for name, failure in report.failures.items():
+        print(failure.format(), file=sys.stderr)
+        print(f"{name}: no preview", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from packgen.resolve import load_design
 
@@ -182,6 +212,28 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="machine-readable report")
     check.add_argument("--fast", action="store_true", help="skip contrast and QR read-back")
     check.set_defaults(run=cmd_check)
+
+    view = commands.add_parser(
+        "preview", parents=[common], help="PNG previews with trim, bleed, safe-area and grid guides"
+    )
+    view.add_argument("names", nargs="*", metavar="NAME", help="products (default: all)")
+    view.add_argument("--out", default="previews", help="output folder (default: previews)")
+    view.add_argument("--dpi", type=float, default=100, help="resolution (default: 100)")
+    view.add_argument(
+        "--guides",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="draw guides over the page (default: on)",
+    )
+    view.add_argument("--size", help="only this size, e.g. A3 (default: every size)")
+    view.add_argument(
+        "--profile",
+        choices=["press", "office"],
+        default="press",
+        help="press (trim, bleed and marks; default) or office (the paper)",
+    )
+    view.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
+    view.set_defaults(run=cmd_preview)
 
     listing = commands.add_parser("list", parents=[common], help="list the products")
     listing.set_defaults(run=cmd_list)

@@ -152,6 +152,8 @@ def layout_document(
                 continue
             placed.items.extend(layout_element(element, frame, ctx))
         placed.safe_areas = list(ctx.safe_areas)
+        grids = [frame for key, frame in frames.items() if key is not None] or [frames[None]]
+        placed.columns = [column for frame in grids for column in frame.columns(scale)]
         _check_text_sizes(placed, ctx, resolved)
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
