@@ -94,6 +94,50 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    from packgen.watch import Rebuild, Watcher
+
+    root = _project(args).root
+    profiles = ["press", "office"] if args.profile == "all" else [args.profile]
+    out, previews = Path(args.out), Path(args.previews)
+    watcher = Watcher(
+        root,
+        args.names,
+        out,
+        None if args.no_previews else previews,
+        profiles,
+        Path(args.org) if args.org else None,
+        args.dpi,
+        args.campaign,
+        args.language,
+    )
+
+    def show(result: Rebuild) -> None:
+        if result.changed:
+            print(f"changed: {', '.join(result.changed)}", flush=True)
+        if not result.products:
+            print("  nothing to rebuild", flush=True)
+            return
+        for name, failure in result.failures.items():
+            print(failure.format(), file=sys.stderr)
+            print(f"{name}: not rebuilt; fix the file and save, watching goes on", file=sys.stderr)
+        done = [n for n in result.products if n not in result.failures]
+        if done:
+            what = f"{len(result.files)} PDFs in {out}/"
+            if result.previews:
+                what += f", {len(result.previews)} previews in {previews}/"
+            print(f"rebuilt {' '.join(done)} in {result.seconds:.2f} s: {what}", flush=True)
+        sys.stderr.flush()
+
+    try:
+        show(watcher.start())
+        print(f"watching {root / 'layouts'} and {root / 'assets'} (Ctrl+C stops)", flush=True)
+        watcher.run(show, iterations=args.polls, interval=args.interval)
+    except KeyboardInterrupt:
+        print("stopped watching")
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from packgen.resolve import load_design
 
@@ -234,6 +278,20 @@ def parser() -> argparse.ArgumentParser:
     )
     view.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
     view.set_defaults(run=cmd_preview)
+
+    watch = commands.add_parser(
+        "watch", parents=[common], help="rebuild products and previews when their files change"
+    )
+    watch.add_argument("names", nargs="*", metavar="NAME", help="products (default: all)")
+    watch.add_argument("--out", default=str(DEFAULT_OUT), help="PDF folder (default: out)")
+    watch.add_argument("--previews", default="previews", help="PNG folder (default: previews)")
+    watch.add_argument("--no-previews", action="store_true", help="build PDFs only")
+    watch.add_argument("--dpi", type=float, default=100, help="preview resolution (default: 100)")
+    watch.add_argument("--profile", choices=["press", "office", "all"], default="all")
+    watch.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
+    watch.add_argument("--interval", type=float, default=0.3, help="seconds between looks")
+    watch.add_argument("--polls", type=int, default=None, help=argparse.SUPPRESS)  # tests
+    watch.set_defaults(run=cmd_watch)
 
     listing = commands.add_parser("list", parents=[common], help="list the products")
     listing.set_defaults(run=cmd_list)
