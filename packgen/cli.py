@@ -138,6 +138,13 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from packgen.reference import dumps, layout_schema, org_schema
+
+    sys.stdout.write(dumps(org_schema() if args.org else layout_schema()))
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from packgen.resolve import load_design
 
@@ -292,6 +299,14 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--interval", type=float, default=0.3, help="seconds between looks")
     watch.add_argument("--polls", type=int, default=None, help=argparse.SUPPRESS)  # tests
     watch.set_defaults(run=cmd_watch)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of layout files (for editors)"
+    )
+    schema.add_argument(
+        "--org", action="store_true", help="the schema of organisation profiles instead"
+    )
+    schema.set_defaults(run=cmd_schema)
 
     listing = commands.add_parser("list", parents=[common], help="list the products")
     listing.set_defaults(run=cmd_list)
