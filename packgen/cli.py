@@ -97,7 +97,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     from packgen.watch import Rebuild, Watcher
 
-    root = _project(args).root
+    project = _project(args)
+    for name in args.names:
+        project.layout_path(name)  # an unknown product is an error, with a suggestion
+    root = project.root
     profiles = ["press", "office"] if args.profile == "all" else [args.profile]
     out, previews = Path(args.out), Path(args.previews)
     watcher = Watcher(

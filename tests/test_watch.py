@@ -144,3 +144,6 @@ def test_watch_command(
     assert "rebuilt poster-know-your-baby in " in printed
     assert "3 PDFs in" in printed and "3 previews in" in printed
     assert "watching " in printed
+    assert main(["watch", "postr-speak-up", "--project", str(project_copy), "--polls", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown product 'postr-speak-up'" in err and "did you mean 'poster-speak-up'?" in err
