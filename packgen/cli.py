@@ -66,6 +66,90 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _org(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    if not getattr(args, "org", None):
+        return None
+    from packgen.org import load_org
+
+    return load_org(Path(args.org))
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from packgen.preview import preview
+    from packgen.profiles import PROFILES
+
+    report = preview(
+        _project(args),
+        args.names,
+        Path(args.out),
+        dpi=args.dpi,
+        guides=args.guides,
+        sizes=[args.size] if args.size else [],
+        profile=PROFILES[args.profile],
+        org=_org(args),
+    )
+    for file in report.files:
+        print(file.path)
+    for name, failure in report.failures.items():
+        print(failure.format(), file=sys.stderr)
+        print(f"{name}: no preview", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from packgen.watch import Rebuild, Watcher
+
+    project = _project(args)
+    for name in args.names:
+        project.layout_path(name)  # an unknown product is an error, with a suggestion
+    root = project.root
+    profiles = ["press", "office"] if args.profile == "all" else [args.profile]
+    out, previews = Path(args.out), Path(args.previews)
+    watcher = Watcher(
+        root,
+        args.names,
+        out,
+        None if args.no_previews else previews,
+        profiles,
+        Path(args.org) if args.org else None,
+        args.dpi,
+        args.campaign,
+        args.language,
+    )
+
+    def show(result: Rebuild) -> None:
+        if result.changed:
+            print(f"changed: {', '.join(result.changed)}", flush=True)
+        if not result.products:
+            print("  nothing to rebuild", flush=True)
+            return
+        for name, failure in result.failures.items():
+            print(failure.format(), file=sys.stderr)
+            print(f"{name}: not rebuilt; fix the file and save, watching goes on", file=sys.stderr)
+        done = [n for n in result.products if n not in result.failures]
+        if done:
+            what = f"{len(result.files)} PDFs in {out}/"
+            if result.previews:
+                what += f", {len(result.previews)} previews in {previews}/"
+            print(f"rebuilt {' '.join(done)} in {result.seconds:.2f} s: {what}", flush=True)
+        sys.stderr.flush()
+
+    try:
+        show(watcher.start())
+        print(f"watching {root / 'layouts'} and {root / 'assets'} (Ctrl+C stops)", flush=True)
+        watcher.run(show, iterations=args.polls, interval=args.interval)
+    except KeyboardInterrupt:
+        print("stopped watching")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from packgen.reference import dumps, layout_schema, org_schema
+
+    sys.stdout.write(dumps(org_schema() if args.org else layout_schema()))
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from packgen.resolve import load_design
 
@@ -187,6 +271,50 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="machine-readable report")
     check.add_argument("--fast", action="store_true", help="skip contrast and QR read-back")
     check.set_defaults(run=cmd_check)
+
+    view = commands.add_parser(
+        "preview", parents=[common], help="PNG previews with trim, bleed, safe-area and grid guides"
+    )
+    view.add_argument("names", nargs="*", metavar="NAME", help="products (default: all)")
+    view.add_argument("--out", default="previews", help="output folder (default: previews)")
+    view.add_argument("--dpi", type=float, default=100, help="resolution (default: 100)")
+    view.add_argument(
+        "--guides",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="draw guides over the page (default: on)",
+    )
+    view.add_argument("--size", help="only this size, e.g. A3 (default: every size)")
+    view.add_argument(
+        "--profile",
+        choices=["press", "office"],
+        default="press",
+        help="press (trim, bleed and marks; default) or office (the paper)",
+    )
+    view.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
+    view.set_defaults(run=cmd_preview)
+
+    watch = commands.add_parser(
+        "watch", parents=[common], help="rebuild products and previews when their files change"
+    )
+    watch.add_argument("names", nargs="*", metavar="NAME", help="products (default: all)")
+    watch.add_argument("--out", default=str(DEFAULT_OUT), help="PDF folder (default: out)")
+    watch.add_argument("--previews", default="previews", help="PNG folder (default: previews)")
+    watch.add_argument("--no-previews", action="store_true", help="build PDFs only")
+    watch.add_argument("--dpi", type=float, default=100, help="preview resolution (default: 100)")
+    watch.add_argument("--profile", choices=["press", "office", "all"], default="all")
+    watch.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
+    watch.add_argument("--interval", type=float, default=0.3, help="seconds between looks")
+    watch.add_argument("--polls", type=int, default=None, help=argparse.SUPPRESS)  # tests
+    watch.set_defaults(run=cmd_watch)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of layout files (for editors)"
+    )
+    schema.add_argument(
+        "--org", action="store_true", help="the schema of organisation profiles instead"
+    )
+    schema.set_defaults(run=cmd_schema)
 
     listing = commands.add_parser("list", parents=[common], help="list the products")
     listing.set_defaults(run=cmd_list)

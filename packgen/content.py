@@ -7,34 +7,53 @@ from typing import Any
 
 from packgen.campaign import Campaign, Link
 from packgen.colour import Colour
-from packgen.errors import Span, error
+from packgen.errors import Diagnostic, PackgenError, Span, error, suggest
 from packgen.markup import Block, MissingValue, plain, to_blocks
 from packgen.source import SourceDict
 
 
 def flatten_copy(data: Any, file: str, prefix: str = "") -> tuple[dict[str, str], dict[str, Span]]:
-    """Nested copy mappings into ``{"poster.headline": text}`` with spans."""
+    """Nested copy mappings into ``{"poster.headline": text}`` with spans.
+
+    Every value that is not text is reported, all in one error.
+    """
     texts: dict[str, str] = {}
     spans: dict[str, Span] = {}
+    problems: list[Diagnostic] = []
+    _flatten(data, file, prefix, texts, spans, problems)
+    if problems:
+        raise PackgenError(problems)
+    return texts, spans
+
+
+def _flatten(
+    data: Any,
+    file: str,
+    prefix: str,
+    texts: dict[str, str],
+    spans: dict[str, Span],
+    problems: list[Diagnostic],
+) -> None:
     if not isinstance(data, dict):
-        raise error("a copy file is a mapping of keys to text", getattr(data, "span", None))
+        span = getattr(data, "span", None) or Span(file)
+        problems.append(Diagnostic("a copy file is a mapping of keys to text", span))
+        return
     for key, value in data.items():
         dotted = f"{prefix}{key}"
         span = data.value_spans.get(key) if isinstance(data, SourceDict) else None
         if isinstance(value, dict):
-            inner, inner_spans = flatten_copy(value, file, dotted + ".")
-            texts.update(inner)
-            spans.update(inner_spans)
+            _flatten(value, file, dotted + ".", texts, spans, problems)
         elif isinstance(value, str):
             texts[dotted] = value
             spans[dotted] = span or Span(file)
         else:
-            raise error(
-                f"copy '{dotted}' must be text, found {value!r}",
-                span,
-                hint='quote it, e.g. "10"',
+            problems.append(
+                Diagnostic(
+                    f"copy '{dotted}' must be text, found {value!r}",
+                    span or Span(file),
+                    'quote it, e.g. "10"',
+                )
             )
-    return texts, spans
 
 
 @dataclass
@@ -73,7 +92,7 @@ class Content:
                 raise error(
                     f"copy '{key}' uses {{{exc.name}}}, which has no value here",
                     self.copy_spans.get(key),
-                    hint="values available: " + ", ".join(sorted(self.data)),
+                    hint=_value_hint(exc.name, sorted(self.data)),
                 ) from None
             self._blocks[key] = cached
         return cached
@@ -92,6 +111,13 @@ class Content:
 
     def plain(self, key: str) -> str:
         return plain(self.copy.get(key, ""), self.data)
+
+
+def _value_hint(name: str, known: list[str]) -> str:
+    """A "did you mean" for a misspelt placeholder, then every value there is."""
+    guess = suggest(name, known)
+    listing = "values available: " + ", ".join(known)
+    return f"{guess} {listing}" if guess else listing
 
 
 def campaign_data(campaign: Campaign) -> dict[str, str]:

@@ -42,6 +42,17 @@ class Frame:
         x = self.content.x + (col - 1) * (width + gutter)
         return x, width * span + gutter * (span - 1)
 
+    def columns(self, scale: float) -> list[Rect]:
+        """Absolute areas of the grid's columns (full height of the content area)."""
+        if self.grid is None:
+            return []
+        found: list[Rect] = []
+        for col in range(1, self.grid.columns + 1):
+            across = self.column_span(col, 1, scale)
+            if across is not None:
+                found.append(Rect(across[0], self.content.y, across[1], self.content.h))
+        return found
+
 
 @dataclass
 class LayoutContext:

@@ -45,6 +45,6 @@ class DocumentBase(Model):
 class LayoutDocument(DocumentBase):
     """A fixed-page layout file after ``extends`` and the size's overlay are merged."""
 
-    kind: Literal["poster", "leaflet", "pack"]
+    kind: Literal["poster", "leaflet"]  # `pack` files are PackDocument (packgen.flow)
     sizes: dict[str, SizeVariant]
     pages: Annotated[list[PageModel], Field(min_length=1)]

@@ -8,6 +8,7 @@ the safe area are print rules and do not scale.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from packgen.assets import Asset
@@ -15,8 +16,8 @@ from packgen.content import Content
 from packgen.context import Frame, LayoutContext
 from packgen.elements import layout_element
 from packgen.elements.shape import extend_to_bleed
-from packgen.errors import Diagnostic, PackgenError, Severity, allowed_hint
-from packgen.model import Edge, Margins
+from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
+from packgen.model import Edge, ElementBase, Margins
 from packgen.placed import (
     DocumentInfo,
     Placed,
@@ -28,6 +29,7 @@ from packgen.placed import (
 )
 from packgen.profiles import Profile
 from packgen.resolve import Resolved
+from packgen.source import span_at
 
 
 def _margins(resolved: Resolved) -> Margins:
@@ -68,7 +70,8 @@ def layout_document(
     diagnostics: list[Diagnostic] = []
     pages: list[PlacedPage] = []
     qr_urls: list[str] = []
-    for page in document.pages:
+    for page_number, page in enumerate(document.pages):
+        page_path: tuple[int | str, ...] = ("pages", page_number)
         ctx = LayoutContext(
             file=resolved.design.file,
             scale=scale,
@@ -101,7 +104,7 @@ def layout_document(
                     Diagnostic(
                         f"panels of page '{page.id}' add up to {total / (72 / 25.4):.1f} mm, "
                         f"but the page is {trim.w / (72 / 25.4):.1f} mm wide",
-                        None,
+                        span_at(resolved.data, (*page_path, "panels")) or Span(ctx.file),
                         field=f"pages.{page.id}.panels",
                     )
                 )
@@ -114,7 +117,9 @@ def layout_document(
                 ctx.safe_areas.append(Rect(x + left, safe.y, w - left - right, safe.h))
                 if panel.background:
                     fill = ctx.colour(
-                        panel.background, None, f"pages.{page.id}.panels.{panel.id}.background"
+                        panel.background,
+                        span_at(resolved.data, (*page_path, "panels", index, "background")),
+                        f"pages.{page.id}.panels.{panel.id}.background",
                     )
                     edges = {Edge.TOP, Edge.BOTTOM}
                     edges |= {Edge.LEFT} if index == 0 else set()
@@ -129,7 +134,11 @@ def layout_document(
                     folds.append(x)
         background = None
         if page.background:
-            background = ctx.colour(page.background, None, f"pages.{page.id}.background")
+            background = ctx.colour(
+                page.background,
+                span_at(resolved.data, (*page_path, "background")),
+                f"pages.{page.id}.background",
+            )
         placed = PlacedPage(
             media=media,
             trim=trim,
@@ -152,7 +161,9 @@ def layout_document(
                 continue
             placed.items.extend(layout_element(element, frame, ctx))
         placed.safe_areas = list(ctx.safe_areas)
-        _check_text_sizes(placed, ctx, resolved)
+        grids = [frame for key, frame in frames.items() if key is not None] or [frames[None]]
+        placed.columns = [column for frame in grids for column in frame.columns(scale)]
+        _check_text_sizes(placed, ctx, resolved, _by_id(page.elements))
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
         diagnostics.extend(ctx.diagnostics)
@@ -182,7 +193,21 @@ def layout_document(
     )
 
 
-def _check_text_sizes(page: PlacedPage, ctx: LayoutContext, resolved: Resolved) -> None:
+def _by_id(elements: Sequence[ElementBase]) -> dict[str, ElementBase]:
+    """Every element of a page by id, those inside groups too."""
+    found: dict[str, ElementBase] = {}
+    for element in elements:
+        found[element.id] = element
+        found.update(_by_id(list(getattr(element, "elements", []))))
+    return found
+
+
+def _check_text_sizes(
+    page: PlacedPage,
+    ctx: LayoutContext,
+    resolved: Resolved,
+    elements: dict[str, ElementBase] | None = None,
+) -> None:
     """No text under the minimum size; body text at least the body minimum."""
     from packgen.placed import PlacedText
 
@@ -194,8 +219,13 @@ def _check_text_sizes(page: PlacedPage, ctx: LayoutContext, resolved: Resolved) 
         floor = float(rules.min_body) if item.is_body else float(rules.min_text)
         if smallest + 0.01 < floor:
             kind = "body text" if item.is_body else "text"
+            owner, _, part = item.element_id.partition(".")
+            element = (elements or {}).get(owner)
+            span = None
+            if element is not None:
+                span = element.field_span("caption_style" if part == "caption" else "style")
             ctx.report(
                 f"{kind} in '{item.element_id}' is {smallest:.1f}pt; the minimum is {floor:g}pt",
-                None,
+                span,
                 "raise the style's size or enlarge the frame",
             )

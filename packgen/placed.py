@@ -136,6 +136,7 @@ class PlacedPage:
     folds: list[float] = field(default_factory=list)  # x positions of fold lines
     safe_areas: list[Rect] = field(default_factory=list)  # per panel, when folded
     body_regions: list[Rect] = field(default_factory=list)  # where flowing body text runs
+    columns: list[Rect] = field(default_factory=list)  # grid columns (per panel, when folded)
     items: list[Placed] = field(default_factory=list)
     links: list[PlacedLink] = field(default_factory=list)
     marks: bool = False

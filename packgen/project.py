@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from packgen.campaign import Campaign
 from packgen.content import Content, campaign_data, flatten_copy
-from packgen.errors import Span, allowed_hint, error, relative
+from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, error, relative
 from packgen.fonts import FontFamily, register, register_fallback
 from packgen.org import Organisation
 from packgen.source import load_yaml
@@ -119,17 +119,26 @@ class Project:
             )
         texts: dict[str, str] = {}
         spans: dict[str, Span] = {}
+        problems: list[Diagnostic] = []  # of every copy file, reported together
         for path in files:
             shown = self.shown(path)
-            more, more_spans = flatten_copy(load_yaml(path, shown), shown)
-            for key in more.keys() & texts.keys():
-                raise error(
-                    f"copy key '{key}' is also defined in {spans[key]}",
-                    more_spans[key],
-                    hint="each key lives in one file",
+            try:
+                more, more_spans = flatten_copy(load_yaml(path, shown), shown)
+            except PackgenError as exc:
+                problems.extend(exc.diagnostics)
+                continue
+            for key in sorted(more.keys() & texts.keys()):
+                problems.append(
+                    Diagnostic(
+                        f"copy key '{key}' is also defined in {spans[key]}",
+                        more_spans[key],
+                        "each key lives in one file",
+                    )
                 )
             texts.update(more)
             spans.update(more_spans)
+        if problems:
+            raise PackgenError(problems)
         return texts, spans
 
     def content(self, org: Organisation | None = None, product: str = "") -> Content:

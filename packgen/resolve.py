@@ -14,7 +14,7 @@ from packgen.document import DocumentBase, LayoutDocument
 from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint
 from packgen.model import ElementBase
 from packgen.project import PaperSize, Project
-from packgen.source import SourceDict, SourceList, load_yaml, merge
+from packgen.source import SourceDict, SourceList, load_yaml, merge, span_at
 from packgen.styles import ResolvedStyle, resolve_styles
 from packgen.validate import validate
 
@@ -50,6 +50,7 @@ class Resolved:
     base: PaperSize
     scale: float
     styles: dict[str, ResolvedStyle]
+    data: Any = None  # the loaded layout (with the size's overlay): positions for messages
 
 
 def load_design(project: Project, name: str) -> Design:
@@ -147,11 +148,19 @@ def _all_ids(items: Any) -> list[str]:
 
 def apply_overlay(design: Design, size: str) -> SourceDict:
     """The design's data with the overlay of ``size`` merged in."""
+    data, diagnostics = _overlay(design, size)
+    if diagnostics:
+        raise PackgenError(diagnostics)
+    return data
+
+
+def _overlay(design: Design, size: str) -> tuple[SourceDict, list[Diagnostic]]:
+    """The data with the overlay merged, and what the overlay got wrong."""
     data = design.raw
     overlay = data["sizes"][size] if isinstance(data.get("sizes"), dict) else None
-    if not isinstance(overlay, SourceDict):
-        return data
     diagnostics: list[Diagnostic] = []
+    if not isinstance(overlay, SourceDict):
+        return data, diagnostics
     result = _copy_dict(data)
     if isinstance(overlay.get("styles"), SourceDict) and isinstance(data.get("styles"), SourceDict):
         result["styles"] = merge(data["styles"], overlay["styles"])
@@ -180,9 +189,7 @@ def apply_overlay(design: Design, size: str) -> SourceDict:
                     )
                 )
         result["pages"] = pages
-    if diagnostics:
-        raise PackgenError(diagnostics)
-    return result
+    return result, diagnostics
 
 
 def attach_spans(elements: list[Any], raw: Any) -> None:
@@ -224,19 +231,33 @@ def resolve(project: Project, design: Design, size: str) -> Resolved:
 def _resolve(project: Project, design: Design, size: str) -> Resolved:
     """Validate one size of ``design`` and resolve its styles; all errors at once."""
     check_size(design, size)
-    data = apply_overlay(design, size)
-    document = validate(LayoutDocument, data, design.file)
+    data, overlay_problems = _overlay(design, size)
+    for other in design.sizes:  # every size's overlay, so one run reports them all
+        if other != size:
+            overlay_problems.extend(_overlay(design, other)[1])
+    try:
+        document = validate(LayoutDocument, data, design.file)
+    except PackgenError as exc:  # the overlay's mistakes and the file's, in one report
+        raise PackgenError([*overlay_problems, *exc.diagnostics]) from None
     for page, raw_page in zip(document.pages, data["pages"], strict=False):
         attach_spans(page.elements, raw_page.get("elements"))
-    setup = page_setup(project, design, data, document, size)
-    return Resolved(design, document, size, *setup)
+    setup = page_setup(project, design, data, document, size, overlay_problems)
+    return Resolved(design, document, size, *setup, data)
 
 
 def page_setup(
-    project: Project, design: Design, data: SourceDict, document: DocumentBase, size: str
+    project: Project,
+    design: Design,
+    data: SourceDict,
+    document: DocumentBase,
+    size: str,
+    known: list[Diagnostic] | None = None,
 ) -> tuple[PaperSize, PaperSize, float, dict[str, ResolvedStyle]]:
-    """Made paper, base paper, scale and flat styles of any kind of layout document."""
-    diagnostics: list[Diagnostic] = []
+    """Made paper, base paper, scale and flat styles of any kind of layout document.
+
+    ``known`` problems (an overlay's) are reported together with these.
+    """
+    diagnostics: list[Diagnostic] = list(known or [])
     papers = project.paper_sizes
     spans = data["page"].value_spans if isinstance(data["page"], SourceDict) else {}
     base_name = document.page.size
@@ -288,13 +309,14 @@ def page_setup(
         set(project.fonts),
         style_spans,
         diagnostics,
+        data.get("styles"),
     )
-    for name in document.body_styles:
+    for number, name in enumerate(document.body_styles):
         if name not in document.styles:
             diagnostics.append(
                 Diagnostic(
                     f"body style '{name}' is not defined",
-                    data.value_spans.get("body_styles"),
+                    span_at(data, ("body_styles", number)),
                     allowed_hint(name, list(document.styles), "styles"),
                     field="body_styles",
                 )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from packgen.colour import Colour
 from packgen.errors import Diagnostic, Span, allowed_hint
 from packgen.model import Style, TextAlign, Weight
+from packgen.source import span_at
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,19 @@ def resolve_styles(
     fonts: set[str],
     spans: dict[str, Span],
     diagnostics: list[Diagnostic],
+    raw: Any = None,
 ) -> dict[str, ResolvedStyle]:
-    """Flatten every style along its parent chain; problems go to ``diagnostics``."""
+    """Flatten every style along its parent chain; problems go to ``diagnostics``.
+
+    ``spans`` places each style; ``raw`` (the loaded ``styles:`` mapping) places
+    each of its fields, so a message points at the very value that is wrong.
+    """
+
+    def at(name: str, field: str) -> Span | None:
+        return span_at(raw, (name, field)) if raw is not None else spans.get(name)
+
+    reported: set[tuple[str, str]] = set()  # (style, field): a parent's mistake once
+
     resolved: dict[str, ResolvedStyle] = {}
     for name in styles:
         chain: list[Style] = []
@@ -57,7 +70,7 @@ def resolve_styles(
                 diagnostics.append(
                     Diagnostic(
                         f"style inheritance loops: {' → '.join([*seen, current])}",
-                        spans.get(name),
+                        at(name, "parent"),
                         field=f"styles.{name}.parent",
                     )
                 )
@@ -67,7 +80,7 @@ def resolve_styles(
                 diagnostics.append(
                     Diagnostic(
                         f"unknown parent style '{current}'",
-                        spans.get(seen[-1]) if seen else spans.get(name),
+                        at(seen[-1], "parent") if seen else spans.get(name),
                         allowed_hint(current, list(styles), "styles"),
                         field=f"styles.{seen[-1] if seen else name}.parent",
                     )
@@ -95,24 +108,30 @@ def resolve_styles(
         colour_name = str(merged["colour"])
         font = str(merged["font"])
         if colour_name not in palette:
-            diagnostics.append(
-                Diagnostic(
-                    f"unknown colour '{colour_name}'",
-                    spans.get(name),
-                    allowed_hint(colour_name, list(palette), "colours"),
-                    field=f"styles.{name}.colour",
+            owner = _setter(seen, chain, "colour")
+            if (owner, "colour") not in reported:
+                reported.add((owner, "colour"))
+                diagnostics.append(
+                    Diagnostic(
+                        f"unknown colour '{colour_name}'",
+                        at(owner, "colour"),
+                        allowed_hint(colour_name, list(palette), "colours"),
+                        field=f"styles.{owner}.colour",
+                    )
                 )
-            )
             continue
         if font not in fonts:
-            diagnostics.append(
-                Diagnostic(
-                    f"unknown font '{font}'",
-                    spans.get(name),
-                    allowed_hint(font, sorted(fonts), "fonts"),
-                    field=f"styles.{name}.font",
+            owner = _setter(seen, chain, "font")
+            if (owner, "font") not in reported:
+                reported.add((owner, "font"))
+                diagnostics.append(
+                    Diagnostic(
+                        f"unknown font '{font}'",
+                        at(owner, "font"),
+                        allowed_hint(font, sorted(fonts), "fonts"),
+                        field=f"styles.{owner}.font",
+                    )
                 )
-            )
             continue
         resolved[name] = ResolvedStyle(
             name=name,
@@ -130,6 +149,14 @@ def resolve_styles(
             bullet=str(merged["bullet"]),
         )
     return resolved
+
+
+def _setter(names: list[str], chain: list[Style], field: str) -> str:
+    """The nearest style of the chain that sets ``field`` (whose value is in use)."""
+    for name, style in zip(names, chain, strict=True):
+        if getattr(style, field) is not None:
+            return name
+    return names[0]
 
 
 def _points(value: object) -> float:

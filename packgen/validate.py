@@ -7,13 +7,14 @@ and element types. All errors of a file are reported together.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint
+from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, suggest
 from packgen.source import SourceDict, SourceList, span_at
 
 M = TypeVar("M", bound=BaseModel)
@@ -41,52 +42,47 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return []
 
 
+def _keyed(annotation: Any) -> bool:
+    """Whether a field holds a mapping of names to values (``dict[str, Style]``)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _keyed(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_keyed(arg) for arg in typing.get_args(annotation))
+    return origin is dict
+
+
 def _model_at(
     root: type[BaseModel], data: Any, loc: tuple[int | str, ...]
 ) -> type[BaseModel] | None:
-    """The model class that owns the last step of ``loc``, following the data."""
-    model: type[BaseModel] | None = root
+    """The model class that owns the last step of ``loc``, following the data.
+
+    Which class a union (an element's ``type``) or a list item is, is decided by
+    the item the path reaches, not by the first item of its list.
+    """
     candidates: list[type[BaseModel]] = [root]
-    keyed = False  # the next step is a key of a mapping of models (templates, sizes)
     node = data
+    keyed = False  # the next step is a name in a mapping of models (or a list index)
     for step in loc[:-1]:
-        if isinstance(node, dict) and isinstance(step, str) and step in node and keyed:
-            node = node[step]
-            keyed = False
-            model = _pick(candidates, node)
+        in_list = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        in_map = keyed and isinstance(node, dict) and isinstance(step, str) and step in node
+        if in_list or in_map:
+            node, keyed = node[step], False
         elif isinstance(node, dict) and isinstance(step, str) and step in node:
-            node = node[step]
+            model = _pick(candidates, node)
             if model is None:
                 return None
             info = next((f for n, f in model.model_fields.items() if (f.alias or n) == step), None)
             if info is None:
                 return None
             candidates = _models_in(info.annotation)
-            keyed = _is_mapping(info.annotation)
-            model = _pick(candidates, node)
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            keyed = _keyed(info.annotation)
             node = node[step]
-            if candidates and isinstance(node, dict):
-                model = _pick(candidates, node)  # each item of a list of unions by its type
-        elif isinstance(node, dict) and isinstance(step, str) and model is not None:
-            # a union tag or dict key step that names no data
-            found = [m for m in _union_members(model) if _tag(m) == step]
-            if found:
-                model = found[0]
-    return model
-
-
-def _is_mapping(annotation: Any) -> bool:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _is_mapping(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return any(_is_mapping(arg) for arg in typing.get_args(annotation))
-    return origin is dict
-
-
-def _union_members(model: type[BaseModel]) -> list[type[BaseModel]]:
-    return [model]
+        elif isinstance(node, dict) and isinstance(step, str):
+            # a union tag (``text``) pydantic inserts: keep the matching class
+            tagged = [m for m in candidates if _tag(m) == step]
+            candidates = tagged or candidates
+    return _pick(candidates, node)
 
 
 def _tag(model: type[BaseModel]) -> str | None:
@@ -100,8 +96,6 @@ def _tag(model: type[BaseModel]) -> str | None:
 def _pick(candidates: list[type[BaseModel]], node: Any) -> type[BaseModel] | None:
     if not candidates:
         return None
-    if isinstance(node, list) and node and isinstance(node[0], dict):
-        node = node[0]
     if isinstance(node, dict) and "type" in node:
         for model in candidates:
             if _tag(model) == node["type"]:
@@ -151,6 +145,9 @@ def diagnose(
         elif kind == "literal_error" or kind == "enum":
             choices = str(item.get("ctx", {}).get("expected", ""))
             message = f"found {_found(item.get('input'))}, expected {choices}"
+            found_value = item.get("input")
+            if isinstance(found_value, str):
+                hint = suggest(found_value, re.findall(r"'([^']*)'", choices))
         else:
             text = item["msg"].removeprefix("Value error, ")
             found = _found(item.get("input"))
@@ -188,4 +185,6 @@ def validate(model: type[M], data: Any, file: str) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise PackgenError(diagnose(exc, model, data, file)) from None
+        found = diagnose(exc, model, data, file)
+        found.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+        raise PackgenError(found) from None

@@ -1,0 +1,349 @@
+"""The layout language as data: JSON Schemas and the field reference, from the models.
+
+``layout_schema()`` and ``org_schema()`` are the pydantic models' JSON Schemas
+(by YAML name) with a description of every field from ``fields.yaml``.
+Because a layout may take fields from the file it ``extends:``, nothing is
+required at the top of a layout file or in the mappings merged with the base
+(``page``, ``rules``, ``metadata``, ``styles``, ``sizes``); what lists hold
+(pages, elements, panels) is written whole, so it keeps its required fields.
+
+``reference_markdown()`` renders the reference tables of ``docs/layouts.md``.
+``python -m packgen.reference --write`` refreshes the committed schemas and
+that section; a test fails when they drift from the models.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from packgen.document import LayoutDocument
+from packgen.elements import REGISTRY
+from packgen.model import ElementBase
+from packgen.org import OrgProfile
+from packgen.units import LENGTH_PATTERN
+from packgen.validate import _models_in
+
+FIELDS_FILE = Path(__file__).with_name("fields.yaml")
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+START, END = "<!-- reference:start -->", "<!-- reference:end -->"
+COMMON = ("type", "id", "box", "panel", "show")  # the fields every element has
+
+# Headings of the reference, by model; a model missing here is headed by its name.
+TITLES: dict[str, str] = {
+    "LayoutDocument": "Layout file (top level)",
+    "Metadata": "`metadata:`",
+    "PageSpec": "`page:`",
+    "Margins": "`page.margins:` (four sides)",
+    "Grid": "`page.grid:`",
+    "SizeVariant": "`sizes:` (one size's overlay)",
+    "Rules": "`rules:`",
+    "Style": "`styles:` (one style)",
+    "PageModel": "`pages:` (one page)",
+    "Panel": "`pages[].panels:` (one fold panel)",
+    "Box": "`box:`",
+    "OrgProfile": "Organisation profile (top level)",
+    "Support": "`support:`",
+    "Tracking": "`tracking:`",
+    "Colour": "A colour (`accent:`)",
+}
+
+
+@cache
+def descriptions() -> dict[str, dict[str, str]]:
+    """``fields.yaml``: model name → field name → what it means."""
+    data = yaml.safe_load(FIELDS_FILE.read_text(encoding="utf-8"))
+    return {model: {str(k): str(v) for k, v in fields.items()} for model, fields in data.items()}
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def describe(model: type[BaseModel], name: str) -> str | None:
+    """What field ``name`` of ``model`` means (looked up along the class's bases)."""
+    for cls in model.__mro__:
+        text = descriptions().get(cls.__name__, {}).get(name)
+        if text is not None:
+            return text
+    return None
+
+
+def models(root: type[BaseModel]) -> list[type[BaseModel]]:
+    """Every model a file of ``root`` can contain, in the order first met."""
+    found: list[type[BaseModel]] = [root]
+    for model in found:
+        for info in model.model_fields.values():
+            for inner in _models_in(info.annotation):
+                if inner not in found:
+                    found.append(inner)
+    return found
+
+
+def _describe_all(schema: dict[str, Any], root: type[BaseModel]) -> None:
+    defs = schema.get("$defs", {})
+    for model in models(root):
+        target = schema if model is root else defs.get(model.__name__)
+        if target is None:
+            continue
+        for name, prop in target.get("properties", {}).items():
+            text = describe(model, name)
+            if text:
+                prop["description"] = text
+
+
+def _ref_name(node: dict[str, Any]) -> str | None:
+    ref = node.get("$ref")
+    return str(ref).rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _whole(schema: dict[str, Any]) -> set[str]:
+    """Names of the definitions reachable through a list (written whole, never merged)."""
+    defs = schema.get("$defs", {})
+    found: set[str] = set()
+
+    def walk(node: Any, in_list: bool) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, in_list)
+            return
+        if not isinstance(node, dict):
+            return
+        name = _ref_name(node)
+        if name is not None and in_list and name not in found:
+            found.add(name)
+            walk(defs.get(name), True)
+        for key, value in node.items():
+            if key in ("items", "prefixItems"):
+                walk(value, True)
+            elif key == "properties":
+                walk(list(value.values()), in_list)
+            elif key in ("additionalProperties", "anyOf", "oneOf", "allOf"):
+                walk(value, in_list)
+
+    for definition in defs.values():
+        walk(definition, False)
+    walk(schema, False)
+    return found
+
+
+def _relax_merged(schema: dict[str, Any]) -> None:
+    """Drop ``required`` wherever a layout's mapping merges with its base's."""
+    defs = schema.get("$defs", {})
+    whole = _whole(schema)
+    done: set[str] = set()
+
+    def relax(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                relax(item)
+            return
+        if not isinstance(node, dict):
+            return
+        name = _ref_name(node)
+        if name is not None:
+            if name in whole:  # also written whole elsewhere: relax a copy
+                partial = f"{name}Partial"
+                if partial not in defs:
+                    defs[partial] = copy.deepcopy(defs[name])
+                    done.add(partial)
+                    relax(defs[partial])
+                node["$ref"] = f"#/$defs/{partial}"
+            elif name not in done:
+                done.add(name)
+                relax(defs[name])
+        node.pop("required", None)
+        for key, value in node.items():
+            if key == "properties":
+                relax(list(value.values()))
+            elif key in ("additionalProperties", "anyOf", "oneOf", "allOf"):
+                relax(value)
+
+    relax(schema)
+
+
+def layout_schema() -> dict[str, Any]:
+    """JSON Schema of a layout file (``layouts/*.yaml``)."""
+    schema = LayoutDocument.model_json_schema(by_alias=True)
+    _describe_all(schema, LayoutDocument)
+    overlay = schema["$defs"].get("SizeVariant", {}).get("properties", {}).get("styles")
+    if overlay is not None:  # a size's style changes are partial styles
+        overlay["additionalProperties"] = {"$ref": "#/$defs/Style"}
+    _relax_merged(schema)
+    schema["title"] = "packgen layout"
+    schema["description"] = (
+        "A packgen layout file (layouts/*.yaml). Fields may come from the file named "
+        "in `extends:`, so none is required at the top level or in mappings merged with "
+        "the base (page, rules, metadata, styles, sizes); `packgen build` checks the "
+        "merged layout. Lengths carry a unit: mm, cm, in or pt. "
+        "Reference: docs/layouts.md."
+    )
+    return {"$schema": DRAFT, **schema}
+
+
+def org_schema() -> dict[str, Any]:
+    """JSON Schema of an organisation profile (``packgen build --org FILE``)."""
+    schema = OrgProfile.model_json_schema(by_alias=True)
+    _describe_all(schema, OrgProfile)
+    schema["title"] = "packgen organisation profile"
+    schema["description"] = (
+        "An organisation's co-branding: name, logo, website and local support service. "
+        "Reference: docs/layouts.md."
+    )
+    return {"$schema": DRAFT, **schema}
+
+
+def dumps(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- the markdown reference -------------------------------------------------------------
+
+
+def _anchor(name: str) -> str:
+    return f"ref-{name.lower()}"
+
+
+def _type(node: dict[str, Any], defs: dict[str, Any]) -> str:
+    name = _ref_name(node)
+    if name is not None:
+        target = defs.get(name, {})
+        if "enum" in target:
+            return " \\| ".join(f"`{v}`" for v in target["enum"])
+        return f"[{name}](#{_anchor(name)})"
+    if "const" in node:
+        return f"`{node['const']}`"
+    if "enum" in node:
+        return " \\| ".join(f"`{v}`" for v in node["enum"])
+    if "anyOf" in node:
+        parts = [_type(n, defs) for n in node["anyOf"] if n.get("type") != "null"]
+        return " or ".join(parts)
+    if "oneOf" in node:
+        return "[element](#ref-elements)"
+    kind = node.get("type")
+    if kind == "string":
+        return "length" if node.get("pattern") == LENGTH_PATTERN else "text"
+    if kind in ("integer", "number"):
+        low = node.get("minimum", node.get("exclusiveMinimum"))
+        high = node.get("maximum", node.get("exclusiveMaximum"))
+        word = "whole number" if kind == "integer" else "number"
+        if low is not None and high is not None:
+            return f"{word} ({low}–{high})"
+        return f"{word} (≥ {low})" if low is not None else word
+    if kind == "boolean":
+        return "`true` \\| `false`"
+    if kind == "array":
+        if "prefixItems" in node:
+            items = node["prefixItems"]
+            return f"list of {len(items)} × {_type(items[0], defs)}"
+        return f"list of {_type(node.get('items', {}), defs)}"
+    if kind == "object":
+        values = node.get("additionalProperties")
+        if isinstance(values, dict) and values:
+            inner = _type(values, defs)
+            return f"name → {inner}" if inner != "mapping" else "name → mapping"
+        return "mapping"
+    return "any"
+
+
+def _default(prop: dict[str, Any], required: bool) -> str:
+    if required:
+        return "**required**"
+    if "default" not in prop or prop["default"] is None:
+        return "—"
+    return f"`{json.dumps(prop['default'], ensure_ascii=False)}`"
+
+
+def _table(model: type[BaseModel], schema: dict[str, Any], names: list[str]) -> list[str]:
+    defs = schema.get("$defs", {})
+    rows = ["| field | type | default | meaning |", "| --- | --- | --- | --- |"]
+    required = set(schema.get("required", []))
+    for name in names:
+        prop = schema["properties"][name]
+        text = (describe(model, name) or "").replace("|", "\\|")
+        rows.append(
+            f"| `{name}` | {_type(prop, defs)} | {_default(prop, name in required)} | {text} |"
+        )
+    return rows
+
+
+def _section(
+    model: type[BaseModel], root_schema: dict[str, Any], heading: str | None = None
+) -> list[str]:
+    name = model.__name__
+    defs = root_schema.get("$defs", {})
+    schema = {**defs.get(name, root_schema), "$defs": defs}  # the root model has no $defs entry
+    names = field_names(model)
+    if issubclass(model, ElementBase):
+        names = [n for n in names if n not in COMMON]
+    doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+    lines = [f'<a id="{_anchor(name)}"></a>', "", f"### {heading or TITLES.get(name, name)}", ""]
+    if doc:
+        lines += [doc, ""]
+    return [*lines, *_table(model, schema, names), ""]
+
+
+def reference_markdown() -> str:
+    """The generated reference: one table per model of layouts and organisation profiles."""
+    layout = LayoutDocument.model_json_schema(by_alias=True)
+    lines = [START, "", "*Generated from the models and `packgen/fields.yaml`.*", ""]
+    elements = [model for model, _ in REGISTRY.values()]
+    for model in models(LayoutDocument):
+        if model not in elements:
+            lines += _section(model, layout)
+    first = elements[0]
+    common = {**layout["$defs"][first.__name__], "$defs": layout["$defs"]}
+    common["required"] = [n for n in common.get("required", []) if n in COMMON]
+    common["properties"] = {**common["properties"], "type": {"enum": sorted(REGISTRY)}}
+    lines += [
+        '<a id="ref-elements"></a>',
+        "",
+        "### Elements: the fields every element has",
+        "",
+        *_table(ElementBase, common, [n for n in COMMON if n in common["properties"]]),
+        "",
+    ]
+    for type_name, (model, _) in sorted(REGISTRY.items()):
+        lines += _section(model, layout, f"`{type_name}` element")
+    org = OrgProfile.model_json_schema(by_alias=True)
+    for model in models(OrgProfile):
+        lines += _section(model, org)
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write(root: Path) -> list[Path]:
+    """Refresh the committed schemas and the reference section of docs/layouts.md."""
+    docs = root / "docs"
+    written = []
+    for name, schema in (
+        ("layout.schema.json", layout_schema()),
+        ("org.schema.json", org_schema()),
+    ):
+        path = docs / name
+        path.write_text(dumps(schema), encoding="utf-8")
+        written.append(path)
+    guide = docs / "layouts.md"
+    text = guide.read_text(encoding="utf-8")
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    guide.write_text(head + reference_markdown().rstrip("\n") + tail, encoding="utf-8")
+    written.append(guide)
+    return written
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--write"]:
+        print("usage: python -m packgen.reference --write", file=sys.stderr)
+        raise SystemExit(2)
+    from packgen.project import embedded_root
+
+    for path in write(embedded_root()):
+        print(path)

@@ -1,0 +1,135 @@
+"""JSON Schemas and the field reference: generated from the models, committed, never stale."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from packgen.cli import main
+from packgen.document import LayoutDocument
+from packgen.elements import REGISTRY
+from packgen.org import OrgProfile
+from packgen.reference import (
+    END,
+    START,
+    describe,
+    descriptions,
+    dumps,
+    field_names,
+    layout_schema,
+    models,
+    org_schema,
+    reference_markdown,
+)
+from tests.conftest import FIXTURES, ROOT
+
+DOCS = ROOT / "docs"
+REGENERATE = "run: PYTHONPATH=. python -m packgen.reference --write"
+LAYOUTS = sorted(p for p in (ROOT / "layouts").glob("*.yaml") if p.name != "_paper.yaml")
+
+
+def validator(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_committed_schemas_match_the_models() -> None:
+    layout = (DOCS / "layout.schema.json").read_text(encoding="utf-8")
+    org = (DOCS / "org.schema.json").read_text(encoding="utf-8")
+    assert layout == dumps(layout_schema()), f"docs/layout.schema.json is stale; {REGENERATE}"
+    assert org == dumps(org_schema()), f"docs/org.schema.json is stale; {REGENERATE}"
+
+
+def test_committed_reference_matches_the_models() -> None:
+    text = (DOCS / "layouts.md").read_text(encoding="utf-8")
+    section = START + text.partition(START)[2].partition(END)[0] + END + "\n"
+    assert section == reference_markdown(), f"docs/layouts.md reference is stale; {REGENERATE}"
+
+
+def test_every_field_is_described_and_no_description_is_stale() -> None:
+    everything = models(LayoutDocument) + models(OrgProfile)
+    missing = [
+        f"{m.__name__}.{name}"
+        for m in everything
+        for name in field_names(m)
+        if not describe(m, name)
+    ]
+    assert missing == [], "describe these fields in packgen/fields.yaml"
+    names = {m.__name__: set(field_names(m)) for m in everything}
+    # ElementBase describes what every element type has (its `type` included)
+    names["ElementBase"] = set.intersection(*(set(field_names(m)) for m, _ in REGISTRY.values()))
+    stale = [
+        f"{model}.{name}"
+        for model, fields in descriptions().items()
+        for name in fields
+        if name not in names.get(model, set())
+    ]
+    assert stale == [], "packgen/fields.yaml describes fields that no longer exist"
+
+
+def test_every_field_appears_in_the_reference() -> None:
+    text = (DOCS / "layouts.md").read_text(encoding="utf-8")
+    for model in models(LayoutDocument) + models(OrgProfile):
+        for name in field_names(model):
+            assert f"| `{name}` |" in text, f"{model.__name__}.{name} is not in docs/layouts.md"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=[p.stem for p in LAYOUTS])
+def test_schema_accepts_every_shipped_layout(layout: Path) -> None:
+    text = layout.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../docs/layout.schema.json\n")
+    errors = list(validator(layout_schema()).iter_errors(yaml.safe_load(text)))
+    assert errors == [], [e.message for e in errors]
+
+
+def test_schema_accepts_the_example_organisations() -> None:
+    check = validator(org_schema())
+    for path in sorted((DOCS / "examples" / "orgs").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# yaml-language-server: $schema=../../org.schema.json\n")
+        assert list(check.iter_errors(yaml.safe_load(text))) == []
+
+
+def errors_for(data: dict[str, Any]) -> list[str]:
+    found = validator(layout_schema()).iter_errors(data)
+    return sorted("/".join(str(p) for p in e.absolute_path) for e in found)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "where"),
+    [
+        ("unknown-field", "pages/0/elements/0"),
+        ("unknown-type", "pages/0/elements/0"),
+        ("length-without-unit", "pages/0/elements/0"),
+    ],
+)
+def test_schema_rejects_broken_layouts(fixture: str, where: str) -> None:
+    data = yaml.safe_load((FIXTURES / "errors" / f"{fixture}.yaml").read_text(encoding="utf-8"))
+    assert where in errors_for(data)
+
+
+def test_schema_rejects_bad_values_and_keys() -> None:
+    base = yaml.safe_load((ROOT / "layouts" / "poster-speak-up.yaml").read_text(encoding="utf-8"))
+    assert errors_for(base) == []
+    assert errors_for({**base, "kind": "flyer"}) == ["kind"]
+    assert errors_for({**base, "stlyes": {}}) == [""]
+    assert errors_for({**base, "page": {"bleed": 3}}) == ["page/bleed"]
+    # merged mappings may be partial (a base gives the rest); list items are whole
+    assert errors_for({"styles": {"headline": {"colour": "plum"}}}) == []
+    page = {"id": "p", "elements": [{"type": "text", "id": "t"}]}
+    assert errors_for({"pages": [page]}) == ["pages/0/elements/0"]
+
+
+def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == layout_schema()
+    assert main(["schema", "--org"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["title"] == "packgen organisation profile"
+    assert "support" in printed["required"]
+    assert printed["properties"]["logo"]["description"].startswith("PNG, JPEG or SVG")

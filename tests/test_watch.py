@@ -1,0 +1,150 @@
+"""Watch mode: what a change rebuilds, and a watcher driven through edits of a project copy."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from packgen.cli import main
+from packgen.project import Project
+from packgen.watch import Rebuild, Watcher, affected, changes, snapshot
+
+POSTERS = ["poster-know-your-baby", "poster-speak-up"]
+LEAFLETS = ["leaflet-cues", "leaflet-cues-a5"]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace text in a file and move its mtime on, as an editor's save does."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    before = path.stat().st_mtime_ns
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(before + 1_000_000_000, before + 1_000_000_000))
+
+
+def touch(path: Path) -> None:
+    before = path.stat().st_mtime_ns
+    os.utime(path, ns=(before + 1_000_000_000, before + 1_000_000_000))
+
+
+def which(root: Path, *relative: str) -> list[str]:
+    project = Project(root)
+    changed = {(root / r).resolve() for r in relative}
+    return affected(project, changed, project.products())
+
+
+def test_what_each_change_rebuilds(project_copy: Path) -> None:
+    every = sorted([*LEAFLETS, *POSTERS, "pack-stakeholder"])
+    assert which(project_copy, "layouts/poster-speak-up.yaml") == ["poster-speak-up"]
+    assert which(project_copy, "layouts/_base.yaml") == every  # every layout extends it
+    assert which(project_copy, "layouts/_paper.yaml") == every
+    assert which(project_copy, "assets/campaigns/imhaw-2024/copy/en-GB/posters.yaml") == every
+    assert which(project_copy, "assets/campaigns/imhaw-2024/campaign.yaml") == every
+    speak_up = ["pack-stakeholder", "poster-speak-up"]  # the pack's cover uses the same art
+    assert which(project_copy, "assets/illustrations/speak-up.svg") == speak_up
+    assert which(project_copy, "assets/illustrations/cues/crying.svg") == LEAFLETS
+    # the campaign mark fills every logo slot without an organisation
+    assert which(project_copy, "assets/illustrations/mark.svg") == every
+    assert which(project_copy, "assets/illustrations/unused.svg") == []
+    # a base file nobody extends
+    (project_copy / "layouts" / "_spare.yaml").write_text("styles: {}\n", encoding="utf-8")
+    assert which(project_copy, "layouts/_spare.yaml") == []
+
+
+def test_unreadable_layout_is_rebuilt_on_any_change(project_copy: Path) -> None:
+    layout = project_copy / "layouts" / "poster-speak-up.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8") + "\n  - [unclosed\n", encoding="utf-8")
+    assert which(project_copy, "assets/illustrations/cues/crying.svg") == [
+        *LEAFLETS,
+        "poster-speak-up",
+    ]
+
+
+def test_snapshot_changes(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("x: 1\n")
+    before = snapshot([a, b])
+    b.write_text("y: 2\n")
+    touch(a)
+    assert changes(before, snapshot([a, b])) == {a, b}
+    assert changes(before, before) == set()
+
+
+def run_until_rebuild(watcher: Watcher, seconds: float = 20) -> Rebuild:
+    seen: list[Rebuild] = []
+    watcher.run(
+        seen.append, deadline=time.monotonic() + seconds, interval=0.02, until=lambda r: True
+    )
+    assert seen, "no rebuild before the deadline"
+    return seen[0]
+
+
+def test_watcher_rebuilds_after_edits_and_recovers(project_copy: Path, tmp_path: Path) -> None:
+    out, previews = tmp_path / "out", tmp_path / "previews"
+    watcher = Watcher(
+        project_copy, ["poster-speak-up", "leaflet-cues"], out, previews, ["office"], dpi=20
+    )
+    first = watcher.start()
+    assert first.ok and first.products == ["poster-speak-up", "leaflet-cues"]
+    assert len(first.files) == 4 and len(first.previews) == 5  # 3 poster sizes + 2 leaflet sides
+    pdf = out / "poster-speak-up-A4-office.pdf"
+    png = previews / "poster-speak-up-A4-press-p1.png"
+    leaflet = out / "leaflet-cues-A4-office.pdf"
+    old_pdf, old_png, leaflet_time = pdf.read_bytes(), png.read_bytes(), leaflet.stat().st_mtime_ns
+
+    assert watcher.poll() is None  # nothing changed yet
+
+    layout = project_copy / "layouts" / "poster-speak-up.yaml"
+    edit(layout, "background: cream", "background: sky")
+    result = run_until_rebuild(watcher)
+    assert result.changed == ["layouts/poster-speak-up.yaml"]
+    assert result.products == ["poster-speak-up"] and result.ok
+    assert {f.product for f in result.files} == {"poster-speak-up"}
+    assert pdf.read_bytes() != old_pdf and png.read_bytes() != old_png
+    assert leaflet.stat().st_mtime_ns == leaflet_time  # not affected, not rebuilt
+
+    edit(layout, "fill: teal\n", "fill: tael\n")
+    broken = run_until_rebuild(watcher)
+    assert list(broken.failures) == ["poster-speak-up"]
+    message = broken.failures["poster-speak-up"].format()
+    assert "layouts/poster-speak-up.yaml:58:15: error: fill: unknown colour 'tael'" in message
+    assert "did you mean 'teal'?" in message
+
+    edit(layout, "fill: tael\n", "fill: teal\n")
+    fixed = run_until_rebuild(watcher)
+    assert fixed.ok and fixed.products == ["poster-speak-up"]
+
+    edit(
+        project_copy / "assets/campaigns/imhaw-2024/copy/en-GB/leaflet.yaml",
+        "title: Reading your",
+        "title: Reading all your",
+    )
+    copy_change = run_until_rebuild(watcher)
+    assert copy_change.products == ["poster-speak-up", "leaflet-cues"]
+
+
+def test_watcher_stops_after_iterations(project_copy: Path, tmp_path: Path) -> None:
+    watcher = Watcher(project_copy, ["poster-speak-up"], tmp_path / "out", None, ["office"])
+    watcher.start()
+    seen: list[Rebuild] = []
+    started = time.monotonic()
+    watcher.run(seen.append, iterations=3, interval=0.01)
+    assert seen == [] and time.monotonic() - started < 5
+
+
+def test_watch_command(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["watch", "poster-know-your-baby", "--project", str(project_copy)]
+    args += ["--out", str(tmp_path / "out"), "--previews", str(tmp_path / "png"), "--polls", "1"]
+    assert main([*args, "--profile", "office", "--dpi", "20", "--interval", "0"]) == 0
+    printed = capsys.readouterr().out
+    assert "rebuilt poster-know-your-baby in " in printed
+    assert "3 PDFs in" in printed and "3 previews in" in printed
+    assert "watching " in printed
+    assert main(["watch", "postr-speak-up", "--project", str(project_copy), "--polls", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown product 'postr-speak-up'" in err and "did you mean 'poster-speak-up'?" in err
