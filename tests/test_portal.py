@@ -13,6 +13,7 @@ import re
 import time
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -21,6 +22,7 @@ from starlette.testclient import TestClient
 from packgen.project import Project
 from packgen.web.app import FORM_OVERHEAD, Portal, create_app
 from packgen.web.jobs import RESULT
+from packgen.web.pages import PageCopy
 from packgen.web.upload import MAX_LOGO
 from tests.conftest import ROOT
 from tests.portal_helpers import GOOD, bomb_png, field_errors, files, group, png_logo
@@ -417,3 +419,40 @@ def test_attribute_by_qr_link_and_by_quoted_words() -> None:
     word = "text 'back-contact': the word 'Parent-Infant0114' is wider than its frame"
     assert attribute(word, values, project, "leaflet-cues") == "support_name"
     assert attribute("something else entirely", values, project, "leaflet-cues") is None
+
+
+# --- the static site and the pieces ----------------------------------------------
+
+
+def test_site_is_a_self_contained_folder(tmp_path: Path) -> None:
+    from packgen.cli import main
+
+    out = tmp_path / "site"
+    assert main(["site", "--out", str(out)]) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'(?:src|href)="([^"#]+)"', page)
+    assert links
+    for link in links:
+        assert not link.startswith(("/", "http:", "https:")), link
+        assert (out / link).is_file(), link
+    assert "<form" not in page and "packgen build --org" in page
+    for name in Project(ROOT).products():
+        assert f'id="product-{name}"' in page
+    assert sum(1 for link in links if link.endswith(".pdf")) == len(
+        list((out / "pdf").glob("*.pdf"))
+    )
+
+
+def test_products_are_listed_posters_first(portal: Portal) -> None:
+    kinds = [p.kind for p in portal.catalogue.products]
+    assert kinds == sorted(kinds, key=lambda k: ("poster", "leaflet", "pack").index(k))
+
+
+def test_logo_store_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
+    from packgen.web.upload import FormResult, LogoStore
+
+    store = LogoStore(tmp_path, keep=2)
+    copy = PageCopy(Project(ROOT).content())
+    for width in (100, 101, 102):
+        assert store.add(png_logo(width), "a.png", copy, FormResult({})) is not None
+    assert len(list(tmp_path.glob("*.png"))) == 2

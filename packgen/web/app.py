@@ -143,6 +143,7 @@ class Portal:
             keep,
         )
         self._catalogue: Catalogue | None = None
+        self._index: str | None = None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -169,6 +170,10 @@ class Portal:
             status = self.jobs.status(key)
             if status.state != "unknown":
                 form = FormView.of_status(status)
+        if form is None:  # the plain listing is the same for everyone: rendered once
+            if self._index is None:
+                self._index = index_page(self.project, self.copy, self.links, self.catalogue)
+            return self.page(self._index)
         html = index_page(self.project, self.copy, self.links, self.catalogue, form)
         return self.page(html)
 

@@ -35,6 +35,7 @@ CATALOGUE = "catalogue.json"
 PDF_DIR = "pdf"
 THUMB_DIR = "thumbnails"
 PROFILE_ORDER = ("office", "press")
+KIND_ORDER = ("poster", "leaflet", "pack")  # the order of the brief's default pack
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def build_catalogue(project: Project, folder: Path) -> Catalogue:
             folder / bundle_name, report.files, project.content(), project.campaign.name
         )
         bundle_bytes = zip_path.stat().st_size
+    products.sort(key=lambda p: (KIND_ORDER.index(p.kind) if p.kind in KIND_ORDER else 9, p.name))
     catalogue = Catalogue(folder, products, bundle_name, bundle_bytes, failures)
     data = asdict(catalogue)
     del data["folder"]

@@ -242,6 +242,9 @@ class Jobs:
         where = self.path(key)
         if where is None:
             raise ValueError(f"not a request key: {key!r}")
+        earlier = _read_json(where / RESULT)
+        if earlier is not None and earlier.get("internal"):
+            (where / RESULT).unlink(missing_ok=True)  # our fault, not the request's: try again
         if not (where / RESULT).is_file():
             ext = logo.suffix.lstrip(".")
             from packgen.web.upload import profile_yaml

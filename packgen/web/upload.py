@@ -119,10 +119,19 @@ def svg_problem(data: bytes) -> str | None:
 
 
 class LogoStore:
-    """Uploaded logos by content, checked once, in one folder."""
+    """Uploaded logos by content, checked once, in one folder of at most ``keep`` files."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, keep: int = 1000) -> None:
         self.folder = folder
+        self.keep = keep
+
+    def _evict(self) -> None:
+        files = [p for p in self.folder.glob("*") if p.is_file()]
+        if len(files) < self.keep:
+            return
+        files.sort(key=lambda p: p.stat().st_mtime)
+        for old in files[: len(files) - self.keep + 1]:
+            old.unlink(missing_ok=True)
 
     def find(self, digest: str, filename: str) -> Logo | None:
         """A logo uploaded before (``logo_ref``); only a well-formed digest is looked up."""
@@ -149,6 +158,8 @@ class LogoStore:
         digest = hashlib.sha256(data).hexdigest()
         logo = Logo(digest, ext, filename[:200], self.folder / f"{digest}.{ext}")
         if not logo.path.is_file():
+            if self.folder.is_dir():
+                self._evict()
             write_atomic(logo.path, data)
         try:
             load_asset(self.folder, logo.stored, None, what="logo")
