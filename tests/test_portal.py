@@ -402,10 +402,11 @@ def test_a_pack_that_cannot_be_built_names_the_field(client: TestClient) -> None
     assert status["state"] == "failed"
     page = client.get(f"/packs/{key}").text
     assert "could not be built" in page
-    assert "<strong>Support service web page</strong>" in page
+    assert "<strong>Support service web page</strong>: This link is too long" in page
     change = client.get(f"/?from={key}")
     assert change.status_code == 200
-    assert any("overflows" in e for e in field_errors(change.text, "support_url"))
+    errors = field_errors(change.text, "support_url")
+    assert len(errors) == 1 and "too long to print" in errors[0] and "overflows" in errors[0]
     assert f'value="{long_link}"' in change.text
 
 
@@ -415,10 +416,10 @@ def test_attribute_by_qr_link_and_by_quoted_words() -> None:
     project = Project(ROOT)
     values = dict(GOOD)
     qr = "the caption of QR code 'qr-support' overflows its box by 3.7 mm"
-    assert attribute(qr, values, project, "leaflet-cues-a5") == "support_url"
+    assert attribute(qr, values, project, "leaflet-cues-a5") == ("support_url", "qr")
     word = "text 'back-contact': the word 'Parent-Infant0114' is wider than its frame"
-    assert attribute(word, values, project, "leaflet-cues") == "support_name"
-    assert attribute("something else entirely", values, project, "leaflet-cues") is None
+    assert attribute(word, values, project, "leaflet-cues") == ("support_name", "text")
+    assert attribute("something else entirely", values, project, "leaflet-cues") == (None, None)
 
 
 # --- the static site and the pieces ----------------------------------------------

@@ -169,7 +169,7 @@ class Portal:
         if key and self.jobs.path(key):
             status = self.jobs.status(key)
             if status.state != "unknown":
-                form = FormView.of_status(status)
+                form = FormView.of_status(status, self.copy)
         if form is None:  # the plain listing is the same for everyone: rendered once
             if self._index is None:
                 self._index = index_page(self.project, self.copy, self.links, self.catalogue)

@@ -46,6 +46,7 @@ class Problem:
     message: str
     field: str | None = None
     hint: str | None = None
+    kind: str | None = None  # "qr": a link's QR code or its printed URL; "text": words
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,10 @@ def _project(root: str, campaign: str | None, language: str | None) -> Any:
     return _worker_project[1]
 
 
-def attribute(message: str, values: dict[str, str], project: Any, product: str) -> str | None:
-    """The form field a build problem most likely comes from, or None.
+def attribute(
+    message: str, values: dict[str, str], project: Any, product: str
+) -> tuple[str | None, str | None]:
+    """The form field a build problem most likely comes from, and its kind; or Nones.
 
     A QR code's problem belongs to the field its link comes from (found in the
     layout); any other belongs to the field whose words the message quotes.
@@ -107,13 +110,14 @@ def attribute(message: str, values: dict[str, str], project: Any, product: str) 
         from packgen.resolve import load_design
 
         link = _element_link(load_design(project, product).raw, match.group(1))
-        return LINK_FIELDS.get(link or "")
+        name = LINK_FIELDS.get(link or "")
+        return name, "qr" if name else None
     quoted = " ".join(_QUOTED.findall(message))
     for name, value in values.items():
         words = [w for w in value.split() if len(w) >= 4] or ([value] if value else [])
         if any(word in quoted for word in words):
-            return name
-    return None
+            return name, "text"
+    return None, None
 
 
 def _element_link(node: Any, element_id: str) -> str | None:
@@ -186,8 +190,10 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
         for product, failure in sorted(report.failures.items()):
             for d in failure.diagnostics:
                 if d.severity.value == "error":
-                    place = attribute(d.message, values, project, product)
-                    problems.append({"message": d.message, "field": place, "hint": d.hint})
+                    place, kind = attribute(d.message, values, project, product)
+                    problem = {"message": d.message, "field": place, "hint": d.hint, "kind": kind}
+                    if problem not in problems:  # sizes and products repeat one cause
+                        problems.append(problem)
         if not problems:
             zip_name = f"{org.slug}.zip"
             path = make_bundle(
@@ -310,7 +316,7 @@ class Jobs:
                 )
             if not result.get("ok"):
                 problems = [
-                    Problem(p["message"], p.get("field"), p.get("hint"))
+                    Problem(p["message"], p.get("field"), p.get("hint"), p.get("kind"))
                     for p in result.get("problems", [])
                 ]
                 return Status(key, "failed", problems=problems, **common)

@@ -36,10 +36,20 @@ class FormView:
         )
 
     @classmethod
-    def of_status(cls, status: Status) -> FormView:
+    def of_status(cls, status: Status, copy: PageCopy) -> FormView:
         errors: dict[str, list[str]] = {}
+        details: dict[tuple[str, str], list[str]] = {}  # one explanation per field and kind
         for problem in status.problems:
-            errors.setdefault(problem.field or GENERAL, []).append(problem.message)
+            name = problem.field or GENERAL
+            if problem.kind and copy.has(f"errors.build_{problem.kind}"):
+                details.setdefault((name, problem.kind), []).append(problem.message)
+            else:
+                errors.setdefault(name, []).append(problem.message)
+        for (name, kind), found in details.items():
+            text = f"{copy.text(f'errors.build_{kind}')} ({'; '.join(dict.fromkeys(found))})"
+            errors.setdefault(name, []).insert(0, text)
+        for messages in errors.values():
+            messages[:] = list(dict.fromkeys(messages))
         return cls(
             dict(status.values),
             errors,
@@ -137,12 +147,23 @@ def pack_page(
     labels = {f.name: copy.text(f"personalise.{f.name}") for f in FIELDS}
     labels[LOGO] = copy.text("personalise.logo")
     titles = {p.name: p.title for p in catalogue.products}
+    order = [p.name for p in catalogue.products]
     thumbnails = [
         {**thumb, "title": titles.get(str(thumb.get("product")), thumb.get("product"))}
-        for thumb in status.thumbnails
+        for thumb in sorted(
+            status.thumbnails,
+            key=lambda t: order.index(t["product"]) if t.get("product") in order else len(order),
+        )
+    ]
+    errors = FormView.of_status(status, copy).errors
+    problems = [
+        {"label": labels.get(name), "message": message}
+        for name in (*ORDER, GENERAL)
+        for message in errors.get(name, [])
     ]
     context = _base(project, copy, links) | {
         "status": status,
+        "problems": problems,
         "thumbnails": thumbnails,
         "size": human_bytes(status.bytes),
         "labels": labels,
