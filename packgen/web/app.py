@@ -297,6 +297,7 @@ def create_app(portal: Portal) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(lambda: portal.catalogue)
+        portal.jobs.warm()
         try:
             yield
         finally:

@@ -159,6 +159,11 @@ def _previews(zip_path: Path, folder: Path) -> list[dict[str, object]]:
     return found
 
 
+def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
+    """Load the project and its fonts in a worker, so the first pack is not slower."""
+    _project(root, campaign, language).register_fonts()
+
+
 def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
     """Build the pack of the request in ``folder``: zip and result, or the problems."""
     from packgen.build import BuiltFile, build
@@ -333,17 +338,26 @@ class Jobs:
             **common,
         )
 
+    def _ready(self, key: str) -> Status | None:
+        if self.path(key) is None:
+            return None
+        try:
+            status = self.status(key)
+        except Busy:
+            return None
+        return status if status.state == "ready" else None
+
     def download(self, key: str, name: str) -> Path | None:
         """The zip of a ready pack, only by its exact name."""
-        status = self.status(key) if self.path(key) else None
-        if status is None or status.state != "ready" or status.zip_name != name:
+        status = self._ready(key)
+        if status is None or status.zip_name != name:
             return None
         return self.folder / key / name
 
     def preview(self, key: str, name: str) -> Path | None:
         """A thumbnail of a ready pack, only by a name its result lists."""
-        status = self.status(key) if self.path(key) else None
-        if status is None or status.state != "ready":
+        status = self._ready(key)
+        if status is None:
             return None
         if not any(t.get("file") == name for t in status.thumbnails):
             return None
@@ -361,6 +375,14 @@ class Jobs:
             if old.name not in self._running or self._running[old.name].done():
                 shutil.rmtree(old, ignore_errors=True)
                 self._running.pop(old.name, None)
+
+    def warm(self) -> None:
+        """Start the worker processes and load the project in them, before the first request."""
+        with self._lock:
+            pool = self._pool_for_work()
+        args = (str(self.root), self.campaign, self.language)
+        for _ in range(self.workers):
+            pool.submit(warm_worker, *args)
 
     def shutdown(self) -> None:
         if self._pool is not None:
