@@ -457,3 +457,26 @@ def test_logo_store_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
     for width in (100, 101, 102):
         assert store.add(png_logo(width), "a.png", copy, FormResult({})) is not None
     assert len(list(tmp_path.glob("*.png"))) == 2
+
+
+def test_a_full_queue_is_503_busy(portal: Portal) -> None:
+    busy = Portal(portal.project, portal.folder.parent, max_pending=0)
+    with TestClient(create_app(busy), follow_redirects=False) as client:
+        response = post(client, {**GOOD, "name": "Queue Test Hub"})
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "30"
+        assert "Busy building other packs" in response.text
+
+
+def test_a_bug_is_a_500_page_not_a_traceback(portal: Portal) -> None:
+    broken = Portal(portal.project, portal.folder.parent)
+
+    def fail(request: object) -> None:
+        raise RuntimeError("a bug")
+
+    broken.thumbnail = fail  # type: ignore[assignment, method-assign]
+    with TestClient(create_app(broken), raise_server_exceptions=False) as client:
+        response = client.get("/thumbnails/poster-speak-up.png")
+        assert response.status_code == 500
+        assert "Sorry, something went wrong" in response.text
+        assert "RuntimeError" not in response.text and "a bug" not in response.text

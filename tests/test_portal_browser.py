@@ -166,3 +166,24 @@ def test_keyboard_order_and_phone_width(server: str, browser) -> None:  # type: 
     assert headings[0].startswith("Speak up for babies")
     assert len(page.locator("h1").all()) == 1
     page.close()
+
+
+def test_everything_works_without_javascript(server: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server + "/")
+    with page.expect_download() as pdf:
+        page.locator("a[href$='poster-speak-up-A4-office.pdf']").click()
+    assert pdf.value.suggested_filename == "poster-speak-up-A4-office.pdf"
+    page.get_by_label("Organisation name").fill("No Script Family Hub")
+    page.set_input_files("#field-logo", str(EXAMPLES / "riverside-logo.svg"))
+    for name in ("website", "support_name", "support_url", "support_phone"):
+        page.fill(f"#field-{name}", GOOD[name])
+    page.get_by_role("button", name="Build my pack").click()
+    page.wait_for_url("**/packs/*")
+    page.locator("#download").wait_for(timeout=90_000)  # the page refreshed itself
+    with page.expect_download() as info:
+        page.locator("#download").click()
+    info.value.save_as(tmp_path / "pack.zip")
+    assert zipfile.is_zipfile(tmp_path / "pack.zip")
+    context.close()
