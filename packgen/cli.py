@@ -228,6 +228,49 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "packgen" / "portal"
+
+
+def _show_failures(failures: dict[str, str]) -> None:
+    for name, problem in failures.items():
+        print(problem, file=sys.stderr)
+        print(f"{name}: not built", file=sys.stderr)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from packgen.web.app import Portal, create_app
+
+    project = _project(args)
+    cache = Path(args.cache) if args.cache else _default_cache()
+    portal = Portal(project, cache, workers=args.jobs)
+    print(f"default pack: {portal.folder / 'default'}", flush=True)
+    catalogue = portal.catalogue
+    _show_failures(catalogue.failures)
+    print(
+        f"serving {len(catalogue.products)} products at http://{args.host}:{args.port}/"
+        " (Ctrl+C stops)",
+        flush=True,
+    )
+    uvicorn.run(create_app(portal), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    from packgen.web.site import INDEX, write_site
+
+    project = _project(args)
+    out = Path(args.out)
+    catalogue = write_site(project, out)
+    _show_failures(catalogue.failures)
+    files = sum(len(p.files) for p in catalogue.products)
+    print(f"{out / INDEX}: {len(catalogue.products)} products, {files} PDFs, {catalogue.bundle}")
+    return 1 if catalogue.failures else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="packgen",
@@ -315,6 +358,21 @@ def parser() -> argparse.ArgumentParser:
         "--org", action="store_true", help="the schema of organisation profiles instead"
     )
     schema.set_defaults(run=cmd_schema)
+
+    serve = commands.add_parser(
+        "serve", parents=[common], help="the download portal: list, personalise, download"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--cache", metavar="DIR", help="cache folder (default: ~/.cache/packgen)")
+    serve.add_argument("--jobs", type=int, default=1, help="processes building packs (default 1)")
+    serve.set_defaults(run=cmd_serve)
+
+    site = commands.add_parser(
+        "site", parents=[common], help="write the download page as a static site"
+    )
+    site.add_argument("--out", default="site", help="output folder (default: site)")
+    site.set_defaults(run=cmd_site)
 
     listing = commands.add_parser("list", parents=[common], help="list the products")
     listing.set_defaults(run=cmd_list)

@@ -1,0 +1,323 @@
+"""The download portal as a Starlette application.
+
+Routes: ``/`` (listing and form), ``/downloads/NAME`` and ``/thumbnails/NAME``
+(the default pack, looked up by name in the catalogue, never joined to a
+path), ``POST /personalise`` (form → 303 to the pack's page, or the form again
+with errors by field, 422), ``/packs/KEY`` (wait, ready or failed page),
+``/packs/KEY/status`` (JSON for the page's script), ``/packs/KEY/NAME`` (the
+zip) and ``/static/``. A user's mistake is never a 500: oversized bodies get
+413, unknown pages 404, unreadable forms 400, a full queue 503, each as a page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import anyio
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from packgen.project import Project
+from packgen.web.catalogue import Catalogue, ensure_catalogue, fingerprint
+from packgen.web.jobs import Busy, Jobs, request_key
+from packgen.web.links import ServerLinks
+from packgen.web.pages import STATIC, PageCopy, human_bytes
+from packgen.web.upload import FIELDS, MAX_LOGO, LogoStore, check_form
+from packgen.web.views import FormView, error_page, index_page, pack_page
+
+log = logging.getLogger("packgen.web")
+FORM_OVERHEAD = 64 * 1024  # bytes of a request besides the logo
+DRAIN_LIMIT = 64 * 1024 * 1024  # read (and drop) a too-large body up to this, so browsers see 413
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class Guard:
+    """ASGI middleware: security headers on every response; request bodies capped (413)."""
+
+    def __init__(self, app: ASGIApp, limit: int, too_large: Callable[[], Response]) -> None:
+        self.app, self.limit, self.too_large = app, limit, too_large
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None:
+            try:
+                declared = int(length)
+            except ValueError:
+                declared = -1
+            if declared < 0:
+                await Response("bad Content-Length", 400)(scope, receive, send_with_headers)
+                return
+            if declared > self.limit:
+                if declared <= DRAIN_LIMIT:
+                    await self._drain(receive)
+                await self.too_large()(scope, receive, send_with_headers)
+                return
+        received = 0
+
+        async def capped_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, capped_receive, send_with_headers)
+        except _TooLarge:
+            if not started:
+                await self.too_large()(scope, receive, send_with_headers)
+
+    @staticmethod
+    async def _drain(receive: Receive) -> None:
+        read = 0
+        while read <= DRAIN_LIMIT:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            read += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
+
+
+class Portal:
+    """The portal's state: project, copy, catalogue, logo store and build jobs."""
+
+    def __init__(
+        self,
+        project: Project,
+        cache: Path,
+        workers: int = 1,
+        max_pending: int = 8,
+        keep: int = 500,
+    ) -> None:
+        self.project = project
+        self.copy = PageCopy(project.content())
+        self.links = ServerLinks()
+        self.folder = cache / fingerprint(project)
+        self.store = LogoStore(self.folder / "uploads")
+        self.jobs = Jobs(
+            self.folder / "packs",
+            project.root,
+            project.campaign_name,
+            project.language,
+            workers,
+            max_pending,
+            keep,
+        )
+        self._catalogue: Catalogue | None = None
+        self._index: str | None = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            self._catalogue = ensure_catalogue(self.project, self.folder / "default")
+        return self._catalogue
+
+    def page(self, html: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+        return HTMLResponse(html, status, headers)
+
+    def error(self, key: str, status: int, **values: object) -> Response:
+        html = error_page(self.project, self.copy, self.links, key, **values)
+        return self.page(html, status)
+
+    def too_large(self) -> Response:
+        return self.error("too_large", 413, limit=human_bytes(MAX_LOGO + FORM_OVERHEAD))
+
+    # --- routes ---------------------------------------------------------------
+
+    async def index(self, request: Request) -> Response:
+        form = None
+        key = request.query_params.get("from", "")
+        if key and self.jobs.path(key):
+            status = self.jobs.status(key)
+            if status.state != "unknown":
+                form = FormView.of_status(status, self.copy)
+        if form is None:  # the plain listing is the same for everyone: rendered once
+            if self._index is None:
+                self._index = index_page(self.project, self.copy, self.links, self.catalogue)
+            return self.page(self._index)
+        html = index_page(self.project, self.copy, self.links, self.catalogue, form)
+        return self.page(html)
+
+    async def download(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        catalogue = self.catalogue
+        path = self.catalogue.pdf(name)
+        if path is None and name == catalogue.bundle:
+            path = catalogue.folder / catalogue.bundle
+        if path is None or not path.is_file():
+            raise HTTPException(404)
+        kind = "application/zip" if name.endswith(".zip") else "application/pdf"
+        return FileResponse(
+            path, media_type=kind, filename=name, headers={"cache-control": "public, max-age=3600"}
+        )
+
+    async def thumbnail(self, request: Request) -> Response:
+        path = self.catalogue.thumbnail(request.path_params["name"])
+        if path is None or not path.is_file():
+            raise HTTPException(404)
+        return FileResponse(path, media_type="image/png", headers={"cache-control": "public"})
+
+    async def personalise(self, request: Request) -> Response:
+        if request.method != "POST":
+            return RedirectResponse("/#personalise", 303)
+        async with request.form(max_files=1, max_fields=20, max_part_size=16 * 1024) as form:
+            raw = {f.name: _text(form.get(f.name)) for f in FIELDS}
+            upload = None
+            logo = form.get("logo")
+            if isinstance(logo, UploadFile) and logo.filename:
+                upload = (await logo.read(MAX_LOGO + 1), logo.filename)
+            ref = (_text(form.get("logo_ref"))[:64], _text(form.get("logo_name"))[:200])
+        result = await anyio.to_thread.run_sync(
+            check_form, raw, upload, ref if ref[0] else None, self.store, self.copy
+        )
+        if not result.ok or result.logo is None:
+            html = index_page(
+                self.project, self.copy, self.links, self.catalogue, FormView.of(result)
+            )
+            return self.page(html, 422)
+        key = request_key(result.values, result.logo.digest)
+        try:
+            self.jobs.submit(key, result.values, result.logo.path, result.logo.filename)
+        except Busy:
+            return self.busy()
+        return RedirectResponse(self.links.pack(key), 303)
+
+    def busy(self) -> Response:
+        response = self.error("busy", 503)
+        response.headers["retry-after"] = "30"
+        return response
+
+    def _status(self, key: str) -> Any:
+        if self.jobs.path(key) is None:
+            raise HTTPException(404)
+        try:
+            return self.jobs.status(key)
+        except Busy:
+            return None
+
+    async def pack(self, request: Request) -> Response:
+        status = self._status(request.path_params["key"])
+        if status is None:
+            return self.busy()
+        if status.state == "unknown":
+            return self.error("pack_unknown", 404)
+        html = pack_page(self.project, self.copy, self.links, status, self.catalogue)
+        return self.page(html, headers={"cache-control": "no-store"})
+
+    async def pack_status(self, request: Request) -> Response:
+        status = self._status(request.path_params["key"])
+        if status is None:
+            return JSONResponse({"state": "busy"}, 503)
+        body: dict[str, Any] = {"state": status.state, "done": status.done, "total": status.total}
+        if status.state == "ready" and status.zip_name:
+            body["download"] = self.links.pack_zip(status.key, status.zip_name)
+            body["bytes"] = status.bytes
+        code = 404 if status.state == "unknown" else 200
+        return JSONResponse(body, code, headers={"cache-control": "no-store"})
+
+    async def pack_preview(self, request: Request) -> Response:
+        key, name = request.path_params["key"], request.path_params["name"]
+        path = self.jobs.preview(key, name) if self.jobs.path(key) else None
+        if path is None or not path.is_file():
+            raise HTTPException(404)
+        return FileResponse(path, media_type="image/png", headers={"cache-control": "private"})
+
+    async def pack_download(self, request: Request) -> Response:
+        key, name = request.path_params["key"], request.path_params["name"]
+        if self.jobs.path(key) is None:
+            raise HTTPException(404)
+        path = self.jobs.download(key, name)
+        if path is None:
+            raise HTTPException(404)
+        return FileResponse(
+            path,
+            media_type="application/zip",
+            filename=name,
+            headers={"cache-control": "private, max-age=3600"},
+        )
+
+    # --- errors -----------------------------------------------------------------
+
+    async def http_error(self, request: Request, exc: Exception) -> Response:
+        code = exc.status_code if isinstance(exc, HTTPException) else 500
+        key = {404: "not_found", 405: "not_found", 413: "too_large"}.get(code, "bad_request")
+        if code == 413:
+            return self.too_large()
+        return self.error(key, code)
+
+    async def internal_error(self, request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s", request.url.path, exc_info=exc)
+        return self.error("internal", 500)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def create_app(portal: Portal) -> Starlette:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(lambda: portal.catalogue)
+        portal.jobs.warm()
+        try:
+            yield
+        finally:
+            portal.jobs.shutdown()
+
+    handler: Callable[[Request, Exception], Awaitable[Response]] = portal.http_error
+    routes = [
+        Route("/", portal.index),
+        Route("/personalise", portal.personalise, methods=["GET", "POST"]),
+        Route("/downloads/{name}", portal.download),
+        Route("/thumbnails/{name}", portal.thumbnail),
+        Route("/packs/{key}", portal.pack),
+        Route("/packs/{key}/status", portal.pack_status),
+        Route("/packs/{key}/thumbnails/{name}", portal.pack_preview),
+        Route("/packs/{key}/{name}", portal.pack_download),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=[Middleware(Guard, limit=MAX_LOGO + FORM_OVERHEAD, too_large=portal.too_large)],
+        exception_handlers={HTTPException: handler, Exception: portal.internal_error},
+        lifespan=lifespan,
+    )

@@ -1,0 +1,234 @@
+"""The personalise form: submitted fields and a logo into a checked profile, or field errors.
+
+Nothing a visitor sends is trusted. Text fields are trimmed and held to
+length limits before the engine sees them; the profile is then validated by
+the engine's own :class:`~packgen.org.OrgProfile` (http(s) URLs only, phone
+and e-mail shapes, no control characters). The logo is judged by its bytes:
+PNG, JPEG or SVG, within the byte limit, through the engine's decompression-
+bomb guard (:func:`packgen.assets.load_asset`); an SVG may not declare a
+document type or refer to any file or picture outside itself, since it is
+drawn by a renderer that would otherwise follow such links.
+
+Logos are kept in a content-addressed store (``<sha256>.<ext>``), so a form
+sent back with an error in another field keeps its logo (``logo_ref``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+import yaml
+
+from packgen.assets import load_asset
+from packgen.errors import PackgenError
+from packgen.org import MAX_NAME, Organisation, OrgProfile, load_org_text
+from packgen.source import parse_yaml
+from packgen.validate import validate
+from packgen.web.pages import PageCopy, human_bytes
+from packgen.write import write_atomic
+
+MAX_LOGO = 5 * 1024 * 1024  # bytes
+LOGO = "logo"
+GENERAL = "_form"  # errors that concern no one field
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str  # the HTML form field
+    path: str  # the field in an organisation profile (dotted)
+    limit: int  # characters
+    required: bool
+    kind: str  # the <input> type
+    autocomplete: str
+
+
+FIELDS = (
+    FormField("name", "name", MAX_NAME, True, "text", "organization"),
+    FormField("website", "website", 200, True, "url", "url"),
+    FormField("support_name", "support.name", MAX_NAME, True, "text", "off"),
+    FormField("support_url", "support.url", 200, True, "url", "off"),
+    FormField("support_phone", "support.phone", 30, True, "tel", "off"),
+    FormField("support_email", "support.email", 120, False, "email", "off"),
+)
+BY_PATH = {f.path: f.name for f in FIELDS}
+ORDER = ("name", LOGO, "website", "support_name", "support_url", "support_phone", "support_email")
+
+
+@dataclass(frozen=True)
+class Logo:
+    digest: str  # sha256 of the bytes
+    ext: str  # png, jpg or svg
+    filename: str  # as uploaded (shown only, escaped)
+    path: Path
+
+    @property
+    def stored(self) -> str:
+        return f"{self.digest}.{self.ext}"
+
+
+@dataclass
+class FormResult:
+    values: dict[str, str]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    logo: Logo | None = None
+    org: Organisation | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.org is not None
+
+    def add(self, name: str, message: str) -> None:
+        messages = self.errors.setdefault(name, [])
+        if message not in messages:
+            messages.append(message)
+
+
+def sniff(data: bytes) -> str | None:
+    """``png``, ``jpg`` or ``svg`` by the first bytes; None for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
+    if head.startswith(b"<?xml") or head.startswith(b"<svg") or b"<svg" in head:
+        return "svg"
+    return None
+
+
+def svg_problem(data: bytes) -> str | None:
+    """The copy key of what makes an uploaded SVG unsafe to draw, or None."""
+    lowered = data.lower()
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
+        return "errors.logo_svg_doctype"
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return None  # the engine reports malformed XML with its own message
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if name.rsplit("}", 1)[-1] == "href" and not value.strip().startswith("#"):
+                return "errors.logo_svg_links"
+        if element.tag.rsplit("}", 1)[-1] == "style" and "@import" in (element.text or ""):
+            return "errors.logo_svg_links"
+    return None
+
+
+class LogoStore:
+    """Uploaded logos by content, checked once, in one folder of at most ``keep`` files."""
+
+    def __init__(self, folder: Path, keep: int = 1000) -> None:
+        self.folder = folder
+        self.keep = keep
+
+    def _evict(self) -> None:
+        files = [p for p in self.folder.glob("*") if p.is_file()]
+        if len(files) < self.keep:
+            return
+        files.sort(key=lambda p: p.stat().st_mtime)
+        for old in files[: len(files) - self.keep + 1]:
+            old.unlink(missing_ok=True)
+
+    def find(self, digest: str, filename: str) -> Logo | None:
+        """A logo uploaded before (``logo_ref``); only a well-formed digest is looked up."""
+        if not _DIGEST.match(digest):
+            return None
+        for ext in ("png", "jpg", "svg"):
+            path = self.folder / f"{digest}.{ext}"
+            if path.is_file():
+                return Logo(digest, ext, filename[:200], path)
+        return None
+
+    def add(self, data: bytes, filename: str, copy: PageCopy, result: FormResult) -> Logo | None:
+        """Check ``data`` and keep it; on a problem, add it to ``result`` under the logo."""
+        if len(data) > MAX_LOGO:
+            result.add(LOGO, copy.text("errors.logo_too_large", limit=human_bytes(MAX_LOGO)))
+            return None
+        ext = sniff(data)
+        if ext is None:
+            result.add(LOGO, copy.text("errors.logo_type"))
+            return None
+        if ext == "svg" and (problem := svg_problem(data)):
+            result.add(LOGO, copy.text(problem))
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        logo = Logo(digest, ext, filename[:200], self.folder / f"{digest}.{ext}")
+        if not logo.path.is_file():
+            if self.folder.is_dir():
+                self._evict()
+            write_atomic(logo.path, data)
+        try:
+            load_asset(self.folder, logo.stored, None, what="logo")
+        except PackgenError as exc:
+            logo.path.unlink(missing_ok=True)
+            for diagnostic in exc.diagnostics:
+                shown = f"'{logo.filename}'" if logo.filename else "the file"
+                result.add(LOGO, diagnostic.message.replace(f"'{logo.stored}'", shown))
+            return None
+        return logo
+
+
+def profile_yaml(values: dict[str, str], logo: str) -> str:
+    """The form as an organisation profile (YAML text), for the engine's validator."""
+    profile: dict[str, object] = {"name": values["name"], "logo": logo}
+    profile["website"] = values["website"]
+    support: dict[str, str] = {
+        "name": values["support_name"],
+        "url": values["support_url"],
+        "phone": values["support_phone"],
+    }
+    if values.get("support_email"):
+        support["email"] = values["support_email"]
+    profile["support"] = support
+    return yaml.safe_dump(profile, allow_unicode=True, sort_keys=False)
+
+
+def spec_limit(name: str) -> int:
+    return next(f.limit for f in FIELDS if f.name == name)
+
+
+def check_form(
+    raw: dict[str, str],
+    upload: tuple[bytes, str] | None,
+    logo_ref: tuple[str, str] | None,
+    store: LogoStore,
+    copy: PageCopy,
+) -> FormResult:
+    """Every problem with a submitted form, by field; the organisation when there are none."""
+    values = {f.name: " ".join((raw.get(f.name) or "").split()) for f in FIELDS}
+    result = FormResult(values)
+    for spec in FIELDS:
+        value = values[spec.name]
+        if not value and spec.required:
+            result.add(spec.name, copy.text("errors.required"))
+        elif len(value) > spec.limit:
+            result.add(spec.name, copy.text("errors.too_long", count=len(value), limit=spec.limit))
+            values[spec.name] = value[: spec.limit * 2]  # what is shown back stays bounded
+    if upload is not None and upload[0]:
+        result.logo = store.add(upload[0], upload[1], copy, result)
+    elif logo_ref is not None:
+        result.logo = store.find(*logo_ref)
+    if result.logo is None and LOGO not in result.errors:
+        result.add(LOGO, copy.text("errors.logo_missing"))
+    if any(name != LOGO and len(values[name]) > spec_limit(name) for name in result.errors):
+        return result  # the engine is never given oversized text
+    text = profile_yaml(values, result.logo.stored if result.logo else "logo.png")
+    try:
+        if result.logo is None:
+            validate(OrgProfile, parse_yaml(text, "form"), "form")
+        else:
+            result.org = load_org_text(text, store.folder, "form")
+    except PackgenError as exc:
+        for diagnostic in exc.diagnostics:
+            name = BY_PATH.get(diagnostic.field or "", LOGO if diagnostic.field == LOGO else "")
+            if name and name in result.errors:
+                continue  # already told (an empty field), or the logo's own check
+            result.add(name or GENERAL, diagnostic.message)
+        result.org = None
+    if result.errors:
+        result.org = None
+    return result
