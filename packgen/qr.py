@@ -12,6 +12,7 @@ import qrcode
 import qrcode.constants
 
 QUIET_ZONE = 4  # modules of light margin on every side (ISO/IEC 18004)
+MAX_VERSION = 40
 
 _LEVELS = {
     "M": qrcode.constants.ERROR_CORRECT_M,
@@ -23,19 +24,22 @@ Matrix = tuple[tuple[bool, ...], ...]
 
 
 @lru_cache(maxsize=512)
-def encode(url: str, level: str = "M") -> Matrix:
-    """The symbol's modules (True = dark), without a quiet zone."""
-    code = qrcode.QRCode(error_correction=_LEVELS[level], border=0, box_size=1)
+def encode(url: str, level: str = "M", min_version: int = 1) -> Matrix:
+    """The symbol's modules (True = dark), without a quiet zone.
+
+    The smallest version that holds ``url``, but not below ``min_version``.
+    """
+    code = qrcode.QRCode(version=min_version, error_correction=_LEVELS[level], border=0, box_size=1)
     code.add_data(url)
     code.make(fit=True)
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
 
 
 @lru_cache(maxsize=512)
-def runs(url: str, level: str = "M") -> tuple[tuple[int, int, int], ...]:
+def runs(url: str, level: str = "M", min_version: int = 1) -> tuple[tuple[int, int, int], ...]:
     """Horizontal runs of dark modules as (row, first column, length)."""
     found: list[tuple[int, int, int]] = []
-    for r, row in enumerate(encode(url, level)):
+    for r, row in enumerate(encode(url, level, min_version)):
         start = None
         for c, dark in enumerate((*row, False)):
             if dark and start is None:

@@ -235,3 +235,22 @@ def test_slug() -> None:
 def test_examples_are_valid() -> None:
     for path in EXAMPLES.glob("*.yaml"):
         load_org(path)
+
+
+def test_a_short_support_url_still_gets_a_full_size_symbol(tmp_path: Path) -> None:
+    """A short URL needs few modules; the 4-module quiet zone would then shrink the
+    symbol under 20 mm in the same tile, so the next QR version is used instead."""
+    path = profile(
+        tmp_path,
+        GOOD.replace("url: https://riverside.example.org/parent-infant", "url: https://a.org"),
+    )
+    report = build(
+        Project(ROOT),
+        tmp_path / "out",
+        only=["poster-speak-up"],
+        profiles=["office"],
+        org=load_org(path),
+    )
+    assert report.ok, report.failures
+    a4 = next(f for f in report.files if f.size == "A4")
+    assert "https://a.org" in decode_pdf_qr(a4.path, dpi=150)[0]

@@ -63,6 +63,20 @@ def url_lines(display: str, style: ResolvedStyle, size: float, width: float) -> 
     return lines
 
 
+def _version_for(url: str, level: str, side: float, minimum: float) -> int:
+    """The smallest QR version whose symbol fills at least ``minimum`` of a ``side`` tile.
+
+    The quiet zone is 4 modules whatever the version, so a short URL (few
+    modules) leaves a smaller symbol in the same tile; one version more fixes it.
+    """
+    natural = (len(qr.encode(url, level)) - 17) // 4
+    for version in range(natural, qr.MAX_VERSION + 1):
+        modules = 17 + 4 * version
+        if side * modules / (modules + 2 * qr.QUIET_ZONE) >= minimum - 0.01:
+            return version
+    return natural
+
+
 def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
     box = ctx.place(element.box, frame, element.field_span("box"), square=True)
     link = ctx.link(element.link, element.field_span("link"), "link")
@@ -79,11 +93,12 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
         )
     offset = {Align.LEFT: 0.0, Align.CENTER: (box.w - side) / 2, Align.RIGHT: box.w - side}
     tile = Rect(box.x + offset[element.align], box.top - side, side, side)
-    matrix = qr.encode(url, level)
+    minimum = float(ctx.rules.qr_min_symbol) * ctx.scale
+    version = _version_for(url, level, side, minimum)
+    matrix = qr.encode(url, level, version)
     count = len(matrix)
     module = side / (count + 2 * qr.QUIET_ZONE)
     symbol = tile.inset(module * qr.QUIET_ZONE)
-    minimum = float(ctx.rules.qr_min_symbol) * ctx.scale
     if symbol.w + 0.01 < minimum:
         ctx.report(
             f"QR code '{element.id}' is {symbol.w / MM:.1f} mm across; the minimum here is "
@@ -94,7 +109,7 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
     ctx.require_safe(element.id, tile, element.field_span("box"))
     ctx.qr_urls.append(url)
     placed: list[Placed] = [
-        PlacedQr(element.id, tile, symbol, module, qr.runs(url, level), dark, light, url)
+        PlacedQr(element.id, tile, symbol, module, qr.runs(url, level, version), dark, light, url)
     ]
     if ctx.profile.links:
         ctx.links.append(PlacedLink(tile, url))
