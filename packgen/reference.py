@@ -24,8 +24,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from packgen.document import LayoutDocument
+from packgen.document import DocumentBase, LayoutDocument
 from packgen.elements import REGISTRY
+from packgen.flow.model import PackDocument
 from packgen.model import ElementBase
 from packgen.org import OrgProfile
 from packgen.units import LENGTH_PATTERN
@@ -35,6 +36,8 @@ FIELDS_FILE = Path(__file__).with_name("fields.yaml")
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
 COMMON = ("type", "id", "box", "panel", "show")  # the fields every element has
+ITEM_COMMON = ("type", "keep_with_next")  # the fields every story item has
+DOCUMENTS: tuple[type[DocumentBase], ...] = (LayoutDocument, PackDocument)  # by `kind`
 
 # Headings of the reference, by model; a model missing here is headed by its name.
 TITLES: dict[str, str] = {
@@ -85,6 +88,11 @@ def models(root: type[BaseModel]) -> list[type[BaseModel]]:
                 if inner not in found:
                     found.append(inner)
     return found
+
+
+def story_items() -> list[type[BaseModel]]:
+    """The story item models of a pack, in the order the model lists them."""
+    return _models_in(PackDocument.model_fields["story"].annotation)
 
 
 def _describe_all(schema: dict[str, Any], root: type[BaseModel]) -> None:

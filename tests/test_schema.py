@@ -13,8 +13,10 @@ import yaml
 from packgen.cli import main
 from packgen.document import LayoutDocument
 from packgen.elements import REGISTRY
+from packgen.flow.model import PackDocument
 from packgen.org import OrgProfile
 from packgen.reference import (
+    DOCUMENTS,
     END,
     START,
     describe,
@@ -25,6 +27,7 @@ from packgen.reference import (
     models,
     org_schema,
     reference_markdown,
+    story_items,
 )
 from tests.conftest import FIXTURES, ROOT
 
@@ -52,7 +55,7 @@ def test_committed_reference_matches_the_models() -> None:
 
 
 def test_every_field_is_described_and_no_description_is_stale() -> None:
-    everything = models(LayoutDocument) + models(OrgProfile)
+    everything = models(LayoutDocument) + models(PackDocument) + models(OrgProfile)
     missing = [
         f"{m.__name__}.{name}"
         for m in everything
@@ -63,6 +66,10 @@ def test_every_field_is_described_and_no_description_is_stale() -> None:
     names = {m.__name__: set(field_names(m)) for m in everything}
     # ElementBase describes what every element type has (its `type` included)
     names["ElementBase"] = set.intersection(*(set(field_names(m)) for m, _ in REGISTRY.values()))
+    # DocumentBase: what both kinds of layout file have (`kind` and `sizes` included);
+    # ItemBase: what every story item of a pack has (its `type` included)
+    names["DocumentBase"] = set.intersection(*(set(field_names(m)) for m in DOCUMENTS))
+    names["ItemBase"] = set.intersection(*(set(field_names(m)) for m in story_items()))
     stale = [
         f"{model}.{name}"
         for model, fields in descriptions().items()
