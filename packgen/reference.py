@@ -2,10 +2,13 @@
 
 ``layout_schema()`` and ``org_schema()`` are the pydantic models' JSON Schemas
 (by YAML name) with a description of every field from ``fields.yaml``.
+A layout file is one of two documents, chosen by its ``kind``: a fixed-page
+``LayoutDocument`` (poster, leaflet) or a flowing ``PackDocument`` (pack).
 Because a layout may take fields from the file it ``extends:``, nothing is
 required at the top of a layout file or in the mappings merged with the base
-(``page``, ``rules``, ``metadata``, ``styles``, ``sizes``); what lists hold
-(pages, elements, panels) is written whole, so it keeps its required fields.
+(``page``, ``rules``, ``metadata``, ``styles``, ``sizes``, ``templates``);
+what lists hold (pages, elements, panels, frames, story items) is written
+whole, so it keeps its required fields.
 
 ``reference_markdown()`` renders the reference tables of ``docs/layouts.md``.
 ``python -m packgen.reference --write`` refreshes the committed schemas and
@@ -17,12 +20,14 @@ from __future__ import annotations
 import copy
 import json
 import sys
+import typing
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
 from packgen.document import DocumentBase, LayoutDocument
 from packgen.elements import REGISTRY
@@ -95,16 +100,25 @@ def story_items() -> list[type[BaseModel]]:
     return _models_in(PackDocument.model_fields["story"].annotation)
 
 
-def _describe_all(schema: dict[str, Any], root: type[BaseModel]) -> None:
+def _describe_all(schema: dict[str, Any], roots: tuple[type[BaseModel], ...]) -> None:
+    """Descriptions onto the properties of every model (a root without a definition is
+    the schema itself)."""
     defs = schema.get("$defs", {})
-    for model in models(root):
-        target = schema if model is root else defs.get(model.__name__)
+    for model in {m: None for root in roots for m in models(root)}:
+        target = defs.get(model.__name__)
+        if target is None and model in roots:
+            target = schema
         if target is None:
-            continue
+            raise LookupError(f"{model.__name__} has no definition in the schema")
         for name, prop in target.get("properties", {}).items():
             text = describe(model, name)
             if text:
                 prop["description"] = text
+
+
+def kinds(document: type[DocumentBase]) -> list[str]:
+    """The ``kind:`` values a document model accepts."""
+    return [str(value) for value in typing.get_args(document.model_fields["kind"].annotation)]
 
 
 def _ref_name(node: dict[str, Any]) -> str | None:
@@ -171,35 +185,62 @@ def _relax_merged(schema: dict[str, Any]) -> None:
         for key, value in node.items():
             if key == "properties":
                 relax(list(value.values()))
-            elif key in ("additionalProperties", "anyOf", "oneOf", "allOf"):
-                relax(value)
+            elif key in ("additionalProperties", "anyOf", "oneOf", "allOf", "then", "else"):
+                relax(value)  # never `if`: its `required` tests which branch applies
 
     relax(schema)
 
 
 def layout_schema() -> dict[str, Any]:
-    """JSON Schema of a layout file (``layouts/*.yaml``)."""
-    schema = LayoutDocument.model_json_schema(by_alias=True)
-    _describe_all(schema, LayoutDocument)
-    overlay = schema["$defs"].get("SizeVariant", {}).get("properties", {}).get("styles")
+    """JSON Schema of a layout file (``layouts/*.yaml``), either kind.
+
+    ``kind`` picks the document a file is checked against, so a mistake is
+    reported against that document alone; a file without ``kind`` (a base, or
+    one that inherits its kind through ``extends:``) may be either.
+    """
+    _, top = models_json_schema([(d, "validation") for d in DOCUMENTS], by_alias=True)
+    defs: dict[str, Any] = top["$defs"]
+    _describe_all({"$defs": defs}, DOCUMENTS)
+    overlay = defs.get("SizeVariant", {}).get("properties", {}).get("styles")
     if overlay is not None:  # a size's style changes are partial styles
         overlay["additionalProperties"] = {"$ref": "#/$defs/Style"}
+    refs = [{"$ref": f"#/$defs/{d.__name__}"} for d in DOCUMENTS]
+    branches = [
+        {"if": {"required": ["kind"], "properties": {"kind": {"enum": kinds(d)}}}, "then": ref}
+        for d, ref in zip(DOCUMENTS, refs, strict=True)
+    ]
+    schema: dict[str, Any] = {
+        "$schema": DRAFT,
+        "title": "packgen layout",
+        "description": (
+            "A packgen layout file (layouts/*.yaml): a poster or leaflet of fixed pages "
+            "(`kind: poster` or `leaflet`, with `pages`) or a pack whose text flows from "
+            "page to page (`kind: pack`, with `templates` and a `story`); `kind` decides "
+            "which fields are allowed. Fields may come from the file named in `extends:`, "
+            "so none is required at the top level or in mappings merged with the base "
+            "(page, rules, metadata, styles, sizes, templates); `packgen build` checks the "
+            "merged layout. Lengths carry a unit: mm, cm, in or pt. "
+            "Reference: docs/layouts.md."
+        ),
+        "type": "object",
+        "properties": {
+            "kind": {
+                "enum": [kind for d in DOCUMENTS for kind in kinds(d)],
+                "description": describe(DocumentBase, "kind"),
+            }
+        },
+        # an unknown kind is flagged by `properties` above and matches no branch
+        "allOf": [*branches, {"if": {"required": ["kind"]}, "else": {"anyOf": refs}}],
+        "$defs": defs,
+    }
     _relax_merged(schema)
-    schema["title"] = "packgen layout"
-    schema["description"] = (
-        "A packgen layout file (layouts/*.yaml). Fields may come from the file named "
-        "in `extends:`, so none is required at the top level or in mappings merged with "
-        "the base (page, rules, metadata, styles, sizes); `packgen build` checks the "
-        "merged layout. Lengths carry a unit: mm, cm, in or pt. "
-        "Reference: docs/layouts.md."
-    )
-    return {"$schema": DRAFT, **schema}
+    return schema
 
 
 def org_schema() -> dict[str, Any]:
     """JSON Schema of an organisation profile (``packgen build --org FILE``)."""
     schema = OrgProfile.model_json_schema(by_alias=True)
-    _describe_all(schema, OrgProfile)
+    _describe_all(schema, (OrgProfile,))
     schema["title"] = "packgen organisation profile"
     schema["description"] = (
         "An organisation's co-branding: name, logo, website and local support service. "
