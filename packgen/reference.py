@@ -31,7 +31,7 @@ from pydantic.json_schema import models_json_schema
 
 from packgen.document import DocumentBase, LayoutDocument
 from packgen.elements import REGISTRY
-from packgen.flow.model import PackDocument
+from packgen.flow.model import ItemBase, PackDocument
 from packgen.model import ElementBase
 from packgen.org import OrgProfile
 from packgen.units import LENGTH_PATTERN
@@ -46,7 +46,7 @@ DOCUMENTS: tuple[type[DocumentBase], ...] = (LayoutDocument, PackDocument)  # by
 
 # Headings of the reference, by model; a model missing here is headed by its name.
 TITLES: dict[str, str] = {
-    "LayoutDocument": "Layout file (top level)",
+    "LayoutDocument": "Poster or leaflet layout file (top level)",
     "Metadata": "`metadata:`",
     "PageSpec": "`page:`",
     "Margins": "`page.margins:` (four sides)",
@@ -61,6 +61,12 @@ TITLES: dict[str, str] = {
     "Support": "`support:`",
     "Tracking": "`tracking:`",
     "Colour": "A colour (`accent:`)",
+    "PackDocument": "Pack layout file (top level)",
+    "PackSize": "`sizes:` of a pack (one size's overlay)",
+    "Template": "`templates:` (one page template)",
+    "FlowFrame": "`templates.NAME.frames:` (one frame)",
+    "CardLook": "`card:` (the box of each card, fact or post)",
+    "FormField": "`fields:` of a form (one fill-in field)",
 }
 
 
@@ -116,9 +122,40 @@ def _describe_all(schema: dict[str, Any], roots: tuple[type[BaseModel], ...]) ->
                 prop["description"] = text
 
 
+def literal(model: type[BaseModel], name: str) -> list[str]:
+    """The values a ``Literal`` field accepts (a document's ``kind``, an item's ``type``)."""
+    return [str(value) for value in typing.get_args(model.model_fields[name].annotation)]
+
+
 def kinds(document: type[DocumentBase]) -> list[str]:
     """The ``kind:`` values a document model accepts."""
-    return [str(value) for value in typing.get_args(document.model_fields["kind"].annotation)]
+    return literal(document, "kind")
+
+
+def _name_keys(node: Any) -> None:
+    """Mappings keyed by names (``dict[Name, Template]``) as ``propertyNames`` and
+    ``additionalProperties``: pydantic's ``patternProperties`` would let a key of the
+    wrong shape through unchecked, and the walks here read ``additionalProperties``."""
+    if isinstance(node, list):
+        for item in node:
+            _name_keys(item)
+        return
+    if not isinstance(node, dict):
+        return
+    patterns = node.get("patternProperties")
+    if isinstance(patterns, dict) and len(patterns) == 1 and "additionalProperties" not in node:
+        ((pattern, values),) = patterns.items()
+        del node["patternProperties"]
+        node["propertyNames"] = {"pattern": pattern}
+        node["additionalProperties"] = values
+    for value in node.values():
+        _name_keys(value)
+
+
+def _model_schema(model: type[BaseModel]) -> dict[str, Any]:
+    schema = model.model_json_schema(by_alias=True)
+    _name_keys(schema)
+    return schema
 
 
 def _ref_name(node: dict[str, Any]) -> str | None:
@@ -200,6 +237,7 @@ def layout_schema() -> dict[str, Any]:
     """
     _, top = models_json_schema([(d, "validation") for d in DOCUMENTS], by_alias=True)
     defs: dict[str, Any] = top["$defs"]
+    _name_keys(defs)
     _describe_all({"$defs": defs}, DOCUMENTS)
     overlay = defs.get("SizeVariant", {}).get("properties", {}).get("styles")
     if overlay is not None:  # a size's style changes are partial styles
@@ -239,7 +277,7 @@ def layout_schema() -> dict[str, Any]:
 
 def org_schema() -> dict[str, Any]:
     """JSON Schema of an organisation profile (``packgen build --org FILE``)."""
-    schema = OrgProfile.model_json_schema(by_alias=True)
+    schema = _model_schema(OrgProfile)
     _describe_all(schema, (OrgProfile,))
     schema["title"] = "packgen organisation profile"
     schema["description"] = (
@@ -275,6 +313,9 @@ def _type(node: dict[str, Any], defs: dict[str, Any]) -> str:
         parts = [_type(n, defs) for n in node["anyOf"] if n.get("type") != "null"]
         return " or ".join(parts)
     if "oneOf" in node:
+        items = {m.__name__ for m in story_items()}
+        if all(_ref_name(n) in items for n in node["oneOf"]):
+            return "[story item](#ref-story-items)"
         return "[element](#ref-elements)"
     kind = node.get("type")
     if kind == "string":
@@ -307,7 +348,10 @@ def _default(prop: dict[str, Any], required: bool) -> str:
         return "**required**"
     if "default" not in prop or prop["default"] is None:
         return "—"
-    return f"`{json.dumps(prop['default'], ensure_ascii=False)}`"
+    default = prop["default"]
+    if isinstance(default, dict):  # a model's default: only what it sets
+        default = {k: v for k, v in default.items() if v is not None}
+    return f"`{json.dumps(default, ensure_ascii=False)}`"
 
 
 def _table(model: type[BaseModel], schema: dict[str, Any], names: list[str]) -> list[str]:
@@ -332,6 +376,8 @@ def _section(
     names = field_names(model)
     if issubclass(model, ElementBase):
         names = [n for n in names if n not in COMMON]
+    if issubclass(model, ItemBase):
+        names = [n for n in names if n not in ITEM_COMMON]
     doc = (model.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
     lines = [f'<a id="{_anchor(name)}"></a>', "", f"### {heading or TITLES.get(name, name)}", ""]
     if doc:
@@ -339,18 +385,26 @@ def _section(
     return [*lines, *_table(model, schema, names), ""]
 
 
+def _common(
+    schema: dict[str, Any], first: type[BaseModel], names: tuple[str, ...], types: list[str]
+) -> dict[str, Any]:
+    """The schema of the fields a family of models shares, `type` naming every member."""
+    common = {**schema["$defs"][first.__name__], "$defs": schema["$defs"]}
+    common["required"] = [n for n in common.get("required", []) if n in names]
+    common["properties"] = {**common["properties"], "type": {"enum": types}}
+    return common
+
+
 def reference_markdown() -> str:
-    """The generated reference: one table per model of layouts and organisation profiles."""
-    layout = LayoutDocument.model_json_schema(by_alias=True)
+    """The generated reference: one table per model of layouts, packs and organisation
+    profiles."""
+    layout = _model_schema(LayoutDocument)
     lines = [START, "", "*Generated from the models and `packgen/fields.yaml`.*", ""]
     elements = [model for model, _ in REGISTRY.values()]
     for model in models(LayoutDocument):
         if model not in elements:
             lines += _section(model, layout)
-    first = elements[0]
-    common = {**layout["$defs"][first.__name__], "$defs": layout["$defs"]}
-    common["required"] = [n for n in common.get("required", []) if n in COMMON]
-    common["properties"] = {**common["properties"], "type": {"enum": sorted(REGISTRY)}}
+    common = _common(layout, elements[0], COMMON, sorted(REGISTRY))
     lines += [
         '<a id="ref-elements"></a>',
         "",
@@ -361,7 +415,32 @@ def reference_markdown() -> str:
     ]
     for type_name, (model, _) in sorted(REGISTRY.items()):
         lines += _section(model, layout, f"`{type_name}` element")
-    org = OrgProfile.model_json_schema(by_alias=True)
+
+    pack = _model_schema(PackDocument)
+    items = story_items()
+    shown = set(models(LayoutDocument))
+    inside = {inner for item in items for inner in models(item)}  # cards, form fields
+    own = [m for m in models(PackDocument) if m not in shown and m not in items]
+    for model in own:
+        if model not in inside:
+            lines += _section(model, pack)
+    types = [type_name for item in items for type_name in literal(item, "type")]
+    common = _common(pack, items[0], ITEM_COMMON, types)
+    lines += [
+        '<a id="ref-story-items"></a>',
+        "",
+        "### Story items: the fields every item has",
+        "",
+        *_table(ItemBase, common, [n for n in ITEM_COMMON if n in common["properties"]]),
+        "",
+    ]
+    for type_name, item in zip(types, items, strict=True):
+        lines += _section(item, pack, f"`{type_name}` story item")
+    for model in own:
+        if model in inside:
+            lines += _section(model, pack)
+
+    org = _model_schema(OrgProfile)
     for model in models(OrgProfile):
         lines += _section(model, org)
     lines.append(END)

@@ -24,6 +24,7 @@ from packgen.reference import (
     dumps,
     field_names,
     layout_schema,
+    literal,
     models,
     org_schema,
     reference_markdown,
@@ -81,9 +82,15 @@ def test_every_field_is_described_and_no_description_is_stale() -> None:
 
 def test_every_field_appears_in_the_reference() -> None:
     text = (DOCS / "layouts.md").read_text(encoding="utf-8")
-    for model in models(LayoutDocument) + models(OrgProfile):
+    for model in models(LayoutDocument) + models(PackDocument) + models(OrgProfile):
         for name in field_names(model):
             assert f"| `{name}` |" in text, f"{model.__name__}.{name} is not in docs/layouts.md"
+    for type_name in REGISTRY:
+        assert f"### `{type_name}` element" in text
+    for item in story_items():
+        (type_name,) = literal(item, "type")
+        assert f"### `{type_name}` story item" in text
+    assert '<a id="ref-packdocument"></a>' in text and '<a id="ref-story-items"></a>' in text
 
 
 @pytest.mark.parametrize("layout", LAYOUTS, ids=[p.stem for p in LAYOUTS])
@@ -180,6 +187,13 @@ def test_schema_rejects_broken_packs() -> None:
     templates = {"content": {"frames": [frame]}}
     assert errors_for({**pack, "templates": templates}) == ["templates/content/frames/0"]
     assert errors_for({**pack, "story": []}) == ["story"]
+    # template and form field names are names (letters, digits, - and _)
+    assert errors_for({**pack, "templates": {"back page": {}}}) == ["templates"]
+    named = {
+        **form,
+        "fields": {**form["fields"], "your name": {"label": "pack.letter.fields.sender"}},
+    }
+    assert with_item(1, named) == ["story/1"]
     # a pack's size overlay changes styles only
     assert errors_for({**pack, "sizes": {"A4": {"elements": {}}}}) == ["sizes/A4"]
 
