@@ -13,8 +13,10 @@ import yaml
 from packgen.cli import main
 from packgen.document import LayoutDocument
 from packgen.elements import REGISTRY
+from packgen.flow.model import PackDocument
 from packgen.org import OrgProfile
 from packgen.reference import (
+    DOCUMENTS,
     END,
     START,
     describe,
@@ -22,9 +24,11 @@ from packgen.reference import (
     dumps,
     field_names,
     layout_schema,
+    literal,
     models,
     org_schema,
     reference_markdown,
+    story_items,
 )
 from tests.conftest import FIXTURES, ROOT
 
@@ -52,7 +56,7 @@ def test_committed_reference_matches_the_models() -> None:
 
 
 def test_every_field_is_described_and_no_description_is_stale() -> None:
-    everything = models(LayoutDocument) + models(OrgProfile)
+    everything = models(LayoutDocument) + models(PackDocument) + models(OrgProfile)
     missing = [
         f"{m.__name__}.{name}"
         for m in everything
@@ -63,6 +67,10 @@ def test_every_field_is_described_and_no_description_is_stale() -> None:
     names = {m.__name__: set(field_names(m)) for m in everything}
     # ElementBase describes what every element type has (its `type` included)
     names["ElementBase"] = set.intersection(*(set(field_names(m)) for m, _ in REGISTRY.values()))
+    # DocumentBase: what both kinds of layout file have (`kind` and `sizes` included);
+    # ItemBase: what every story item of a pack has (its `type` included)
+    names["DocumentBase"] = set.intersection(*(set(field_names(m)) for m in DOCUMENTS))
+    names["ItemBase"] = set.intersection(*(set(field_names(m)) for m in story_items()))
     stale = [
         f"{model}.{name}"
         for model, fields in descriptions().items()
@@ -74,9 +82,15 @@ def test_every_field_is_described_and_no_description_is_stale() -> None:
 
 def test_every_field_appears_in_the_reference() -> None:
     text = (DOCS / "layouts.md").read_text(encoding="utf-8")
-    for model in models(LayoutDocument) + models(OrgProfile):
+    for model in models(LayoutDocument) + models(PackDocument) + models(OrgProfile):
         for name in field_names(model):
             assert f"| `{name}` |" in text, f"{model.__name__}.{name} is not in docs/layouts.md"
+    for type_name in REGISTRY:
+        assert f"### `{type_name}` element" in text
+    for item in story_items():
+        (type_name,) = literal(item, "type")
+        assert f"### `{type_name}` story item" in text
+    assert '<a id="ref-packdocument"></a>' in text and '<a id="ref-story-items"></a>' in text
 
 
 @pytest.mark.parametrize("layout", LAYOUTS, ids=[p.stem for p in LAYOUTS])
@@ -122,7 +136,75 @@ def test_schema_rejects_bad_values_and_keys() -> None:
     # merged mappings may be partial (a base gives the rest); list items are whole
     assert errors_for({"styles": {"headline": {"colour": "plum"}}}) == []
     page = {"id": "p", "elements": [{"type": "text", "id": "t"}]}
-    assert errors_for({"pages": [page]}) == ["pages/0/elements/0"]
+    assert errors_for({"kind": "poster", "pages": [page]}) == ["pages/0/elements/0"]
+
+
+def test_every_property_is_described() -> None:
+    for schema in (layout_schema(), org_schema()):
+        for name, definition in schema["$defs"].items():
+            for field, prop in definition.get("properties", {}).items():
+                assert prop.get("description"), f"{name}.{field} has no description"
+
+
+def test_kind_picks_the_document() -> None:
+    pack = yaml.safe_load((ROOT / "layouts" / "pack-stakeholder.yaml").read_text(encoding="utf-8"))
+    poster = yaml.safe_load((ROOT / "layouts" / "poster-speak-up.yaml").read_text(encoding="utf-8"))
+    assert errors_for(pack) == []
+    # a mistake is reported once, against the document `kind` names
+    assert errors_for({**pack, "stroy": []}) == [""]
+    assert errors_for({**pack, "pages": poster["pages"]}) == [""]
+    assert errors_for({**poster, "story": pack["story"]}) == [""]
+    assert errors_for({**pack, "kind": "poster"}) == [""]  # a poster has no story
+    assert errors_for({**pack, "kind": "booklet"}) == ["kind"]
+    # without `kind` (a base, or a kind inherited through `extends:`) either document fits
+    assert errors_for({"templates": {"content": {"background": "teal"}}}) == []
+    assert errors_for({"styles": {"body": {"size": "12pt"}}}) == []
+    assert errors_for({"pages": poster["pages"]}) == []
+    assert errors_for({"pages": poster["pages"], "story": pack["story"]}) == [""]
+
+
+def test_schema_rejects_broken_packs() -> None:
+    pack = yaml.safe_load((ROOT / "layouts" / "pack-stakeholder.yaml").read_text(encoding="utf-8"))
+    story = pack["story"]
+
+    def with_item(index: int, item: dict[str, Any]) -> list[str]:
+        return errors_for({**pack, "story": [*story[:index], item, *story[index + 1 :]]})
+
+    heading = {"type": "heading", "copy": "pack.about.title", "style": "h1"}
+    assert with_item(1, heading) == []
+    assert with_item(1, {**heading, "levle": 1}) == ["story/1"]  # a misspelt field
+    assert with_item(1, {**heading, "type": "hedaing"}) == ["story/1"]  # an unknown type
+    assert with_item(1, {"type": "heading", "copy": "pack.about.title"}) == ["story/1"]
+    assert with_item(1, {**heading, "level": 4}) == ["story/1"]
+    assert with_item(1, {"type": "space", "h": "4"}) == ["story/1"]  # a length needs a unit
+    form = next(item for item in story if item["type"] == "form")
+    label = {"label": "pack.letter.fields.sender", "maxlength": 20}
+    assert with_item(1, {**form, "fields": {"sender": label}}) == ["story/1"]
+    # templates merge with the base's (partial), their frames are written whole
+    assert errors_for({**pack, "templates": {"back": {"once": False}}}) == []
+    assert errors_for({**pack, "templates": {"back": {"onse": True}}}) == ["templates/back"]
+    frame = {"box": {"col": 1, "span": 6, "y": "20mm", "h": "200mm"}}
+    templates = {"content": {"frames": [frame]}}
+    assert errors_for({**pack, "templates": templates}) == ["templates/content/frames/0"]
+    assert errors_for({**pack, "story": []}) == ["story"]
+    # template and form field names are names (letters, digits, - and _)
+    assert errors_for({**pack, "templates": {"back page": {}}}) == ["templates"]
+    named = {
+        **form,
+        "fields": {**form["fields"], "your name": {"label": "pack.letter.fields.sender"}},
+    }
+    assert with_item(1, named) == ["story/1"]
+    # a pack's size overlay changes styles only
+    assert errors_for({**pack, "sizes": {"A4": {"elements": {}}}}) == ["sizes/A4"]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "where"),
+    [("pack-unknown-item", "story/0"), ("pack-size-elements", "sizes/A4")],
+)
+def test_schema_rejects_broken_pack_fixtures(fixture: str, where: str) -> None:
+    data = yaml.safe_load((FIXTURES / "errors" / f"{fixture}.yaml").read_text(encoding="utf-8"))
+    assert where in errors_for(data)
 
 
 def test_schema_command(capsys: pytest.CaptureFixture[str]) -> None:

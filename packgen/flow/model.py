@@ -67,6 +67,8 @@ class CardLook(Model):
 
 
 class ItemBase(Located):
+    """What every story item has."""
+
     keep_with_next: bool = False
 
 
@@ -110,6 +112,8 @@ class BreakItem(ItemBase):
 
 
 class SpaceItem(ItemBase):
+    """Empty vertical space."""
+
     type: Literal["space"]
     h: LengthField
 
