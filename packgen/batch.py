@@ -92,7 +92,12 @@ def _org_yaml(source: OrgSource) -> str:
 
 
 def _build_one(
-    source: OrgSource, root: str, out: str, make_zip: bool, profiles: tuple[str, ...]
+    source: OrgSource,
+    root: str,
+    out: str,
+    make_zip: bool,
+    profiles: tuple[str, ...],
+    preflight: bool = True,
 ) -> OrgResult:
     global _project
     from packgen.build import build
@@ -104,7 +109,7 @@ def _build_one(
     try:
         org = _load(source)
         target = Path(out) / org.slug
-        report = build(project, target, profiles=profiles, org=org)
+        report = build(project, target, profiles=profiles, org=org, preflight=preflight)
         if not report.ok:
             problems = "\n".join(e.format() for e in report.failures.values())
             return OrgResult(source.label, False, len(report.files), str(target), None, problems)
@@ -144,6 +149,7 @@ def run_batch(
     make_zip: bool,
     profiles: tuple[str, ...] = ("press", "office"),
     progress: Callable[[int, int, OrgResult], None] | None = None,
+    preflight: bool = True,
 ) -> list[OrgResult]:
     """Build every organisation's pack; results in completion order."""
     todo = sources(folder)
@@ -153,14 +159,14 @@ def run_batch(
     jobs = max(1, min(jobs, len(todo)))
     if jobs == 1:
         for source in todo:
-            result = _build_one(source, str(root), str(out), make_zip, profiles)
+            result = _build_one(source, str(root), str(out), make_zip, profiles, preflight)
             results.append(result)
             if progress:
                 progress(len(results), len(todo), result)
         return results
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [
-            pool.submit(_build_one, source, str(root), str(out), make_zip, profiles)
+            pool.submit(_build_one, source, str(root), str(out), make_zip, profiles, preflight)
             for source in todo
         ]
         for future in as_completed(futures):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
 from packgen.flow import make_pack
 from packgen.layout import layout_document
-from packgen.manifest import entry_for, write_manifest
+from packgen.manifest import FileEntry, entry_for, write_manifest
 from packgen.org import Organisation
 from packgen.placed import PlacedDocument
 from packgen.profiles import PROFILES, Profile
@@ -93,6 +93,7 @@ def build(
     marks: bool = True,
 ) -> BuildReport:
     report = BuildReport()
+    all_entries: list[FileEntry] = []
     names = list(only) or project.products()
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
     for name in names:
@@ -130,22 +131,25 @@ def build(
                 report.files.append(built)
                 if on_file:
                     on_file(built)
-            write_manifest(out, entries)
+            all_entries.extend(entries)
             if preflight:
-                _preflight(name, [path for path, _, _ in made], report)
+                _preflight(name, entries, out, report)
         except PackgenError as exc:
             report.failures[name] = exc
+    if all_entries:
+        write_manifest(out, all_entries)
     return report
 
 
-def _preflight(name: str, paths: list[Path], report: BuildReport) -> None:
+def _preflight(name: str, entries: list[FileEntry], out: Path, report: BuildReport) -> None:
     """The fast preflight rules over what was just written; failures fail the product."""
     from packgen.check import check_file
     from packgen.check.rules import Level
 
     problems: list[Diagnostic] = []
-    for path in paths:
-        checked = check_file(path, fast=True)
+    for entry in entries:
+        path = out / entry.file
+        checked = check_file(path, fast=True, expect=entry)
         report.preflight.append(checked)
         problems.extend(
             Diagnostic(f"preflight {finding.check}: {finding.message}", Span(path.name, 0, 0))

@@ -213,7 +213,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         state = f"ok, {result.files} files" if result.ok else "FAILED"
         print(f"[{done}/{total}] {result.label}: {state}", flush=True)
 
-    results = run_batch(project.root, folder, out, args.jobs, args.zip, profiles, progress)
+    results = run_batch(
+        project.root, folder, out, args.jobs, args.zip, profiles, progress, not args.no_check
+    )
     if not results:
         print(f"packgen batch: no profiles (*.yaml, *.csv) in {folder}", file=sys.stderr)
         return 1
@@ -306,6 +308,11 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--jobs", type=int, default=1, help="parallel processes (default: 1)")
     batch.add_argument("--zip", action="store_true", help="also write a zip per organisation")
     batch.add_argument("--profile", choices=["press", "office", "all"], default="all")
+    batch.add_argument(
+        "--no-check",
+        action="store_true",
+        help="skip the preflight of each file (faster; run packgen check afterwards)",
+    )
     batch.set_defaults(run=cmd_batch)
 
     check = commands.add_parser("check", help="preflight PDFs for print (default: out/)")

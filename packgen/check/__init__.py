@@ -14,7 +14,7 @@ from pathlib import Path
 
 from packgen.check.facts import read_facts
 from packgen.check.rules import FAST, SLOW, Finding, Level, Subject
-from packgen.manifest import expectation_for
+from packgen.manifest import FileEntry, expectation_for
 
 
 @dataclass
@@ -41,8 +41,10 @@ class FileReport:
         }
 
 
-def check_file(path: Path, fast: bool = False) -> FileReport:
-    expect = expectation_for(path) if path.is_file() else None
+def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) -> FileReport:
+    """Preflight one PDF; ``expect`` is what the layout knows (else read from the manifest)."""
+    if expect is None and path.is_file():
+        expect = expectation_for(path)
     try:
         facts = read_facts(path)
     except (ValueError, OSError) as exc:

@@ -79,7 +79,12 @@ def make_pack(
             page.body_regions = list(frames.get(info.template, []))
         return placed
 
-    _, pdf, decorations = paginate.paginate(setting, story, decorate)
+    key = ("pack-plan", design.name, size, profile.suffix)
+    hint = project.cache.get(key)
+    plan, pdf, decorations = paginate.paginate(
+        setting, story, decorate, hint if isinstance(hint, paginate.Plan) else None
+    )
+    project.cache[key] = plan  # the next build of this pack (another organisation) starts here
     return (
         PlacedDocument(
             name=design.name,

@@ -224,11 +224,17 @@ def paginate(
     setting: Setting,
     story: Story,
     decorate: Callable[[list[PageInfo]], list[PlacedPage]],
+    hint: Plan | None = None,
 ) -> tuple[Plan, bytes, list[PlacedPage]]:
-    """Passes until one reproduces the plan it was made with; its bytes are final."""
-    used: Plan | None = None
-    numbers: dict[str, int] = {}
-    decorations: list[PlacedPage] | None = None
+    """Passes until one reproduces the plan it was made with; its bytes are final.
+
+    ``hint`` is a plan to start from (the last one made for this document):
+    when it still holds, the first pass is final. It never changes the result,
+    since a pass is kept only when it reproduces the plan it was made with.
+    """
+    used: Plan | None = hint
+    numbers: dict[str, int] = hint.numbers() if hint else {}
+    decorations: list[PlacedPage] | None = decorate(list(hint.pages)) if hint else None
     for _ in range(MAX_PASSES):
         plan, pdf, problems = run(setting, story, numbers, decorations)
         if plan == used and decorations is not None:
