@@ -412,3 +412,17 @@ def test_heading_moves_with_its_text(project_copy: Path) -> None:
     )
     assert pages[0] == ["Alpha."]
     assert pages[1][0] == "Heading here"
+
+
+def test_a_plan_hint_from_another_build_never_changes_the_bytes(tmp_path: Path) -> None:
+    """Pagination starts from the last plan made for the same pack (one pass when it
+    holds); a pass is kept only when it reproduces its plan, so bytes are the same."""
+    from packgen.org import load_org
+
+    org = load_org(ROOT / "docs" / "examples" / "orgs" / "hostile.yaml")
+    warm = Project(ROOT)
+    build(warm, tmp_path / "org", only=["pack-stakeholder"], profiles=["office"], org=org)
+    hinted = build(warm, tmp_path / "hinted", only=["pack-stakeholder"], profiles=["office"])
+    fresh = build(Project(ROOT), tmp_path / "fresh", only=["pack-stakeholder"], profiles=["office"])
+    assert hinted.ok and fresh.ok
+    assert hinted.files[0].path.read_bytes() == fresh.files[0].path.read_bytes()
