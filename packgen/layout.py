@@ -9,6 +9,7 @@ the safe area are print rules and do not scale.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from packgen.assets import Asset
@@ -17,7 +18,7 @@ from packgen.context import Frame, LayoutContext
 from packgen.elements import layout_element
 from packgen.elements.shape import extend_to_bleed
 from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
-from packgen.model import Edge, ElementBase, Margins
+from packgen.model import Edge, ElementBase, Margins, PageSpec
 from packgen.placed import (
     DocumentInfo,
     Placed,
@@ -28,15 +29,43 @@ from packgen.placed import (
     ShapeKind,
 )
 from packgen.profiles import Profile
+from packgen.project import PaperSize
 from packgen.resolve import Resolved
 from packgen.source import span_at
 
 
-def _margins(resolved: Resolved) -> Margins:
-    margins = resolved.document.page.margins
+def margins_of(spec: PageSpec) -> Margins:
+    margins = spec.margins
     if isinstance(margins, Margins):
         return margins
     return Margins(top=margins, right=margins, bottom=margins, left=margins)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Where the trim, bleed and safe area sit on one output's media (points)."""
+
+    media: Rect
+    trim: Rect
+    bleed_rect: Rect
+    safe: Rect
+    bleed: float
+    content: Rect  # the trim inside the page margins, where grid columns run
+
+
+def sheet(spec: PageSpec, paper: PaperSize, scale: float, profile: Profile) -> Sheet:
+    """The page geometry of one made size in one profile: press adds bleed and a slug.
+
+    Bleed and the safe area are print rules and do not scale; margins do.
+    """
+    width, height = float(paper.width), float(paper.height)
+    bleed = float(spec.bleed) if profile.bleed else 0.0
+    slug = float(spec.slug) if profile.marks else 0.0
+    origin = bleed + slug
+    media = Rect(0.0, 0.0, width + 2 * origin, height + 2 * origin)
+    trim = Rect(origin, origin, width, height)
+    content = _inset(trim, margins_of(spec), scale)
+    return Sheet(media, trim, trim.outset(bleed), trim.inset(float(spec.safe)), bleed, content)
 
 
 def _inset(rect: Rect, margins: Margins, scale: float) -> Rect:
@@ -58,15 +87,10 @@ def layout_document(
     document = resolved.document
     spec = document.page
     scale = resolved.scale
-    width, height = float(resolved.paper.width), float(resolved.paper.height)
-    bleed = float(spec.bleed) if profile.bleed else 0.0
-    slug = float(spec.slug) if profile.marks else 0.0
-    origin = bleed + slug
-    media = Rect(0.0, 0.0, width + 2 * origin, height + 2 * origin)
-    trim = Rect(origin, origin, width, height)
-    bleed_rect = trim.outset(bleed)
-    safe = trim.inset(float(spec.safe))
-    margins = _margins(resolved)
+    geometry = sheet(spec, resolved.paper, scale, profile)
+    media, trim, bleed_rect = geometry.media, geometry.trim, geometry.bleed_rect
+    safe, bleed = geometry.safe, geometry.bleed
+    margins = margins_of(spec)
     diagnostics: list[Diagnostic] = []
     pages: list[PlacedPage] = []
     qr_urls: list[str] = []

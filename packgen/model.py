@@ -75,25 +75,29 @@ class Shown(str, Enum):
     WITHOUT_ORG = "without_org"
 
 
-class ElementBase(Model):
-    """Fields every element has."""
-
-    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
-    box: Box
-    panel: str | None = None
-    show: Shown = Shown.ALWAYS
+class Located(Model):
+    """A model that remembers where it was written (spans set after validation)."""
 
     _span: Span | None = PrivateAttr(default=None)
     _field_spans: dict[str, Span] = PrivateAttr(default_factory=dict)
 
     @property
     def span(self) -> Span | None:
-        """Where the element is written (set by the loader after validation)."""
+        """Where the item is written."""
         return self._span
 
     def field_span(self, name: str) -> Span | None:
-        """Where one of the element's fields is written, else the element."""
+        """Where one of its fields is written, else where the item is."""
         return self._field_spans.get(name, self._span)
+
+
+class ElementBase(Located):
+    """Fields every element has."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
+    box: Box
+    panel: str | None = None
+    show: Shown = Shown.ALWAYS
 
 
 Bleed = list[Edge] | Literal["all"]

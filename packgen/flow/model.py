@@ -12,30 +12,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from packgen.document import DocumentBase
 from packgen.elements import Element
-from packgen.errors import Span
-from packgen.model import Box, Model, Style
+from packgen.model import Box, Located, Model, Style
 from packgen.units import LengthField
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
-
-
-class Located(Model):
-    """A model that remembers where it was written (set after validation)."""
-
-    _span: Span | None = PrivateAttr(default=None)
-    _field_spans: dict[str, Span] = PrivateAttr(default_factory=dict)
-
-    @property
-    def span(self) -> Span | None:
-        return self._span
-
-    def field_span(self, name: str) -> Span | None:
-        """Where one field is written, else where the item is."""
-        return self._field_spans.get(name, self._span)
 
 
 class FlowFrame(Located):

@@ -21,25 +21,15 @@ from packgen.context import Frame, LayoutContext
 from packgen.elements import layout_element
 from packgen.errors import Diagnostic
 from packgen.flow.resolve import ResolvedPack
-from packgen.model import ElementBase, Margins
+from packgen.layout import Sheet
+from packgen.layout import sheet as page_sheet
+from packgen.model import ElementBase
 from packgen.placed import Placed, PlacedPage, PlacedShape, PlacedText, Rect
 from packgen.profiles import Profile
 
 MM = 72 / 25.4
 MIN_CONTRAST = 4.5  # WCAG 2 AA for text
 PAPER = Colour(cmyk=(0, 0, 0, 0), rgb="#FFFFFF")  # behind text where no background is set
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """Where the trim, bleed and safe area sit on one output's media (points)."""
-
-    media: Rect
-    trim: Rect
-    bleed_rect: Rect
-    safe: Rect
-    bleed: float
-    content: Rect  # the trim inside the page margins, where grid columns run
 
 
 @dataclass(frozen=True)
@@ -52,21 +42,8 @@ class PageInfo:
 
 
 def sheet(resolved: ResolvedPack, profile: Profile) -> Sheet:
-    spec = resolved.document.page
-    width, height = float(resolved.paper.width), float(resolved.paper.height)
-    bleed = float(spec.bleed) if profile.bleed else 0.0
-    slug = float(spec.slug) if profile.marks else 0.0
-    origin = bleed + slug
-    media = Rect(0.0, 0.0, width + 2 * origin, height + 2 * origin)
-    trim = Rect(origin, origin, width, height)
-    margins = spec.margins
-    if not isinstance(margins, Margins):
-        margins = Margins(top=margins, right=margins, bottom=margins, left=margins)
-    s = resolved.scale
-    left, right = float(margins.left) * s, float(margins.right) * s
-    top, bottom = float(margins.top) * s, float(margins.bottom) * s
-    content = Rect(trim.x + left, trim.y + bottom, trim.w - left - right, trim.h - top - bottom)
-    return Sheet(media, trim, trim.outset(bleed), trim.inset(float(spec.safe)), bleed, content)
+    """The pack's page geometry, as for any layout (see ``packgen.layout.sheet``)."""
+    return page_sheet(resolved.document.page, resolved.paper, resolved.scale, profile)
 
 
 def context(

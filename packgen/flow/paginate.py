@@ -26,8 +26,9 @@ from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
 from packgen.flow.flowables import Heading
 from packgen.flow.model import Template
-from packgen.flow.pages import PageInfo, Sheet
+from packgen.flow.pages import PageInfo
 from packgen.flow.preparer import HeadingEntry, Story
+from packgen.layout import Sheet
 from packgen.placed import DocumentInfo, PlacedPage, Rect
 from packgen.render import Painter, by_rgb, paint_page
 

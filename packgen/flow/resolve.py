@@ -16,10 +16,10 @@ from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint
 from packgen.flow.model import (
     BreakItem,
     HeadingItem,
-    Located,
     PackDocument,
     Template,
 )
+from packgen.model import Located
 from packgen.project import PaperSize, Project
 from packgen.resolve import Design, apply_overlay, attach_spans, check_size, page_setup
 from packgen.source import SourceDict, SourceList
