@@ -198,7 +198,7 @@ def write(results: dict[str, object]) -> None:
             f"{page['handwritten_ms']:.1f} ms)",
         ),
         (
-            "Cold `packgen build`, whole default pack",
+            "Cold `packgen build`, whole default pack (median of 3 fresh processes)",
             "< 2 s",
             f"{cold['wall_s']:.2f} s, {cold['files']} files, {cold['pages']} pages, "
             f"peak {cold['peak_mb']:.0f} MB",
