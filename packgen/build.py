@@ -67,16 +67,13 @@ def make(
     project.register_fonts()
     resolved = resolve(project, design, size)
     content = project.content(org, product=design.name)
-    author = project.campaign.author
-    if org is not None:
-        author = f"{org.profile.name} ({author})"
     placed = layout_document(
         resolved,
         profile,
         content,
         project.assets_dir,
         org_logo=org.logo if org else None,
-        author=author,
+        author=project.author(org),
         org_file=org.file if org else None,
     )
     return placed, render(placed, content.palette)

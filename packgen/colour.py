@@ -40,10 +40,6 @@ class Colour(BaseModel):
         c, m, y, k = self.cmyk
         return (c / 100, m / 100, y / 100, k / 100)
 
-    @property
-    def total_ink(self) -> float:
-        return float(sum(self.cmyk))
-
 
 def _linear(channel: float) -> float:
     return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
@@ -59,8 +55,3 @@ def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float])
     la, lb = luminance(a), luminance(b)
     light, dark = max(la, lb), min(la, lb)
     return (light + 0.05) / (dark + 0.05)
-
-
-def hex_to_rgb(value: str) -> tuple[float, float, float]:
-    h = value.lstrip("#")
-    return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255)

@@ -187,7 +187,7 @@ def layout_document(
         placed.safe_areas = list(ctx.safe_areas)
         grids = [frame for key, frame in frames.items() if key is not None] or [frames[None]]
         placed.columns = [column for frame in grids for column in frame.columns(scale)]
-        _check_text_sizes(placed, ctx, resolved, _by_id(page.elements))
+        check_text_sizes(placed, ctx, _by_id(page.elements))
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
         diagnostics.extend(ctx.diagnostics)
@@ -226,16 +226,18 @@ def _by_id(elements: Sequence[ElementBase]) -> dict[str, ElementBase]:
     return found
 
 
-def _check_text_sizes(
+def check_text_sizes(
     page: PlacedPage,
     ctx: LayoutContext,
-    resolved: Resolved,
     elements: dict[str, ElementBase] | None = None,
 ) -> None:
-    """No text under the minimum size; body text at least the body minimum."""
+    """No text under the minimum size; body text at least the body minimum.
+
+    With ``elements`` (by id), a message points at the style that set the size.
+    """
     from packgen.placed import PlacedText
 
-    rules = resolved.document.rules
+    rules = ctx.rules
     for item in page.items:
         if not isinstance(item, PlacedText) or not item.font_sizes:
             continue

@@ -169,6 +169,11 @@ class Project:
         shown = self.shown(path)
         return validate(FontConfig, load_yaml(path, shown), shown)
 
+    def author(self, org: Organisation | None = None) -> str:
+        """The PDF author: the campaign's, led by the organisation's name when co-branded."""
+        author = self.campaign.author
+        return f"{org.profile.name} ({author})" if org else author
+
     def register_fonts(self) -> None:
         """Make every font family (and the fallback) available to ReportLab."""
         for family in self.fonts.values():

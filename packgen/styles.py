@@ -107,31 +107,28 @@ def resolve_styles(
             continue
         colour_name = str(merged["colour"])
         font = str(merged["font"])
-        if colour_name not in palette:
-            owner = _setter(seen, chain, "colour")
-            if (owner, "colour") not in reported:
-                reported.add((owner, "colour"))
+        known = {
+            "colour": (colour_name, list(palette), "colours"),
+            "font": (font, sorted(fonts), "fonts"),
+        }
+        unknown = False
+        for field, (value, allowed, noun) in known.items():
+            if value in allowed:
+                continue
+            unknown = True
+            owner = _setter(seen, chain, field)
+            if (owner, field) not in reported:
+                reported.add((owner, field))
                 diagnostics.append(
                     Diagnostic(
-                        f"unknown colour '{colour_name}'",
-                        at(owner, "colour"),
-                        allowed_hint(colour_name, list(palette), "colours"),
-                        field=f"styles.{owner}.colour",
+                        f"unknown {field} '{value}'",
+                        at(owner, field),
+                        allowed_hint(value, allowed, noun),
+                        field=f"styles.{owner}.{field}",
                     )
                 )
-            continue
-        if font not in fonts:
-            owner = _setter(seen, chain, "font")
-            if (owner, "font") not in reported:
-                reported.add((owner, "font"))
-                diagnostics.append(
-                    Diagnostic(
-                        f"unknown font '{font}'",
-                        at(owner, "font"),
-                        allowed_hint(font, sorted(fonts), "fonts"),
-                        field=f"styles.{owner}.font",
-                    )
-                )
+            break  # as before: a style with an unknown colour is not checked for its font
+        if unknown:
             continue
         resolved[name] = ResolvedStyle(
             name=name,

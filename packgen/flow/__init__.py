@@ -47,10 +47,9 @@ def make_pack(
     story = prepare(resolved, ctx, frames, pages.PAPER)
     _errors(ctx.diagnostics)
     document = resolved.document
-    author = project.campaign.author
     info = DocumentInfo(
         title=content.plain(document.metadata.title),
-        author=f"{org.profile.name} ({author})" if org else author,
+        author=project.author(org),
         subject=content.plain(document.metadata.subject),
         keywords=content.plain(document.metadata.keywords),
         language=content.language,

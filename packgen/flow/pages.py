@@ -21,7 +21,7 @@ from packgen.context import Frame, LayoutContext
 from packgen.elements import layout_element
 from packgen.errors import Diagnostic
 from packgen.flow.resolve import ResolvedPack
-from packgen.layout import Sheet
+from packgen.layout import Sheet, check_text_sizes
 from packgen.layout import sheet as page_sheet
 from packgen.model import ElementBase
 from packgen.placed import Placed, PlacedPage, PlacedShape, PlacedText, Rect
@@ -140,7 +140,7 @@ def decorate(
         frame = Frame(page.trim, page.content, grid)
         for element in template.elements:
             placed.items.extend(layout_element(element, frame, ctx))
-        _check_text_sizes(placed, ctx)
+        check_text_sizes(placed, ctx)
         behind = (str(template.background), background) if background else ("the paper", PAPER)
         check_contrast(placed.items, behind, ctx, template.elements)
         placed.links.extend(ctx.links)
@@ -178,19 +178,3 @@ def check_contrast(
                     spans.get(item.element_id.split(".")[0]),
                     "choose a darker text colour or a lighter background",
                 )
-
-
-def _check_text_sizes(page: PlacedPage, ctx: LayoutContext) -> None:
-    """No decoration text under the minimum size (body text under the body minimum)."""
-    for item in page.items:
-        if not isinstance(item, PlacedText) or not item.font_sizes:
-            continue
-        smallest = min(item.font_sizes)
-        floor = float(ctx.rules.min_body if item.is_body else ctx.rules.min_text)
-        if smallest + 0.01 < floor:
-            kind = "body text" if item.is_body else "text"
-            ctx.report(
-                f"{kind} in '{item.element_id}' is {smallest:.1f}pt; the minimum is {floor:g}pt",
-                None,
-                "raise the style's size or enlarge the frame",
-            )
