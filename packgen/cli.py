@@ -34,6 +34,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     out = Path(args.out)
+    check_out(out)
     profiles = ["press", "office"] if args.profile == "all" else [args.profile]
     org = None
     if args.org:
@@ -56,14 +57,49 @@ def cmd_build(args: argparse.Namespace) -> int:
     count = len(report.files)
     print(f"{count} file{'s' * (count != 1)} written to {out}/", end="")
     print(f"; {len(report.failures)} product(s) failed" if report.failures else "")
-    if args.zip and report.files:
-        from packgen.distribute.bundle import make_bundle
-
+    if args.zip:
         name = org.slug if org else project.campaign.id
-        title = org.profile.name if org else project.campaign.name
-        bundle = make_bundle(out / f"{name}.zip", report.files, project.content(org), title)
-        print(f"{bundle}  {_human(bundle.stat().st_size)}")
+        zip_path = out / f"{name}.zip"
+        if report.failures:
+            zip_path.unlink(missing_ok=True)  # an older bundle would look like this run's
+            print(
+                f"no bundle written: {len(report.failures)} product(s) failed and a bundle "
+                "is only made of a complete pack",
+                file=sys.stderr,
+            )
+        elif report.files:
+            from packgen.distribute.bundle import make_bundle
+
+            title = org.profile.name if org else project.campaign.name
+            bundle = make_bundle(zip_path, report.files, project.content(org), title)
+            print(f"{bundle}  {_human(bundle.stat().st_size)}")
+    if report.internal:
+        return 3
     return 0 if report.ok else 1
+
+
+def check_out(out: Path) -> None:
+    """Refuse an output folder that cannot be one, before any work is done."""
+    from packgen.errors import Span, error
+
+    if out.exists() and not out.is_dir():
+        raise error(
+            f"--out {out} is a file, not a folder", Span(str(out)), "name a folder with --out"
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error(
+            f"cannot create the output folder {out}: {exc.strerror or exc}",
+            Span(str(out)),
+            "choose a folder you can write to with --out",
+        ) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise error(
+            f"cannot write to the output folder {out}: permission denied",
+            Span(str(out)),
+            "choose a folder you can write to with --out",
+        )
 
 
 def _org(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -207,6 +243,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"packgen batch: {folder} is not a folder of organisation profiles", file=sys.stderr)
         return 1
     out = Path(args.out)
+    check_out(out)
     profiles = ("press", "office") if args.profile == "all" else (args.profile,)
 
     def progress(done: int, total: int, result: OrgResult) -> None:

@@ -117,3 +117,11 @@ def relative(path: Path, root: Path | None) -> str:
         except ValueError:
             pass
     return str(path)
+
+
+class BudgetExceeded(Exception):
+    """A build of untrusted input used up its time or memory budget."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint

@@ -20,7 +20,7 @@ from packgen.resolve import qr
 from packgen.resolve.fonts import text_width
 from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import LengthField
+from packgen.units import NonNegativeLength, PositiveLength
 
 MM = 72 / 25.4
 
@@ -28,11 +28,11 @@ MM = 72 / 25.4
 class QrElement(ElementBase):
     type: Literal["qr"]
     link: str
-    size: LengthField | None = None
+    size: PositiveLength | None = None
     align: Align = Align.LEFT
     caption: str | None = None
     caption_side: Literal["below", "right"] = "below"
-    caption_gap: LengthField | None = None
+    caption_gap: NonNegativeLength | None = None
     caption_style: str | None = None
     url_style: str | None = None
     dark: str = "ink"

@@ -19,7 +19,7 @@ from packgen.layout.typeset import typeset
 from packgen.model.common import ElementBase, VAlign
 from packgen.resolve.markup import BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import LengthField
+from packgen.units import PositiveLength
 
 MM = 72 / 25.4
 DARK_TEXT = 0.1  # relative luminance under which body text is "dark" and may print as 100% K
@@ -32,7 +32,7 @@ class TextElement(ElementBase):
     heading_style: str | None = None
     bullet_style: str | None = None
     valign: VAlign = VAlign.TOP
-    min_size: LengthField | None = None
+    min_size: PositiveLength | None = None
     link: str | None = None
 
 

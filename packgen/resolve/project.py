@@ -20,7 +20,7 @@ from packgen.resolve.fonts import FontFamily, register, register_fallback
 from packgen.resolve.org import Organisation
 from packgen.source.load import load_yaml
 from packgen.source.validate import validate
-from packgen.units import Length, parse_length
+from packgen.units import Length, positive_length
 
 ORG_ACCENT = "org-accent"  # the palette entry an organisation's accent colour replaces
 
@@ -195,7 +195,7 @@ class Project:
             span = data.value_spans.get(name)
             try:
                 sizes[name] = PaperSize(
-                    name, parse_length(entry["width"]), parse_length(entry["height"])
+                    name, positive_length(entry["width"]), positive_length(entry["height"])
                 )
             except (KeyError, TypeError, ValueError) as exc:
                 raise error(f"paper size '{name}': {exc}", span, field=name) from None
