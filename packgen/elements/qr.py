@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Literal
 from xml.sax.saxutils import escape
 
+from qrcode.exceptions import DataOverflowError
+
 from packgen.elements.text import copy_blocks, report_missing_glyphs
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed, PlacedLink, PlacedQr, PlacedText, Rect
@@ -94,8 +96,17 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
     offset = {Align.LEFT: 0.0, Align.CENTER: (box.w - side) / 2, Align.RIGHT: box.w - side}
     tile = Rect(box.x + offset[element.align], box.top - side, side, side)
     minimum = float(ctx.rules.qr_min_symbol) * ctx.scale
-    version = _version_for(url, level, side, minimum)
-    matrix = qr.encode(url, level, version)
+    try:
+        version = _version_for(url, level, side, minimum)
+        matrix = qr.encode(url, level, version)
+    except (ValueError, DataOverflowError):
+        ctx.report(
+            f"the link of QR code '{element.id}' is {len(url)} characters, "
+            "too long for any QR code",
+            element.field_span("link"),
+            "use a shorter address (a short link that redirects)",
+        )
+        return []
     count = len(matrix)
     module = side / (count + 2 * qr.QUIET_ZONE)
     symbol = tile.inset(module * qr.QUIET_ZONE)
