@@ -250,8 +250,19 @@ def cmd_batch(args: argparse.Namespace) -> int:
         state = f"ok, {result.files} files" if result.ok else "FAILED"
         print(f"[{done}/{total}] {result.label}: {state}", flush=True)
 
+    from packgen.distribute.worker import Budget
+
+    budget = Budget(seconds=args.time_limit, memory_mb=args.memory_limit)
     results = run_batch(
-        project.root, folder, out, args.jobs, args.zip, profiles, progress, not args.no_check
+        project.root,
+        folder,
+        out,
+        args.jobs,
+        args.zip,
+        profiles,
+        progress,
+        not args.no_check,
+        budget,
     )
     if not results:
         print(f"packgen batch: no profiles (*.yaml, *.csv) in {folder}", file=sys.stderr)
@@ -264,6 +275,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
             print(f"  {result.label}:", file=sys.stderr)
             for line in (result.problem or "").splitlines():
                 print(f"    {line}", file=sys.stderr)
+        if args.zip:
+            print(f"no bundle written for the {len(failed)} that failed", file=sys.stderr)
+    if any(r.internal for r in results):
+        return 3
     return 1 if failed else 0
 
 
@@ -349,6 +364,20 @@ def parser() -> argparse.ArgumentParser:
         "--no-check",
         action="store_true",
         help="skip the preflight of each file (faster; run packgen check afterwards)",
+    )
+    batch.add_argument(
+        "--time-limit",
+        type=int,
+        default=120,
+        metavar="SECONDS",
+        help="processor time one organisation may use (default: 120; 0: no limit)",
+    )
+    batch.add_argument(
+        "--memory-limit",
+        type=int,
+        default=2048,
+        metavar="MB",
+        help="memory one worker process may use (default: 2048; 0: no limit)",
     )
     batch.set_defaults(run=cmd_batch)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
+from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from packgen.colour import Colour
@@ -110,8 +111,12 @@ class OrgProfile(BaseModel):
 
 
 def slug(name: str) -> str:
-    """``Tom & Jerry's <Hub>`` → ``tom-jerry-s-hub``: safe for file names and UTM."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """``Tom & Jerry's <Hub>`` → ``tom-jerry-s-hub``: safe for file names and UTM.
+
+    Names in other scripts are transliterated (``Κέντρο`` → ``kentro``,
+    ``東京`` → ``dongjing``), so every name keeps a meaningful folder.
+    """
+    ascii_name = anyascii(unicodedata.normalize("NFC", name))
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "organisation"
 
 
