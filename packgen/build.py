@@ -214,11 +214,9 @@ def contained(exc: BaseException, what: str, where: str) -> PackgenError:
             )
         )
     if isinstance(exc, OSError):
-        path = Path(exc.filename) if exc.filename else Path(where)
+        target = f" {exc.filename}" if exc.filename else ""
         return PackgenError(
-            _write_problem(exc, path)
-            if exc.filename
-            else Diagnostic(f"{what}: {exc.strerror or exc}", Span(where))
+            Diagnostic(f"{what}: cannot use{target}: {exc.strerror or exc}", Span(where))
         )
     detail = f"{type(exc).__name__}: {str(exc)[:200]}" if str(exc) else type(exc).__name__
     return PackgenError(

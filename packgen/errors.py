@@ -114,8 +114,11 @@ def relative(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
             return str(path.resolve().relative_to(root.resolve()))
-        except ValueError:
-            pass
+        except (ValueError, OSError, RuntimeError):  # outside the root, or a looping link
+            try:
+                return str(path.absolute().relative_to(root.absolute()))
+            except ValueError:
+                pass
     return str(path)
 
 

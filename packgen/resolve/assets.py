@@ -43,8 +43,13 @@ def inside(folder: Path, relative: str, span: Span | None, what: str = "asset") 
     """``folder/relative``, refusing absolute paths and any that leave ``folder``."""
     if not relative or Path(relative).is_absolute() or "\\" in relative:
         raise error(f"{what} path must be relative to its folder, found '{relative}'", span)
-    base = folder.resolve()
-    path = (base / relative).resolve()
+    try:
+        base = folder.resolve()
+        path = (base / relative).resolve()
+    except (OSError, RuntimeError):
+        raise error(
+            f"{what} path '{relative}' is a symbolic link that loops", span, "replace the link"
+        ) from None
     if not path.is_relative_to(base):
         raise error(
             f"{what} path '{relative}' leaves its folder", span, hint="remove the '..' parts"

@@ -75,7 +75,15 @@ def _load_design(project: Project, name: str) -> Design:
     chain = [shown]
     while isinstance(data, SourceDict) and data.get("extends"):
         parent_name = str(data["extends"])
-        parent_path = (path.parent / parent_name).resolve()
+        try:
+            parent_path = (path.parent / parent_name).resolve()
+        except (OSError, RuntimeError):
+            raise PackgenError(
+                Diagnostic(
+                    f"extends '{parent_name}' is a symbolic link that loops",
+                    data.value_spans.get("extends"),
+                )
+            ) from None
         span = data.value_spans.get("extends")
         if not parent_path.is_relative_to(project.layouts_dir.resolve()):
             raise PackgenError(Diagnostic(f"extends '{parent_name}' leaves layouts/", span))

@@ -68,7 +68,13 @@ class Project:
 
     def layouts_stamp(self) -> tuple[int, ...]:
         """Modification times of every layout file: a key that changes on any edit."""
-        return tuple(p.stat().st_mtime_ns for p in sorted(self.layouts_dir.glob("*.yaml")))
+        stamps = []
+        for path in sorted(self.layouts_dir.glob("*.yaml")):
+            try:
+                stamps.append(path.stat().st_mtime_ns)
+            except OSError:  # a broken or looping link: reported when the layout is read
+                stamps.append(-1)
+        return tuple(stamps)
 
     @property
     def layouts_dir(self) -> Path:
@@ -207,7 +213,7 @@ class Project:
 
     def layout_path(self, name: str) -> Path:
         path = self.layouts_dir / f"{name}.yaml"
-        if not path.is_file():
+        if not path.is_file() and not path.is_symlink():  # a broken link is read, and named
             raise error(
                 f"unknown product '{name}'", hint=allowed_hint(name, self.products(), "products")
             )
