@@ -325,6 +325,19 @@ def cmd_site(args: argparse.Namespace) -> int:
     return 1 if catalogue.failures else 0
 
 
+MAX_DPI = 600.0  # previews: enough to inspect hairlines, bounded so an A2 page fits in memory
+
+
+def _dpi(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 10 <= value <= MAX_DPI:
+        raise argparse.ArgumentTypeError(f"{text} is outside 10 to {MAX_DPI:g}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="packgen",
@@ -393,7 +406,7 @@ def parser() -> argparse.ArgumentParser:
     )
     view.add_argument("names", nargs="*", metavar="NAME", help="products (default: all)")
     view.add_argument("--out", default="previews", help="output folder (default: previews)")
-    view.add_argument("--dpi", type=float, default=100, help="resolution (default: 100)")
+    view.add_argument("--dpi", type=_dpi, default=100, help="resolution (default: 100)")
     view.add_argument(
         "--guides",
         action=argparse.BooleanOptionalAction,
@@ -417,7 +430,7 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--out", default=str(DEFAULT_OUT), help="PDF folder (default: out)")
     watch.add_argument("--previews", default="previews", help="PNG folder (default: previews)")
     watch.add_argument("--no-previews", action="store_true", help="build PDFs only")
-    watch.add_argument("--dpi", type=float, default=100, help="preview resolution (default: 100)")
+    watch.add_argument("--dpi", type=_dpi, default=100, help="preview resolution (default: 100)")
     watch.add_argument("--profile", choices=["press", "office", "all"], default="all")
     watch.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
     watch.add_argument("--interval", type=float, default=0.3, help="seconds between looks")

@@ -64,8 +64,7 @@ def parse_length(value: Any) -> Length:
     points = float(number) * POINTS_PER[unit]
     if not math.isfinite(points) or abs(points) > MAX_POINTS:
         raise ValueError(
-            f"'{value.strip()[:40]}' is beyond {MAX_MM / 1000:.0f} m; "
-            "no page or part of one is that large"
+            f"a length beyond {MAX_MM / 1000:.0f} m: no page or part of one is that large"
         )
     return Length(points)
 

@@ -276,4 +276,8 @@ def preview(
                     report.files.append(PreviewFile(path, name, size, profile.suffix, number))
         except PackgenError as exc:
             report.failures[name] = exc
+        except Exception as exc:  # any failure of one product is its diagnostic
+            from packgen.build import contained
+
+            report.failures[name] = contained(exc, name, project.shown(project.layouts_dir))
     return report
