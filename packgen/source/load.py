@@ -210,7 +210,16 @@ def parse_yaml(text: str, file: str) -> Any:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         raise _too_large(size, file)
-    loader = _SafeComposer(text, file)
+    try:
+        loader = _SafeComposer(text, file)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise error(
+            f"YAML syntax: the character U+{exc.character:04X} is not allowed",
+            Span(file, line, column),
+            "remove it (control characters cannot appear in YAML files)",
+        ) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
