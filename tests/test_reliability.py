@@ -44,7 +44,10 @@ def batch_folder(tmp_path: Path, names: list[str]) -> Path:
 
 
 def test_a_bug_in_one_product_is_its_diagnostic_and_the_rest_are_built(
-    project_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    project_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     real = packgen.build.make
 

@@ -86,8 +86,8 @@ class _SafeComposer(yaml.SafeLoader):
         self.file = file
         self.depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(index, yaml.ScalarNode) and index.tag == _CORE + "merge":
             raise _merge_error(self.file, index)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -104,7 +104,7 @@ class _SafeComposer(yaml.SafeLoader):
                     _mark_span(self.file, event.start_mark),
                     hint="a layout, copy or profile file never needs this much nesting",
                 )
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
