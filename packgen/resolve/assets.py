@@ -101,8 +101,11 @@ def _raster_size(path: Path, max_pixels: int) -> tuple[int, int]:
                 image.load()  # decode once now: a truncated file fails here, not in a build
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ValueError("image is too large to open safely (pixel limit)") from None
-        except (OSError, SyntaxError) as exc:
-            raise ValueError(f"not a readable PNG or JPEG image ({exc})") from None
+        except ValueError:
+            raise
+        except Exception as exc:  # Pillow fails in many ways on a damaged file
+            reason = str(exc).replace(str(path), path.name) or type(exc).__name__
+            raise ValueError(f"not a readable PNG or JPEG image ({reason})") from None
     return width, height
 
 
@@ -127,19 +130,39 @@ def svg_problem(data: bytes) -> tuple[str, str] | None:
     lowered = data[:65536].lower()
     if b"<!doctype" in lowered or b"<!entity" in lowered:
         return "doctype", "SVG declares a document type or entities; save it as plain SVG"
+    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    scan = _Scan()
     try:
-        root = ElementTree.fromstring(data)
+        for offset in range(0, len(data), 65536):  # streamed: stops at the first problem
+            parser.feed(data[offset : offset + 65536])
+            for event, element in parser.read_events():
+                found = scan.start(element) if event == "start" else scan.end(element)
+                if found:
+                    return found
+        parser.close()
+        for event, element in parser.read_events():
+            found = scan.start(element) if event == "start" else scan.end(element)
+            if found:
+                return found
     except ElementTree.ParseError:
         return None  # malformed XML is reported with its own message
-    count = 0
-    path_data = 0
-    stack: list[tuple[ElementTree.Element, int]] = [(root, 1)]
-    while stack:
-        element, depth = stack.pop()
-        count += 1
-        if count > MAX_SVG_ELEMENTS:
+    return None
+
+
+class _Scan:
+    """Counts and checks elements as the parser meets them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.depth = 0
+        self.path_data = 0
+
+    def start(self, element: ElementTree.Element) -> tuple[str, str] | None:
+        self.count += 1
+        self.depth += 1
+        if self.count > MAX_SVG_ELEMENTS:
             return "limits", f"SVG has more than {MAX_SVG_ELEMENTS:,} elements"
-        if depth > MAX_SVG_DEPTH:
+        if self.depth > MAX_SVG_DEPTH:
             return "limits", f"SVG nests elements more than {MAX_SVG_DEPTH} levels deep"
         tag = element.tag if isinstance(element.tag, str) else ""
         in_svg = tag.startswith(_SVG_NS) or not tag.startswith("{")
@@ -155,21 +178,34 @@ def svg_problem(data: bytes) -> tuple[str, str] | None:
             if not in_svg or "}" in name or short in _TEXT_ATTRIBUTES:
                 continue
             if short in _PATH_ATTRIBUTES:
-                path_data += len(value)
-                if path_data > MAX_SVG_PATH:
+                self.path_data += len(value)
+                if self.path_data > MAX_SVG_PATH:
                     return "limits", f"SVG has more than {MAX_SVG_PATH:,} characters of path data"
+            if _OUTSIDE_URL.search(value):
+                return (
+                    "links",
+                    f"SVG {local} {short} refers to a file or web address outside itself",
+                )
             problem = _number_problem(value, f"{local} {short}")
             if problem:
                 return "limits", problem
-        if local == "style":
+        return None
+
+    def end(self, element: ElementTree.Element) -> tuple[str, str] | None:
+        self.depth -= 1
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag.rsplit("}", 1)[-1] == "style":
             css = element.text or ""
-            if "@import" in css or re.search(r"url\(\s*['\"]?(?!#)", css):
+            if "@import" in css or _OUTSIDE_URL.search(css):
                 return "links", "SVG style refers to a file or web address outside itself"
             problem = _number_problem(css, "style")
             if problem:
                 return "limits", problem
-        stack.extend((child, depth + 1) for child in element)
-    return None
+        element.clear()  # nothing is kept: memory stays flat however long the file
+        return None
+
+
+_OUTSIDE_URL = re.compile(r"url\(\s*['\"]?(?!\s*#)")
 
 
 def _number_problem(value: str, where: str) -> str | None:
@@ -184,15 +220,15 @@ def _number_problem(value: str, where: str) -> str | None:
 
 def _svg_size(path: Path) -> tuple[float, float]:
     data = path.read_bytes()
+    problem = svg_problem(data)  # first: it stops early, before a whole tree is built
+    if problem:
+        raise ValueError(problem[1])
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
         raise ValueError(f"SVG is not well-formed XML ({exc})") from None
     if not isinstance(root.tag, str) or not root.tag.endswith("svg"):
         raise ValueError("XML file is not an SVG image")
-    problem = svg_problem(data)
-    if problem:
-        raise ValueError(problem[1])
     width, height = _declared_size(root)
     try:
         drawing = svg2rlg(str(path))
