@@ -46,12 +46,13 @@ def _flatten(
             _flatten(value, file, dotted + ".", texts, spans, problems)
         elif isinstance(value, str):
             problem = script_problem(value)
-            if problem:
+            if problem and not any(p.message.endswith(problem) for p in problems):
                 problems.append(
                     Diagnostic(
                         f"copy '{dotted}': {problem}",
                         span or Span(file),
-                        "keep this language's copy out of the project until packgen can shape it",
+                        "keep this language's copy out of the project until packgen can shape it"
+                        " (the first such value in this file is shown)",
                     )
                 )
             texts[dotted] = value
