@@ -15,7 +15,7 @@ from reportlab.graphics.shapes import Drawing, Group
 from reportlab.lib.colors import Color
 from svglib.svglib import svg2rlg
 
-from packgen.project import Project, embedded_root
+from packgen.resolve.project import Project, embedded_root
 
 ART = embedded_root() / "assets" / "illustrations"
 SVGS = sorted(ART.rglob("*.svg"))
