@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from packgen.cli import main
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 CASES = sorted(p for p in (FIXTURES / "hostile").iterdir() if p.is_dir())
 
@@ -36,14 +36,14 @@ def expectations(case: Path) -> tuple[int, list[tuple[str, str]]]:
     return code, found
 
 
-def lay_out(case: Path, work: Path, project: Path) -> None:
+def lay_out(case: Path, work: Path, project: Path | None) -> None:
     """The case's files in ``work`` (unpacked), and its project files over ``project``."""
     shutil.copytree(case, work / "case")
     for packed in (work / "case").rglob("*.gz"):
         packed.with_suffix("").write_bytes(gzip.decompress(packed.read_bytes()))
         packed.unlink()
     overlay = work / "case" / "project"
-    if overlay.is_dir():
+    if project is not None and overlay.is_dir():
         for source in sorted(p for p in overlay.rglob("*") if p.is_file()):
             target = project / source.relative_to(overlay)
             if source.suffix == ".patch":
@@ -75,13 +75,15 @@ def assert_complete(out: Path) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_case(
     case: Path,
-    project_copy: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
     work = tmp_path / "work"
-    lay_out(case, work, project_copy)
+    # only a case with project files needs a copy of the project
+    project_copy = request.getfixturevalue("project_copy") if (case / "project").is_dir() else ROOT
+    lay_out(case, work, project_copy if project_copy != ROOT else None)
     monkeypatch.chdir(work / "case")
     out = work / "out"
     common = ["--project", str(project_copy), "--out", str(out), "--profile", "office"]

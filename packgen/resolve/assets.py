@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 from xml.etree import ElementTree
 
 from PIL import Image
@@ -130,20 +131,21 @@ def svg_problem(data: bytes) -> tuple[str, str] | None:
     lowered = data[:65536].lower()
     if b"<!doctype" in lowered or b"<!entity" in lowered:
         return "doctype", "SVG declares a document type or entities; save it as plain SVG"
-    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    parser = ElementTree.XMLPullParser(events=("start", "end"))  # type: ignore[var-annotated]
     scan = _Scan()
     try:
-        for offset in range(0, len(data), 65536):  # streamed: stops at the first problem
-            parser.feed(data[offset : offset + 65536])
-            for event, element in parser.read_events():
+        for offset in range(0, len(data) + 1, 65536):  # streamed: stops at the first problem
+            if offset < len(data):
+                parser.feed(data[offset : offset + 65536])
+            else:
+                parser.close()
+            for item in parser.read_events():
+                event, element = cast("tuple[str, object]", item)
+                if not isinstance(element, ElementTree.Element):
+                    continue
                 found = scan.start(element) if event == "start" else scan.end(element)
                 if found:
                     return found
-        parser.close()
-        for event, element in parser.read_events():
-            found = scan.start(element) if event == "start" else scan.end(element)
-            if found:
-                return found
     except ElementTree.ParseError:
         return None  # malformed XML is reported with its own message
     return None
