@@ -13,6 +13,7 @@ run with a time and memory budget and die with the batch
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -223,8 +224,8 @@ def _build_one(
     except PackgenError as exc:
         return OrgResult(source.label, False, 0, None, None, exc.format())
     except Exception as exc:  # one organisation's failure of any kind is its result
-        with_zip = zip_path.exists()
-        if with_zip:
+        _project = None  # stopped half-way (out of time or memory): load afresh for the next
+        with contextlib.suppress(OSError):
             zip_path.unlink(missing_ok=True)
         problem = contained(exc, source.label, str(source.path)).format()
         return OrgResult(source.label, False, 0, None, None, problem, _is_bug(exc))
