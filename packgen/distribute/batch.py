@@ -66,7 +66,11 @@ def sources(folder: Path) -> list[OrgSource]:
     A CSV that cannot be read becomes one failed source; it never stops the rest.
     """
     found: list[OrgSource] = []
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        raise error(f"cannot read the folder: {exc.strerror or exc}", Span(str(folder))) from None
+    for path in paths:
         if path.suffix in (".yaml", ".yml") and path.is_file():
             found.append(OrgSource(path.stem, path))
         elif path.suffix == ".csv" and path.is_file():
@@ -74,6 +78,9 @@ def sources(folder: Path) -> list[OrgSource]:
                 found.extend(_csv_rows(path))
             except PackgenError as exc:
                 found.append(OrgSource(path.stem, path, problem=exc.format()))
+            except OSError as exc:
+                problem = f"{path}: error: cannot read the CSV: {exc.strerror or exc}"
+                found.append(OrgSource(path.stem, path, problem=problem))
     return found
 
 
@@ -316,6 +323,11 @@ def _run(
                         yield _died(source, budget)
                     else:
                         broken.append(source)
+                except Exception as exc:  # the pool itself failed: a bug, reported for this one
+                    from packgen.build import contained
+
+                    problem = contained(exc, source.label, str(source.path)).format()
+                    yield OrgResult(source.label, False, 0, None, None, problem, True)
         if broken:
             isolated = True
             rounds.extend([source] for source in broken)  # each alone: the culprit is known
