@@ -144,6 +144,15 @@ def test_broken_and_looping_links_in_layouts(
     assert (out / "poster-speak-up-A4-office.pdf").is_file()
 
 
+def test_a_fifo_in_layouts_is_refused_without_blocking(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.mkfifo(project_copy / "layouts" / "pipe.yaml")
+    args = ["build", "--project", str(project_copy), "--out", str(tmp_path / "out")]
+    assert main([*args, "--only", "pipe", "--profile", "office"]) == 1
+    assert "layouts/pipe.yaml: error: not a regular file" in capsys.readouterr().err
+
+
 # --- batch folders -----------------------------------------------------------------------
 
 

@@ -213,7 +213,7 @@ class Project:
 
     def layout_path(self, name: str) -> Path:
         path = self.layouts_dir / f"{name}.yaml"
-        if not path.is_file() and not path.is_symlink():  # a broken link is read, and named
+        if not path.exists() and not path.is_symlink():  # a broken link or a FIFO is named
             raise error(
                 f"unknown product '{name}'", hint=allowed_hint(name, self.products(), "products")
             )

@@ -246,9 +246,9 @@ def load_yaml(path: Path, shown_as: str | None = None) -> Any:
     """
     name = shown_as or str(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # before opening: a FIFO blocks on open
+            raise error("not a regular file", Span(name), "give a YAML file")
         with path.open("rb") as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                raise error("not a regular file", Span(name))
             data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
         if path.is_symlink():
