@@ -167,11 +167,14 @@ def test_slugs_keep_non_latin_names_meaningful() -> None:
 
 def test_folder_names_are_unique_and_stable(tmp_path: Path) -> None:
     names = ["Tom & Jerry", "Tom Jerry", "Riverside", "Riverside", "Ελληνικό", "Oak"]
+    names += ["東京センター", "東京センター", "مركز الأسرة", "مركز  الأسرة"]
     todo = [OrgSource(f"orgs:{i + 2}", tmp_path, {"name": n}, i + 2) for i, n in enumerate(names)]
     first = folder_names(todo)
     assert first == folder_names(list(reversed(todo)))  # stable: not by order
     assert len(set(first.values())) == len(todo)
     assert first["orgs:7"] == "oak" and first["orgs:6"] == "elliniko"
+    assert first["orgs:8"].startswith("dongjingsenta-") and first["orgs:9"].startswith("dongjing")
+    assert first["orgs:10"].startswith("mrkz-l-srh-") and first["orgs:11"].startswith("mrkz-l-srh-")
     assert first["orgs:2"].startswith("tom-jerry-") and first["orgs:3"].startswith("tom-jerry-")
     assert first["orgs:4"] != first["orgs:5"]
 
