@@ -111,12 +111,12 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
     placed: list[Placed] = [
         PlacedQr(element.id, tile, symbol, module, qr.runs(url, level, version), dark, light, url)
     ]
-    if ctx.profile.links:
+    if ctx.profile.interactive:
         ctx.links.append(PlacedLink(tile, url))
     caption = _caption(element, box, tile, link.display, ctx)
     if caption is not None:
         placed.append(caption)
-        if ctx.profile.links:
+        if ctx.profile.interactive:
             ctx.links.append(PlacedLink(caption.used, url))
     return placed
 

@@ -90,7 +90,7 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
         )
     ctx.require_safe(element.id, rect, element.field_span("box"))
     used = Rect(rect.x, rect.top - result.height, min(rect.w, result.used_width), result.height)
-    if element.link and ctx.profile.links:
+    if element.link and ctx.profile.interactive:
         target = ctx.link(element.link, element.field_span("link"), "link")
         if target is not None:
             ctx.links.append(PlacedLink(used, target.url))

@@ -19,14 +19,14 @@ class Profile:
     bleed: bool  # extend the media by the layout's bleed and set Trim/BleedBox
     marks: bool  # crop (and fold) marks in a slug outside the bleed
     cmyk: bool  # colours as CMYK (press) or sRGB (office, screen)
-    links: bool  # clickable link annotations
+    interactive: bool  # read on screen too: clickable links, open outline, fillable fields
 
     @property
     def suffix(self) -> str:
         return self.name.value
 
 
-PRESS = Profile(ProfileName.PRESS, bleed=True, marks=True, cmyk=True, links=False)
-OFFICE = Profile(ProfileName.OFFICE, bleed=False, marks=False, cmyk=False, links=True)
+PRESS = Profile(ProfileName.PRESS, bleed=True, marks=True, cmyk=True, interactive=False)
+OFFICE = Profile(ProfileName.OFFICE, bleed=False, marks=False, cmyk=False, interactive=True)
 
 PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE)}

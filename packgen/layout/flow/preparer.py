@@ -63,7 +63,7 @@ class Preparer:
         self.ctx = ctx
         self.content: Content = ctx.content
         self.cmyk = ctx.profile.cmyk
-        self.office = ctx.profile.links
+        self.office = ctx.profile.interactive  # links, live contents, fillable fields
         self.measure = 0.0  # width of the narrowest frame the current item can land in
         self.backgrounds: list[tuple[str, Colour]] = []  # what lies behind it there
         self.story = Story()
