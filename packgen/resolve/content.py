@@ -14,6 +14,7 @@ from packgen.errors import Diagnostic, PackgenError, Span, error, suggest
 from packgen.model.campaign import Campaign, Link
 from packgen.model.common import Direction
 from packgen.resolve.markup import Block, MissingValue, plain, to_blocks
+from packgen.resolve.scripts import script_problem
 from packgen.source.load import SourceDict
 
 # Languages written right to left (by primary subtag), and scripts that decide either way
@@ -65,6 +66,16 @@ def _flatten(
         if isinstance(value, dict):
             _flatten(value, file, dotted + ".", texts, spans, problems)
         elif isinstance(value, str):
+            problem = script_problem(value)
+            if problem and not any(p.message.endswith(problem) for p in problems):
+                problems.append(
+                    Diagnostic(
+                        f"copy '{dotted}': {problem}",
+                        span or Span(file),
+                        "keep this language's copy out of the project until packgen can shape it"
+                        " (the first such value in this file is shown)",
+                    )
+                )
             texts[dotted] = value
             spans[dotted] = span or Span(file)
         else:
