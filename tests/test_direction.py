@@ -116,14 +116,17 @@ def test_justify_is_for_text_only() -> None:
     )
 
 
-def test_right_to_left_copy_is_refused_before_anything_is_written(project_copy: Path) -> None:
+def test_right_to_left_copy_is_refused_by_its_language_before_anything_is_written(
+    project_copy: Path,
+) -> None:
+    # Latin text in a Hebrew folder: the script check passes it, its language does not
     copy = project_copy / "assets" / "campaigns" / "imhaw-2024" / "copy"
-    shutil.copytree(copy / "en-GB", copy / "ar")
+    shutil.copytree(copy / "en-GB", copy / "he")
     out = project_copy / "out"
-    report = build(Project(project_copy, language="ar"), out, ["poster-speak-up"])
+    report = build(Project(project_copy, language="he"), out, ["poster-speak-up"])
     assert not report.ok
     message = report.failures["poster-speak-up"].format()
-    assert "assets/campaigns/imhaw-2024/copy/ar: error: language: copy in 'ar' runs right to " in (
+    assert "assets/campaigns/imhaw-2024/copy/he: error: language: copy in 'he' runs right to " in (
         message
     )
     assert "left, which packgen cannot typeset yet (it has no text shaping)" in message
