@@ -12,8 +12,7 @@ from packgen.errors import Severity, Span
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed
 from packgen.model.common import Align, BoxAlign, ElementBase, VAlign
-
-MM = 72 / 25.4
+from packgen.units import MM
 
 
 class LogoElement(ElementBase):

@@ -22,9 +22,7 @@ from packgen.resolve import qr
 from packgen.resolve.fonts import text_width
 from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import LengthField
-
-MM = 72 / 25.4
+from packgen.units import MM, LengthField
 
 
 class QrElement(ElementBase):

@@ -19,9 +19,8 @@ from packgen.layout.typeset import typeset
 from packgen.model.common import ElementBase, VAlign
 from packgen.resolve.markup import BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import LengthField
+from packgen.units import MM, LengthField
 
-MM = 72 / 25.4
 DARK_TEXT = 0.1  # relative luminance under which body text is "dark" and may print as 100% K
 
 

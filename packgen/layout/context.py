@@ -22,6 +22,7 @@ from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset, load_asset
 from packgen.resolve.content import Content
 from packgen.resolve.styles import ResolvedStyle
+from packgen.units import MM
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class LayoutContext:
         if any(area.contains(rect) for area in areas):
             return
         nearest = min(areas, key=lambda area: area.overshoot(rect))
-        by = nearest.overshoot(rect) / (72 / 25.4)
+        by = nearest.overshoot(rect) / MM
         self.report(
             f"element '{element_id}' reaches {by:.1f} mm outside the safe area",
             span,

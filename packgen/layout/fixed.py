@@ -34,6 +34,7 @@ from packgen.resolve.content import Content
 from packgen.resolve.design import Resolved
 from packgen.resolve.project import PaperSize
 from packgen.source.load import span_at
+from packgen.units import MM
 
 
 def margins_of(spec: PageSpec) -> Margins:
@@ -134,8 +135,8 @@ def layout_document(
             if abs(total - trim.w) > 0.5:
                 diagnostics.append(
                     Diagnostic(
-                        f"panels of page '{page.id}' add up to {total / (72 / 25.4):.1f} mm, "
-                        f"but the page is {trim.w / (72 / 25.4):.1f} mm wide",
+                        f"panels of page '{page.id}' add up to {total / MM:.1f} mm, "
+                        f"but the page is {trim.w / MM:.1f} mm wide",
                         span_at(resolved.data, (*page_path, "panels")) or Span(ctx.file),
                         field=f"pages.{page.id}.panels",
                     )

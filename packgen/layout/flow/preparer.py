@@ -28,8 +28,6 @@ from packgen.resolve.markup import Block, BlockKind, MissingValue, to_blocks
 from packgen.resolve.pack import ResolvedPack
 from packgen.resolve.styles import ResolvedStyle
 
-MM = 72 / 25.4
-
 Factory = Callable[[Mapping[str, int]], list[Any]]
 
 
