@@ -55,7 +55,7 @@ TITLES: dict[str, str] = {
     "Rules": "`rules:`",
     "Style": "`styles:` (one style)",
     "PageModel": "`pages:` (one page)",
-    "Panel": "`pages[].panels:` (one fold panel)",
+    "FoldPanel": "`pages[].panels:` (one fold panel)",
     "Box": "`box:`",
     "OrgProfile": "Organisation profile (top level)",
     "Support": "`support:`",

@@ -188,7 +188,7 @@ class Grid(Model):
     gutter: LengthField
 
 
-class Panel(Model):
+class FoldPanel(Model):
     """A fold panel of a page, in reading order (left to right for left-to-right copy).
 
     ``background`` fills the panel: to the bleed on trim edges, to the fold on others.
