@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from packgen.colour import Colour
 from packgen.layout.placed import TextLine
 from packgen.model.common import Align, Direction, VAlign
+from packgen.render.ink import ink
 from packgen.resolve.fonts import face_name, with_fallback
 from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.styles import ResolvedStyle
@@ -31,13 +30,6 @@ _ALIGN = {  # by physical side (Align.physical)
     Align.RIGHT: TA_RIGHT,
     Align.JUSTIFY: TA_JUSTIFY,
 }
-
-
-def ink(colour: Colour, cmyk: bool) -> Color:
-    """A palette colour as the ReportLab colour of the output's colour model."""
-    if cmyk:
-        return CMYKColor(*colour.cmyk_fraction)
-    return Color(*colour.rgb_fraction)
 
 
 @dataclass(frozen=True)

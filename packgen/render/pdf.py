@@ -33,7 +33,7 @@ from packgen.layout.placed import (
     Rect,
     ShapeKind,
 )
-from packgen.layout.typeset import ink
+from packgen.render.ink import ink
 
 # Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
 rl_config.useA85 = 0

@@ -21,8 +21,9 @@ from packgen.errors import PackgenError, Span, allowed_hint
 from packgen.layout.context import LayoutContext
 from packgen.layout.flow.flowables import Look
 from packgen.layout.flow.templates import MIN_CONTRAST
-from packgen.layout.typeset import ink, paragraph_style
+from packgen.layout.typeset import paragraph_style
 from packgen.model.pack import CardLook, ItemBase
+from packgen.render.ink import ink
 from packgen.resolve.content import Content
 from packgen.resolve.markup import Block, BlockKind, MissingValue, to_blocks
 from packgen.resolve.pack import ResolvedPack

@@ -25,7 +25,6 @@ from packgen.layout.flow.flowables import Contents, ContentsRow, GroupFlowable, 
 from packgen.layout.flow.preparer import HeadingEntry, Preparer, Story
 from packgen.layout.flow.templates import check_contrast
 from packgen.layout.placed import PlacedText, Rect
-from packgen.layout.typeset import ink
 from packgen.model.pack import (
     BreakItem,
     CardsItem,
@@ -38,6 +37,7 @@ from packgen.model.pack import (
     SpaceItem,
     TextItem,
 )
+from packgen.render.ink import ink
 from packgen.render.pdf import by_rgb
 from packgen.resolve.pack import ResolvedPack, anchor
 
