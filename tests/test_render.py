@@ -51,3 +51,17 @@ def test_office_keeps_rgb_images_and_the_design_colour(project_copy: Path, tmp_p
     image = next(iter(resources["/XObject"].values())).get_object()
     assert image["/ColorSpace"] == "/DeviceRGB"
     assert "/SMask" in image  # transparency kept on screen and office output
+
+
+def test_the_painter_refuses_an_item_kind_it_does_not_know() -> None:
+    import io
+
+    import pytest
+    from reportlab.pdfgen.canvas import Canvas
+
+    from packgen.layout.placed import PlacedLink, Rect
+    from packgen.render.pdf import Painter
+
+    painter = Painter(Canvas(io.BytesIO()), cmyk=False, palette={})
+    with pytest.raises(TypeError, match="the painter cannot draw PlacedLink"):
+        painter.item(PlacedLink(Rect(0, 0, 1, 1), "https://example.org"))  # type: ignore[arg-type]
