@@ -144,8 +144,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from packgen.designer.reference import dumps, layout_schema, org_schema
+    from packgen.designer.reference import dumps, layout_schema, org_schema, write
 
+    if args.write:
+        from packgen.resolve.project import embedded_root
+
+        for path in write(Path(args.project) if args.project else embedded_root()):
+            print(path)
+        return 0
     sys.stdout.write(dumps(org_schema() if args.org else layout_schema()))
     return 0
 
@@ -374,6 +380,12 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--org", action="store_true", help="the schema of organisation profiles instead"
     )
+    schema.add_argument(
+        "--write",
+        action="store_true",
+        help="refresh docs/*.schema.json and the reference in docs/layouts.md (developers)",
+    )
+    schema.add_argument("--project", help=argparse.SUPPRESS)
     schema.set_defaults(run=cmd_schema)
 
     serve = commands.add_parser(
