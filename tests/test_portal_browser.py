@@ -91,6 +91,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()  # else an unclosed-file ResourceWarning (an error here)
 
 
 @pytest.fixture(scope="module")
