@@ -2,7 +2,7 @@
 
 The render stage's choice of colour model, in one function. Typesetting calls
 it too while text is drawn from ReportLab paragraphs that carry their colour
-(a known exception to the stage order, listed in tests/test_stages.py).
+(a known exception to the stage order, listed in tests/unit/test_stages.py).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "packgen"
+PACKAGE = Path(__file__).resolve().parents[2] / "packgen"
 
 # rank of each stage: a module may import stages of the same or a lower rank
 RANK = {

@@ -31,8 +31,8 @@ from packgen.render.raster import decode_pdf_qr
 from packgen.resolve.design import load_design, resolve
 from packgen.resolve.fonts import register
 from packgen.resolve.project import Project
+from packgen.units import MM
 
-MM = 72 / 25.4
 FOLDED = "leaflet-cues"
 SINGLE = "leaflet-cues-a5"
 LEAFLETS = (FOLDED, SINGLE)

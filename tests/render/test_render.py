@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from packgen.check import check_file
 from packgen.model.profiles import OFFICE, PRESS
 from packgen.render.pdf import render
-from tests.test_layout import item, place
+from tests.layout.probe import item, place
 
 IMAGE_AND_BODY = """pages:
   - id: front
