@@ -13,12 +13,12 @@ from pydantic import ValidationError
 from packgen.build import build, make
 from packgen.elements.qr import QrElement
 from packgen.layout.context import Frame
-from packgen.layout.fixed import _inset
-from packgen.layout.placed import PlacedText, Rect
+from packgen.layout.fixed import _inset, layout_document
+from packgen.layout.placed import PlacedDocument, PlacedQr, PlacedText, Rect
 from packgen.layout.typeset import paragraph_style
 from packgen.model.common import Align, Direction, Edge, Grid, Margins
 from packgen.model.profiles import OFFICE
-from packgen.resolve.content import direction_of
+from packgen.resolve.content import Content, direction_of
 from packgen.resolve.design import load_design, resolve
 from packgen.resolve.project import Project
 from packgen.units import mm
@@ -132,3 +132,38 @@ def test_right_to_left_copy_is_refused_by_its_language_before_anything_is_writte
     assert "left, which packgen cannot typeset yet (it has no text shaping)" in message
     assert "hint: build a left-to-right language for now (--language)" in message
     assert not list(out.glob("*.pdf"))
+
+
+def _boxes(placed: PlacedDocument) -> list[tuple[str, Rect]]:
+    found: list[tuple[str, Rect]] = []
+    for page in placed.pages:
+        for item in page.items:
+            rect = item.tile if isinstance(item, PlacedQr) else item.rect
+            found.append((item.element_id, rect))
+            if isinstance(item, PlacedText):  # where the lines are: from the start edge
+                found.append((f"{item.element_id} (text)", item.used))
+    return found
+
+
+@pytest.mark.parametrize("name", ["poster-speak-up", "leaflet-cues", "leaflet-cues-a5"])
+def test_right_to_left_is_a_mirror_of_the_page(
+    project: Project, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Laid out as right-to-left (the refusal bypassed), every box mirrors about the trim."""
+    project.register_fonts()
+    design = load_design(project, name)
+    size = design.sizes[0]
+    resolved = resolve(project, design, size)
+    content = project.content(product=name)
+    ltr = layout_document(resolved, OFFICE, content, project.assets_dir)
+    monkeypatch.setattr(Content, "direction", property(lambda self: RTL))
+    rtl = layout_document(resolved, OFFICE, content, project.assets_dir)
+    trim = ltr.pages[0].trim
+    mirrored = [(i, Rect(trim.x + trim.right - r.right, r.y, r.w, r.h)) for i, r in _boxes(ltr)]
+    assert len(mirrored) > 10
+    for (element, expected), (_, found) in zip(mirrored, _boxes(rtl), strict=True):
+        assert found.x == pytest.approx(expected.x, abs=0.01), element
+        assert (found.y, found.w, found.h) == pytest.approx((expected.y, expected.w, expected.h))
+    assert [p.folds for p in rtl.pages] == [
+        sorted((trim.x + trim.right - x for x in p.folds), reverse=True) for p in ltr.pages
+    ]
