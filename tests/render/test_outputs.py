@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
+import math
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from packgen import cli
-from packgen.build import build
+from packgen.build import build, make
 from packgen.colour import Colour
 from packgen.errors import PackgenError
 from packgen.layout.placed import PlacedDocument
@@ -17,6 +20,7 @@ from packgen.model import profiles
 from packgen.model.profiles import OFFICE, PRESS, PROFILES
 from packgen.render import writers
 from packgen.render.writers import WRITERS, Writer, output_name, writer_for
+from packgen.resolve.design import load_design
 from packgen.resolve.project import Project
 from tests.conftest import ROOT
 
@@ -33,7 +37,7 @@ def test_a_format_without_a_writer_is_an_error_naming_the_known_ones() -> None:
         writer_for(replace(OFFICE, format="pfd"))
     message = caught.value.format()
     assert "profile 'office' asks for format 'pfd', which has no writer" in message
-    assert "known formats are pdf" in message
+    assert "known formats are pdf, png" in message
 
 
 def test_a_new_format_is_one_writer_and_one_registry_entry(
@@ -75,3 +79,21 @@ def test_writers_module_is_where_names_are_made() -> None:
     build_source = (Path(cli.__file__).parent / "build.py").read_text(encoding="utf-8")
     assert "def output_name" in source
     assert '".pdf"' not in build_source
+
+
+def test_the_png_writer_makes_one_page_screen_images(tmp_path: Path) -> None:
+    screen = replace(OFFICE, format="png")
+    project = Project(ROOT)
+    design = load_design(project, "poster-speak-up")
+    placed, data = make(project, design, "A4", screen)
+    assert output_name("poster-speak-up", "A4", screen) == "poster-speak-up-A4-office.png"
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.format, image.mode) == ("PNG", "RGB")
+        media = placed.pages[0].media  # A4 at 150 dpi: 1240.2 x 1754.0 px, rounded up
+        assert image.size == (math.ceil(media.w * 150 / 72), math.ceil(media.h * 150 / 72 - 0.01))
+    with pytest.raises(PackgenError, match="a PNG holds one page; 'leaflet-cues' has 2"):
+        make(project, load_design(project, "leaflet-cues"), "A4", screen)
+    with pytest.raises(
+        PackgenError, match="a PNG is sRGB; 'poster-speak-up' was laid out for CMYK"
+    ):
+        make(project, design, "A4", replace(PRESS, format="png"))
