@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
-from packgen.layout.fixed import layout_document
-from packgen.layout.flow import make_pack
+from packgen.layout import lay_out
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import PROFILES, Profile
 from packgen.render.manifest import FileEntry, entry_for, write_manifest
 from packgen.render.pdf import render
 from packgen.render.write import write_atomic
-from packgen.resolve.design import Design, load_design, resolve
+from packgen.resolve.design import Design, load_design
 from packgen.resolve.org import Organisation
 from packgen.resolve.project import Project
 
@@ -61,22 +60,9 @@ def make(
     profile: Profile,
     org: Organisation | None = None,
 ) -> tuple[PlacedDocument, bytes]:
-    """Lay out and render one size of one design in one profile."""
-    if design.kind == "pack":
-        return make_pack(project, design, size, profile, org)
-    project.register_fonts()
-    resolved = resolve(project, design, size)
-    content = project.content(org, product=design.name)
-    placed = layout_document(
-        resolved,
-        profile,
-        content,
-        project.assets_dir,
-        org_logo=org.logo if org else None,
-        author=project.author(org),
-        org_file=org.file if org else None,
-    )
-    return placed, render(placed, content.palette)
+    """Lay out and render one size of a design in one profile (any kind of design)."""
+    placed = lay_out(project, design, size, profile, org)
+    return placed, render(placed)
 
 
 def build(

@@ -17,7 +17,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from packgen.colour import Colour
-from packgen.layout.placed import TextLine
+from packgen.layout.placed import LIST_ITEM, PARAGRAPH, Role, TextLine
 from packgen.model.common import TextAlign, VAlign
 from packgen.resolve.fonts import face_name, with_fallback
 from packgen.resolve.markup import Block, BlockKind
@@ -29,6 +29,13 @@ _ALIGN = {
     TextAlign.RIGHT: TA_RIGHT,
     "justify": TA_JUSTIFY,
 }
+
+
+def role_of(kind: BlockKind, heading_level: int) -> Role:
+    """A block of copy's role: markup headings at ``heading_level``, bullets as list items."""
+    if kind is BlockKind.HEADING:
+        return Role.heading(heading_level)
+    return LIST_ITEM if kind is BlockKind.BULLET else PARAGRAPH
 
 
 def ink(colour: Colour, cmyk: bool) -> Color:
@@ -134,6 +141,7 @@ def typeset(
     min_factor: float,
     valign: VAlign,
     cmyk: bool,
+    heading_level: int = 1,
 ) -> Typeset:
     """Lay styled blocks into the frame, shrinking no further than ``min_factor``."""
     built, total, too_wide, used, missing = _build(items, scale, width, cmyk)
@@ -159,9 +167,10 @@ def typeset(
     cursor = top - max(0.0, offset[valign])
     lines: list[TextLine] = []
     sizes: list[float] = []
-    for paragraph, para_height, before, after in built:
+    for (block, _), (paragraph, para_height, before, after) in zip(items, built, strict=True):
         cursor -= before
-        lines.append(TextLine(paragraph, x, cursor - para_height))
+        role = role_of(block.kind, heading_level)
+        lines.append(TextLine(paragraph, x, cursor - para_height, role=role))
         sizes.append(paragraph.style.fontSize)
         cursor -= para_height + after
     return Typeset(
