@@ -98,8 +98,10 @@ def size_problem(style: ResolvedStyle, size: float, body: bool, rules: Rules) ->
     if size + 0.01 >= smallest:
         return None
     kind = "body text style" if body else "text style"
-    return (f"{kind} '{style.name}' is {size:g}pt; the minimum is {smallest:g}pt",
-            "raise the style's size")  # fmt: skip
+    return (
+        f"{kind} '{style.name}' is {size:g}pt; the minimum is {smallest:g}pt",
+        "raise the style's size",
+    )
 
 
 def contrast_problems(

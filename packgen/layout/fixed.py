@@ -23,12 +23,12 @@ from packgen.layout.placed import (
     Rect,
     ShapeKind,
 )
+from packgen.layout.sheet import inset, margins_of, sheet
 from packgen.model.common import Edge
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
 from packgen.resolve.design import Resolved
-from packgen.layout.sheet import Sheet, inset, margins_of, sheet
 from packgen.source.load import span_at
 
 
@@ -47,7 +47,7 @@ def layout_document(
     scale = resolved.scale
     geometry = sheet(spec, resolved.paper, scale, profile)
     media, trim, bleed_rect = geometry.media, geometry.trim, geometry.bleed_rect
-    safe, bleed = geometry.safe, geometry.bleed
+    safe = geometry.safe
     margins = margins_of(spec)
     diagnostics: list[Diagnostic] = []
     pages: list[PlacedPage] = []

@@ -298,7 +298,8 @@ def render(document: PlacedDocument, palette: dict[str, Colour] | None = None) -
     canvas.setKeywords(document.info.keywords)
     canvas.setCreator("packgen")
     canvas.setViewerPreference("DisplayDocTitle", "true")
-    painter = Painter(canvas, document.cmyk, by_rgb(document.palette if palette is None else palette))
+    inks = by_rgb(document.palette if palette is None else palette)
+    painter = Painter(canvas, document.cmyk, inks)
     if document.show_outline:
         canvas.showOutline()
     for page in document.pages:

@@ -109,9 +109,7 @@ def line_count(paragraph: Any) -> int:
 def last_baseline(paragraph: Any) -> float:
     """Height of a wrapped paragraph's last baseline above its bottom."""
     style = paragraph.style
-    return float(
-        paragraph.height - style.fontSize - (line_count(paragraph) - 1) * style.leading
-    )
+    return float(paragraph.height - style.fontSize - (line_count(paragraph) - 1) * style.leading)
 
 
 class StoryParagraph(Paragraph):  # type: ignore[misc]
@@ -285,8 +283,9 @@ class Contents(Flowable):  # type: ignore[misc]
             placed.items.append(text_item(paragraph, title_x, top))
             baseline = top + last_baseline(paragraph)
             number, number_y = self._number(row, baseline)
-            number_x = x + start_x(self.direction, self.width - self.number_width,
-                                   self.number_width, self.width)  # fmt: skip
+            number_x = x + start_x(
+                self.direction, self.width - self.number_width, self.number_width, self.width
+            )
             placed.items.append(text_item(number, number_x, number_y))
             dots = self._leader(paragraph, baseline, x)
             if dots is not None:
@@ -376,8 +375,9 @@ class Card(Flowable):  # type: ignore[misc]
             box = Rect(x + inset, y + inset, self.width - 2 * inset, height - 2 * inset)
             width = look.stroke_width if look.stroke is not None else 0.0
             placed.items.append(
-                PlacedShape("card", ShapeKind.ROUNDED, box, look.fill, look.stroke, width,
-                            look.radius)  # fmt: skip
+                PlacedShape(
+                    "card", ShapeKind.ROUNDED, box, look.fill, look.stroke, width, look.radius
+                )
             )
         top = y + height - look.padding
         inner = self.width - 2 * look.padding
@@ -501,8 +501,9 @@ class FieldLine(Flowable):  # type: ignore[misc]
             if paragraph is self.after:
                 offset += self.end - natural
             left = x + start_x(self.direction, offset, natural, self.width)
-            placed.items.append(text_item(paragraph, left, baseline - last_baseline(paragraph),
-                                          natural))  # fmt: skip
+            placed.items.append(
+                text_item(paragraph, left, baseline - last_baseline(paragraph), natural)
+            )
         under = baseline - self.descent
         left = x + start_x(self.direction, self.start, self.field_width, self.width)
         placed.items.append(

@@ -68,7 +68,7 @@ class _Record:
     open_heading: tuple[Heading, int] | None = None
 
 
-class _Scratch(Canvas):
+class _Scratch(Canvas):  # type: ignore[misc]
     """The canvas of a measuring pass: Platypus needs one; nothing on it is ever written."""
 
     def save(self) -> None:

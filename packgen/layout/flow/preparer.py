@@ -105,8 +105,13 @@ class Preparer:
         printed, ink_problem = press_style(found, size, body, self.ctx)
         if ink_problem and (name, "ink") not in self._checked:
             self._checked.add((name, "ink"))
-            problems.append((ink_problem, "choose a dark colour (it prints in 100% K), "
-                             "a one-ink colour, or a larger size"))  # fmt: skip
+            problems.append(
+                (
+                    ink_problem,
+                    "choose a dark colour (it prints in 100% K), "
+                    "a one-ink colour, or a larger size",
+                )
+            )
         for message, hint in problems:
             self.report(message, item.field_span(field_name), hint)
         return printed
@@ -181,9 +186,7 @@ class Preparer:
         prepared = []
         for block in blocks:
             style = styles[block.kind]
-            body = style.name in body_styles or (
-                block.kind is BlockKind.BULLET and paragraph_body
-            )
+            body = style.name in body_styles or (block.kind is BlockKind.BULLET and paragraph_body)
             meta = self.meta(item, style, role_of(block.kind, level), body)
             prepared.append((self.linked(block.markup), self.pstyle(style), block, meta))
 

@@ -13,11 +13,9 @@ artifact to a reader.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packgen.colour import Colour
 from packgen.elements import layout_element
 from packgen.errors import Diagnostic
 from packgen.layout.checks import PAPER, check_contrast, check_press_inks, check_text_sizes
@@ -26,7 +24,6 @@ from packgen.layout.placed import ARTIFACT, Placed, PlacedPage, Rect
 from packgen.layout.sheet import Sheet
 from packgen.layout.sheet import sheet as page_sheet
 from packgen.model.profiles import Profile
-
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
 from packgen.resolve.pack import ResolvedPack
