@@ -20,7 +20,7 @@ from PIL import Image
 from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group
-from reportlab.lib.colors import CMYKColor, Color, transparent
+from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from svglib.svglib import svg2rlg
@@ -39,6 +39,7 @@ from packgen.layout.placed import (
     ShapeKind,
 )
 from packgen.layout.typeset import ink
+from packgen.render.forms import text_field
 
 # Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
 rl_config.useA85 = 0
@@ -227,24 +228,7 @@ class Painter:
         c.addLiteral(f"q {matrix}\n{_qr_path(item.runs)}f\nQ")
 
     def field(self, item: PlacedField) -> None:
-        """A fillable text field, borderless and transparent over its printed line."""
-        r = item.rect
-        self.canvas.acroForm.textfield(
-            name=item.name,
-            tooltip=item.tooltip,
-            x=r.x,
-            y=r.y,
-            width=r.w,
-            height=r.h,
-            relative=False,
-            borderWidth=0,
-            fillColor=transparent,
-            borderColor=transparent,
-            textColor=ink(item.colour, self.cmyk),
-            fontName="Helvetica",
-            fontSize=item.size,
-            maxlen=item.max_length,
-        )
+        text_field(self.canvas, item, self.cmyk)
 
     def item(self, item: Placed) -> None:
         if isinstance(item, PlacedShape):
