@@ -178,6 +178,7 @@ def check_contrast(
     shapes: list[PlacedShape] = []
     names = {colour.rgb: name for name, colour in ctx.palette.items()}
     known = by_id(elements)
+    reported: set[tuple[str, str, str]] = set()
     for item in items:
         if isinstance(item, PlacedShape) and item.fill is not None:
             shapes.append(item)
@@ -189,7 +190,9 @@ def check_contrast(
             ink = run.colour
             needed = contrast_needed(is_large(run.size, run.bold))
             ratio = contrast_ratio(ink.rgb_fraction, colour.rgb_fraction)
-            if ratio + 1e-6 < needed:
+            once = (item.element_id, ink.rgb, colour.rgb)
+            if ratio + 1e-6 < needed and once not in reported:
+                reported.add(once)
                 ctx.report(
                     f"text '{item.element_id}' ({names.get(ink.rgb, ink.rgb)}) on {name} has a "
                     f"contrast of {ratio:.1f}:1; at least {needed:g}:1 is needed",
