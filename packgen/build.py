@@ -1,7 +1,11 @@
-"""Build products: every size and profile of every chosen layout, into PDF files.
+"""Build products: every size and profile of every chosen layout, into output files.
 
-One product's errors never stop the others; each failure is returned with its
-diagnostics, and the caller decides the exit code.
+Each profile's writer (:mod:`packgen.render.writers`) makes the file, names it
+and describes it for the manifest.
+
+One product's failure, of any kind, never stops the others: each is returned
+with its diagnostics (an unexpected exception as an "internal error"), its
+files are removed, and the caller decides the exit code.
 """
 
 from __future__ import annotations
@@ -13,14 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen.errors import BudgetExceeded, Diagnostic, PackgenError, Severity, Span
-from packgen.layout.fixed import layout_document
-from packgen.layout.flow import make_pack
+from packgen.layout import lay_out
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import PROFILES, Profile
-from packgen.render.manifest import FileEntry, entry_for, write_manifest
-from packgen.render.pdf import render
+from packgen.render.manifest import FileEntry, write_manifest
 from packgen.render.write import write_atomic
-from packgen.resolve.design import Design, load_design, resolve
+from packgen.render.writers import Output, output, output_name, writer_for
+from packgen.resolve.design import Design, load_design
 from packgen.resolve.org import Organisation
 from packgen.resolve.project import Project
 
@@ -52,10 +55,6 @@ class BuildReport:
         return not self.failures
 
 
-def output_name(product: str, size: str, profile: Profile) -> str:
-    return f"{product}-{size}-{profile.suffix}.pdf"
-
-
 def make(
     project: Project,
     design: Design,
@@ -63,29 +62,16 @@ def make(
     profile: Profile,
     org: Organisation | None = None,
 ) -> tuple[PlacedDocument, bytes]:
-    """Lay out and render one size of one design in one profile."""
-    if design.kind == "pack":
-        return make_pack(project, design, size, profile, org)
-    project.register_fonts()
-    resolved = resolve(project, design, size)
-    content = project.content(org, product=design.name)
-    placed = layout_document(
-        resolved,
-        profile,
-        content,
-        project.assets_dir,
-        org_logo=org.logo if org else None,
-        author=project.author(org),
-        org_file=org.file if org else None,
-    )
-    return placed, render(placed, content.palette)
+    """Lay out and write one size of a design in one profile (any kind; its writer's bytes)."""
+    placed = lay_out(project, design, size, profile, org)
+    return placed, writer_for(profile).write(placed, placed.palette)
 
 
 def build(
     project: Project,
     out: Path,
     only: Iterable[str] = (),
-    profiles: Iterable[str] = ("press", "office"),
+    profiles: Iterable[str] = tuple(PROFILES),
     on_file: Callable[[BuiltFile], None] | None = None,
     preflight: bool = True,
     org: Organisation | None = None,
@@ -108,9 +94,9 @@ def build(
         try:
             design = load_design(project, name)
             sizes = design.sizes
-            entries = _build_product(project, design, out, chosen, org, report, written)
+            entries, checked = _build_product(project, design, out, chosen, org, report, written)
             if preflight:
-                _preflight(name, entries, out, report)
+                _preflight(name, checked, out, report)
             if name not in report.failures:
                 all_entries.extend(entries)
                 for built in written:
@@ -141,43 +127,52 @@ def _build_product(
     org: Organisation | None,
     report: BuildReport,
     written: list[BuiltFile],
-) -> list[FileEntry]:
-    """Make every size and profile of one design, then write them (nothing before all are made)."""
+) -> tuple[list[FileEntry], list[FileEntry]]:
+    """Make every size and profile of one design, then write them (nothing before all are made).
+
+    Returns the manifest entries of every file and those the preflight reads (the PDFs);
+    every file written is also in ``written``.
+    """
     name = design.name
-    made: list[tuple[Path, PlacedDocument, bytes]] = []
+    made: list[Output] = []
     for size in design.sizes:
         for profile in chosen:
             try:
-                placed, pdf = make(project, design, size, profile, org)
+                placed, data = make(project, design, size, profile, org)
             except PackgenError as exc:
                 # the first failing size says it all; the others repeat it scaled
                 note = Diagnostic(
                     f"found while making {size} ({profile.suffix})", severity=Severity.NOTE
                 )
                 raise PackgenError([*exc.diagnostics, note]) from None
-            made.append((out / output_name(name, size, profile), placed, pdf))
+            made.append(output(out, name, profile, placed, data))
             for warning in placed.warnings:
                 if warning not in report.warnings:
                     report.warnings.append(warning)
-    entries = []
-    for path, placed, pdf in made:
+    entries: list[FileEntry] = []
+    checked: list[FileEntry] = []  # what the preflight reads (PDF)
+    for made_file in made:
         try:
-            write_atomic(path, pdf)
+            write_atomic(made_file.path, made_file.data)
         except OSError as exc:
-            raise PackgenError(_write_problem(exc, path)) from None
-        entries.append(entry_for(path, name, placed, pdf))
+            raise PackgenError(_write_problem(exc, made_file.path)) from None
+        entry = made_file.entry()
+        entries.append(entry)
+        if made_file.writer.format == "pdf":
+            checked.append(entry)
+        placed = made_file.placed
         written.append(
             BuiltFile(
-                path,
+                made_file.path,
                 name,
                 placed.size,
                 placed.profile,
                 len(placed.pages),
-                len(pdf),
+                len(made_file.data),
                 tuple(placed.qr_urls),
             )
         )
-    return entries
+    return entries, checked
 
 
 def _write_problem(exc: OSError, path: Path) -> Diagnostic:

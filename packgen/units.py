@@ -21,6 +21,7 @@ POINTS_PER: dict[str, float] = {
 
 MAX_MM = 5000.0  # the largest length anywhere (5 m): a bigger one is a typing mistake
 MAX_POINTS = MAX_MM * 72.0 / 25.4
+MM = POINTS_PER["mm"]  # points in a millimetre: the one definition; everything imports it
 
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
 LENGTH_PATTERN = r"^-?\d+(\.\d+)?\s*(mm|cm|in|pt)$"

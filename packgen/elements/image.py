@@ -1,38 +1,58 @@
-"""``image``: SVG vector art or a PNG/JPEG, fitted into its box without distortion."""
+"""``image``: SVG vector art or a PNG/JPEG, fitted into its box without distortion.
+
+With ``alt`` (a copy key) the image is a figure and that copy is its text
+alternative; without it, the image is decoration (an artifact to a reader).
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from packgen.elements.shape import extend_to_bleed
+from packgen.errors import allowed_hint
 from packgen.layout.context import Frame, LayoutContext
-from packgen.layout.placed import Placed, PlacedDrawing, Rect
-from packgen.model.common import Align, Bleed, ElementBase, VAlign, bleed_edges
+from packgen.layout.placed import ARTIFACT, Placed, PlacedDrawing, Rect, Role
+from packgen.model.common import Align, Bleed, BoxAlign, Direction, ElementBase, VAlign, bleed_edges
 from packgen.resolve.assets import Asset
 
 
 class ImageElement(ElementBase):
     type: Literal["image"]
     src: str
-    align: Align = Align.CENTER
+    align: BoxAlign = Align.CENTER
     valign: VAlign = VAlign.MIDDLE
     bleed: Bleed | None = None
+    alt: str | None = None
 
 
-def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign) -> Rect:
+def alt_role(key: str | None, element: ElementBase, ctx: LayoutContext) -> Role:
+    """A figure with the copy at ``key`` as its alt text; without a key, an artifact."""
+    if key is None:
+        return ARTIFACT
+    if not ctx.content.has(key):
+        ctx.report(
+            f"unknown copy key '{key}' (language {ctx.content.language})",
+            element.field_span("alt"),
+            allowed_hint(key, ctx.content.keys(), "keys"),
+            "alt",
+        )
+        return ARTIFACT
+    return Role.figure(ctx.content.plain(key))
+
+
+def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign, direction: Direction) -> Rect:
     """The largest rect with the asset's aspect ratio inside ``rect``, aligned."""
     ratio = asset.width / asset.height
     w, h = rect.w, rect.w / ratio
     if h > rect.h:
         w, h = rect.h * ratio, rect.h
-    dx = {Align.LEFT: 0.0, Align.CENTER: (rect.w - w) / 2, Align.RIGHT: rect.w - w}[align]
     dy = {VAlign.BOTTOM: 0.0, VAlign.MIDDLE: (rect.h - h) / 2, VAlign.TOP: rect.h - h}[valign]
-    return Rect(rect.x + dx, rect.y + dy, w, h)
+    return Rect(rect.aligned(w, align, direction), rect.y + dy, w, h)
 
 
-def placed_asset(element_id: str, asset: Asset, rect: Rect) -> PlacedDrawing:
+def placed_asset(element_id: str, asset: Asset, rect: Rect, role: Role) -> PlacedDrawing:
     pixels = (int(asset.width), int(asset.height)) if asset.kind == "raster" else None
-    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels)
+    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels, role=role)
 
 
 def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
@@ -47,6 +67,6 @@ def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Plac
     target = (
         extend_to_bleed(rect, edges, ctx)
         if edges
-        else fit(asset, rect, element.align, element.valign)
+        else fit(asset, rect, element.align, element.valign, ctx.direction)
     )
-    return [placed_asset(element.id, asset, target)]
+    return [placed_asset(element.id, asset, target, alt_role(element.alt, element, ctx))]

@@ -1,9 +1,12 @@
 """``qr``: a QR code to a link, drawn as vector modules, with its caption and URL.
 
 The tile (``size``, default the box width) includes the 4-module quiet zone.
-The caption (a copy key) and the short URL go below the tile or to its right,
-inside the element's box. The symbol must be at least ``rules.qr_min_symbol``
-(scaled with the design), so it scans from a sensible distance.
+The caption (a copy key) and the short URL go below the tile or beside it
+(``end``: after it in the copy's direction; ``left``/``right`` are absolute),
+inside the element's box. A URL always runs left to right. The symbol must
+be at least ``rules.qr_min_symbol`` (scaled with the design), so it scans
+from a sensible distance. Its alt text (what a screen reader says for it) is
+the copy at ``alt``, else the short URL.
 """
 
 from __future__ import annotations
@@ -13,32 +16,44 @@ from xml.sax.saxutils import escape
 
 from qrcode.exceptions import DataOverflowError
 
+from packgen.elements.image import alt_role
 from packgen.elements.text import copy_blocks, report_missing_glyphs
+from packgen.layout.checks import press_style
 from packgen.layout.context import Frame, LayoutContext
-from packgen.layout.placed import Placed, PlacedLink, PlacedQr, PlacedText, Rect
+from packgen.layout.placed import (
+    PARAGRAPH,
+    Placed,
+    PlacedLink,
+    PlacedQr,
+    PlacedText,
+    Rect,
+    Role,
+    RoleKind,
+    TextInk,
+    block_role,
+)
 from packgen.layout.typeset import Typeset, typeset
-from packgen.model.common import Align, ElementBase, VAlign
+from packgen.model.common import Align, BoxAlign, Direction, ElementBase, VAlign
 from packgen.resolve import qr
 from packgen.resolve.fonts import text_width
 from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import NonNegativeLength, PositiveLength
-
-MM = 72 / 25.4
+from packgen.units import MM, NonNegativeLength, PositiveLength
 
 
 class QrElement(ElementBase):
     type: Literal["qr"]
     link: str
     size: PositiveLength | None = None
-    align: Align = Align.LEFT
+    align: BoxAlign = Align.START
     caption: str | None = None
-    caption_side: Literal["below", "right"] = "below"
+    caption_side: Literal["below", "start", "end", "left", "right"] = "below"
     caption_gap: NonNegativeLength | None = None
     caption_style: str | None = None
     url_style: str | None = None
     dark: str = "ink"
     light: str = "white"
+    alt: str | None = None
 
 
 def url_lines(display: str, style: ResolvedStyle, size: float, width: float) -> list[str]:
@@ -93,8 +108,7 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
         ctx.report(
             f"QR tile ({side / MM:.1f} mm) is larger than its box", element.field_span("size"), None
         )
-    offset = {Align.LEFT: 0.0, Align.CENTER: (box.w - side) / 2, Align.RIGHT: box.w - side}
-    tile = Rect(box.x + offset[element.align], box.top - side, side, side)
+    tile = Rect(box.aligned(side, element.align, ctx.direction), box.top - side, side, side)
     minimum = float(ctx.rules.qr_min_symbol) * ctx.scale
     try:
         version = _version_for(url, level, side, minimum)
@@ -119,28 +133,43 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
         )
     ctx.require_safe(element.id, tile, element.field_span("box"))
     ctx.qr_urls.append(url)
+    alt = link.display
+    if element.alt is not None:
+        figure = alt_role(element.alt, element, ctx)
+        alt = figure.alt or alt
+    role = Role(RoleKind.QR, alt=alt)
+    runs = qr.runs(url, level, version)
     placed: list[Placed] = [
-        PlacedQr(element.id, tile, symbol, module, qr.runs(url, level, version), dark, light, url)
+        PlacedQr(element.id, tile, symbol, module, runs, dark, light, url, role=role)
     ]
-    if ctx.profile.links:
+    if ctx.profile.interactive:
         ctx.links.append(PlacedLink(tile, url))
     caption = _caption(element, box, tile, link.display, ctx)
     if caption is not None:
         placed.append(caption)
-        if ctx.profile.links:
+        if ctx.profile.interactive:
             ctx.links.append(PlacedLink(caption.used, url))
     return placed
+
+
+def _printed(style: ResolvedStyle, ctx: LayoutContext) -> ResolvedStyle:
+    """The style as this output prints it (small dark text in 100% K on press)."""
+    return press_style(style, style.size * ctx.scale, style.name in ctx.body_styles, ctx)[0]
 
 
 def _caption(
     element: QrElement, box: Rect, tile: Rect, display: str, ctx: LayoutContext
 ) -> PlacedText | None:
     styled: list[tuple[Block, ResolvedStyle]] = []
-    if element.caption_side == "right":
-        gap = float(element.caption_gap or 0) * ctx.scale
-        area = Rect(tile.right + gap, box.y, box.right - tile.right - gap, box.h)
+    gap = float(element.caption_gap or 0) * ctx.scale
+    beside = element.caption_side != "below"
+    if beside:
+        side = Align(element.caption_side).physical(ctx.direction)
+        if side is Align.RIGHT:
+            area = Rect(tile.right + gap, box.y, box.right - tile.right - gap, box.h)
+        else:
+            area = Rect(box.x, box.y, tile.x - gap - box.x, box.h)
     else:
-        gap = float(element.caption_gap or 0) * ctx.scale
         area = Rect(box.x, box.y, box.w, tile.y - gap - box.y)
     if element.caption:
         style = ctx.style(
@@ -149,11 +178,13 @@ def _caption(
         blocks = copy_blocks(element.caption, element, ctx)
         if style is None or blocks is None:
             return None
+        style = _printed(style, ctx)
         styled.extend((block, style) for block in blocks)
     if element.url_style:
         style = ctx.style(element.url_style, element.field_span("url_style"), "url_style")
         if style is None:
             return None
+        style = _printed(style, ctx).for_copy(style.language, Direction.LTR)  # URLs run LTR
         lines = url_lines(display, style, style.size * ctx.scale, area.w)
         markup = "<br/>".join(escape(line) for line in lines)
         styled.append((Block(BlockKind.PARAGRAPH, markup), style))
@@ -182,7 +213,7 @@ def _caption(
 
     top = area.top
     result = set_caption(top)
-    if element.caption_side == "right" and result.height < tile.h:
+    if beside and result.height < tile.h:
         # beside the code, the caption is centred on the tile, not on the whole box
         top = area.top - (tile.h - result.height) / 2
         result = set_caption(top)
@@ -195,8 +226,11 @@ def _caption(
             "enlarge the box or shorten the caption",
         )
     ctx.require_safe(element.id, area, element.field_span("box"))
-    used = Rect(area.x, top - result.height, min(area.w, result.used_width), result.height)
+    width = min(area.w, result.used_width)
+    x = area.across(0.0, width, ctx.direction).x  # lines begin at the start edge
+    used = Rect(x, top - result.height, width, result.height)
     names = {style.name: style for _, style in styled}
+    first = styled[0][1]
     return PlacedText(
         element_id=f"{element.id}.caption",
         rect=area,
@@ -205,4 +239,11 @@ def _caption(
         font_sizes=result.sizes,
         colours=tuple(style.colour for style in names.values()),
         is_body=False,
+        language=first.language,
+        direction=first.direction,
+        inks=tuple(
+            TextInk(s.colour, s.size * ctx.scale, s.bold, s.name in ctx.body_styles)
+            for s in names.values()
+        ),
+        role=block_role(result.lines) if result.lines else PARAGRAPH,
     )

@@ -2,24 +2,30 @@
 
 A :class:`Frame` is the coordinate system an element's ``box`` is written in
 (the trim, a fold panel, or a group), converted here to absolute points.
+Geometry is written as for left-to-right copy: ``x`` and grid column 1 are
+at the frame's start edge, so right-to-left copy mirrors the layout.
 Element layout functions report problems into ``diagnostics`` and go on, so
-every error in a document is found in one run.
+every error in a document is found in one run. :func:`page_context` and
+:func:`document_info` are the one way both layout modes make these.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
-from packgen.layout.placed import PlacedLink, Rect
+from packgen.layout.placed import DocumentInfo, PlacedLink, Rect
+from packgen.layout.sheet import Sheet
 from packgen.model.campaign import Link
-from packgen.model.common import Box, Grid, Rules
+from packgen.model.common import Box, Direction, Grid, Metadata, Rules
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset, load_asset
 from packgen.resolve.content import Content
 from packgen.resolve.styles import ResolvedStyle
+from packgen.units import MM
 
 
 @dataclass(frozen=True)
@@ -29,9 +35,10 @@ class Frame:
     rect: Rect  # absolute, points
     content: Rect  # the area inside its margins, where grid columns run
     grid: Grid | None
+    direction: Direction = Direction.LTR  # column 1 and x = 0 are at the start edge
 
     def column_span(self, col: int, span: int, scale: float) -> tuple[float, float] | None:
-        """Absolute x and width of grid columns ``col``..``col+span-1``."""
+        """Absolute x and width of grid columns ``col``..``col+span-1`` (1 at the start)."""
         if self.grid is None:
             return None
         gutter = float(self.grid.gutter) * scale
@@ -39,8 +46,8 @@ class Frame:
         if col + span - 1 > columns:
             return None
         width = (self.content.w - gutter * (columns - 1)) / columns
-        x = self.content.x + (col - 1) * (width + gutter)
-        return x, width * span + gutter * (span - 1)
+        across = width * span + gutter * (span - 1)
+        return self.content.across((col - 1) * (width + gutter), across, self.direction).x, across
 
     def columns(self, scale: float) -> list[Rect]:
         """Absolute areas of the grid's columns (full height of the content area)."""
@@ -77,6 +84,16 @@ class LayoutContext:
     qr_urls: list[str] = field(default_factory=list)
     safe_areas: list[Rect] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # every style sets this copy: its runs carry the copy's language and direction
+        language, direction = self.content.language, self.content.direction
+        self.styles = {n: s.for_copy(language, direction) for n, s in self.styles.items()}
+
+    @property
+    def direction(self) -> Direction:
+        """Which way the copy runs; start and end, columns and panels follow it."""
+        return self.content.direction
+
     def report(
         self,
         message: str,
@@ -106,7 +123,8 @@ class LayoutContext:
             x, w = across
         else:
             assert box.x is not None and box.w is not None
-            x, w = frame.rect.x + float(box.x) * s, float(box.w) * s
+            w = float(box.w) * s
+            x = frame.rect.across(float(box.x) * s, w, frame.direction).x
         h = float(box.h) * s if box.h is not None else (w if square else 0.0)
         top = frame.rect.top - float(box.y) * s
         return Rect(x, top - h, w, h)
@@ -157,10 +175,55 @@ class LayoutContext:
         if any(area.contains(rect) for area in areas):
             return
         nearest = min(areas, key=lambda area: area.overshoot(rect))
-        by = nearest.overshoot(rect) / (72 / 25.4)
+        by = nearest.overshoot(rect) / MM
         self.report(
             f"element '{element_id}' reaches {by:.1f} mm outside the safe area",
             span,
             "keep text, QR codes and logos inside the safe area (see page.safe and "
             "page.fold_clearance)",
         )
+
+
+def page_context(
+    file: str,
+    scale: float,
+    profile: Profile,
+    page: Sheet,
+    styles: dict[str, ResolvedStyle],
+    rules: Rules,
+    body_styles: Iterable[str],
+    content: Content,
+    assets_dir: Path,
+    org_logo: Asset | None = None,
+    org_file: str | None = None,
+) -> LayoutContext:
+    """The context element layout functions get, for a page of either layout mode."""
+    return LayoutContext(
+        file=file,
+        scale=scale,
+        profile=profile,
+        trim=page.trim,
+        bleed_rect=page.bleed_rect,
+        safe=page.safe,
+        bleed=page.bleed,
+        styles=styles,
+        palette=content.palette,
+        rules=rules,
+        body_styles=frozenset(body_styles),
+        content=content,
+        assets_dir=assets_dir,
+        has_org=org_logo is not None or "org.name" in content.data,
+        org_logo=org_logo,
+        org_file=org_file,
+    )
+
+
+def document_info(metadata: Metadata, content: Content, author: str) -> DocumentInfo:
+    """The document information of either layout mode, from its metadata copy keys."""
+    return DocumentInfo(
+        title=content.plain(metadata.title),
+        author=author,
+        subject=content.plain(metadata.subject),
+        keywords=content.plain(metadata.keywords),
+        language=content.language,
+    )

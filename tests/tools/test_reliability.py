@@ -1,6 +1,6 @@
 """Contained failures, unique batch folders, worker budgets and output-folder errors.
 
-The hostile inputs themselves are fixtures (``test_hostile.py``); these tests
+The hostile inputs themselves are fixtures (``tests/errors/test_hostile.py``); these tests
 cover what needs code to set up: a bug injected into one product, a worker
 that runs out of time or memory or dies, ``kill -9`` of a batch, a full disk.
 """
