@@ -19,10 +19,17 @@ DEFAULT_OUT = Path("out")
 
 
 def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from packgen.resolve.project import Project, embedded_root
+    """The project the command uses; says which on one stderr line."""
+    from packgen.resolve.project import Project, find_project
 
-    root = Path(args.project) if args.project else embedded_root()
-    return Project(root, campaign_name=args.campaign, language=args.language)
+    choice = find_project(args.project, Path.cwd())
+    project = Project(choice.root, campaign_name=args.campaign, language=args.language)
+    if choice.how == "embedded":
+        where = "the embedded default pack (no layouts/ here: --project DIR, or packgen init DIR)"
+    else:
+        where = f"{choice.root} ({choice.how})"
+    print(f"packgen: project {where}; {project.describe()}", file=sys.stderr, flush=True)
+    return project
 
 
 def _human(size: int) -> str:
@@ -140,6 +147,16 @@ def cmd_watch(args: argparse.Namespace) -> int:
         watcher.run(show, iterations=args.polls, interval=args.interval)
     except KeyboardInterrupt:
         print("stopped watching")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from packgen.designer.starter import init_project
+
+    target = Path(args.folder)
+    count = init_project(target)
+    print(f"{target}/: a new project ({count} files): layouts/, assets/ and docs/")
+    print(f"next: cd {target} && packgen preview   (commands in that folder use its files)")
     return 0
 
 
@@ -279,7 +296,11 @@ def parser() -> argparse.ArgumentParser:
         description="Build print-ready campaign resource packs from layout files.",
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", help="folder with layouts/ and assets/ (default: embedded)")
+    common.add_argument(
+        "--project",
+        help="folder with layouts/ and assets/ (default: the current folder if it has"
+        " layouts/ or packgen.yaml, else the embedded pack)",
+    )
     common.add_argument("--campaign", help="campaign folder under assets/campaigns/")
     common.add_argument("--language", help="copy language, e.g. en-GB")
     commands = main.add_subparsers(dest="command", required=True)
@@ -357,6 +378,12 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--interval", type=float, default=0.3, help="seconds between looks")
     watch.add_argument("--polls", type=int, default=None, help=argparse.SUPPRESS)  # tests
     watch.set_defaults(run=cmd_watch)
+
+    init = commands.add_parser(
+        "init", help="start a project: copy the embedded layouts, assets and copy into DIR"
+    )
+    init.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    init.set_defaults(run=cmd_init)
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of layout files (for editors)"
