@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
 from packgen.layout.fixed import layout_document
 from packgen.layout.flow import make_pack
+from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import PROFILES, Profile
 from packgen.render.manifest import FileEntry, entry_for, write_manifest
@@ -60,22 +61,32 @@ def make(
     size: str,
     profile: Profile,
     org: Organisation | None = None,
+    draft: bool = False,
 ) -> tuple[PlacedDocument, bytes]:
-    """Lay out and render one size of one design in one profile."""
+    """Lay out and render one size of one design in one profile.
+
+    With ``draft``, a layout error still renders what could be placed into the
+    :class:`LayoutError` it raises (``exc.pdf``), for the designer's preview.
+    """
     if design.kind == "pack":
         return make_pack(project, design, size, profile, org)
     project.register_fonts()
     resolved = resolve(project, design, size)
     content = project.content(org, product=design.name)
-    placed = layout_document(
-        resolved,
-        profile,
-        content,
-        project.assets_dir,
-        org_logo=org.logo if org else None,
-        author=project.author(org),
-        org_file=org.file if org else None,
-    )
+    try:
+        placed = layout_document(
+            resolved,
+            profile,
+            content,
+            project.assets_dir,
+            org_logo=org.logo if org else None,
+            author=project.author(org),
+            org_file=org.file if org else None,
+        )
+    except LayoutError as exc:
+        if draft:
+            exc.pdf = render(exc.partial, content.palette)
+        raise
     return placed, render(placed, content.palette)
 
 

@@ -97,9 +97,13 @@ def cmd_preview(args: argparse.Namespace) -> int:
     )
     for file in report.files:
         print(file.path)
+    drawn = {file.product for file in report.files}
     for name, failure in report.failures.items():
         print(failure.format(), file=sys.stderr)
-        print(f"{name}: no preview", file=sys.stderr)
+        if name in drawn:
+            print(f"{name}: has errors; its preview outlines them in red", file=sys.stderr)
+        else:
+            print(f"{name}: no preview", file=sys.stderr)
     return 0 if report.ok else 1
 
 

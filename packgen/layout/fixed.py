@@ -14,8 +14,9 @@ from pathlib import Path
 
 from packgen.elements import layout_element
 from packgen.elements.shape import extend_to_bleed
-from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
+from packgen.errors import Diagnostic, Severity, Span, allowed_hint
 from packgen.layout.context import Frame, LayoutContext
+from packgen.layout.partial import FailedElement, LayoutError, bounds, errors_since
 from packgen.layout.placed import (
     DocumentInfo,
     Placed,
@@ -94,6 +95,7 @@ def layout_document(
     diagnostics: list[Diagnostic] = []
     pages: list[PlacedPage] = []
     qr_urls: list[str] = []
+    failed: list[FailedElement] = []  # where each error is, for previews of a broken layout
     for page_number, page in enumerate(document.pages):
         page_path: tuple[int | str, ...] = ("pages", page_number)
         ctx = LayoutContext(
@@ -183,18 +185,23 @@ def layout_document(
                     "panel",
                 )
                 continue
-            placed.items.extend(layout_element(element, frame, ctx))
+            before = len(ctx.diagnostics)
+            items = layout_element(element, frame, ctx)
+            placed.items.extend(items)
+            messages = errors_since(ctx.diagnostics, before)
+            if messages:
+                rect = bounds(items) or _box_of(element, frame, ctx)
+                failed.append(FailedElement(page_number, element.id, rect, messages))
         placed.safe_areas = list(ctx.safe_areas)
         grids = [frame for key, frame in frames.items() if key is not None] or [frames[None]]
         placed.columns = [column for frame in grids for column in frame.columns(scale)]
+        before = len(ctx.diagnostics)
         check_text_sizes(placed, ctx, _by_id(page.elements))
+        failed.extend(_blamed(page_number, errors_since(ctx.diagnostics, before), placed))
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
         diagnostics.extend(ctx.diagnostics)
         pages.append(placed)
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    if errors:
-        raise PackgenError(diagnostics)
     info = DocumentInfo(
         title=content.plain(document.metadata.title),
         author=author,
@@ -202,7 +209,7 @@ def layout_document(
         keywords=content.plain(document.metadata.keywords),
         language=content.language,
     )
-    return PlacedDocument(
+    result = PlacedDocument(
         name=resolved.design.name,
         size=resolved.size,
         profile=profile.suffix,
@@ -215,6 +222,29 @@ def layout_document(
         min_text=float(document.rules.min_text),
         min_body=float(document.rules.min_body),
     )
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise LayoutError(diagnostics, result, failed)
+    return result
+
+
+def _box_of(element: ElementBase, frame: Frame, ctx: LayoutContext) -> Rect:
+    """Where an element that placed nothing was meant to go (reporting nothing new)."""
+    before = len(ctx.diagnostics)
+    rect = ctx.place(element.box, frame, None, square=element.box.h is None)
+    del ctx.diagnostics[before:]
+    return rect
+
+
+def _blamed(page: int, messages: Sequence[str], placed: PlacedPage) -> list[FailedElement]:
+    """Page-wide check messages, each on the items whose id it quotes."""
+    found: list[FailedElement] = []
+    for message in messages:
+        for item in placed.items:
+            if f"'{item.element_id}'" in message:
+                box = bounds([item])
+                if box is not None:
+                    found.append(FailedElement(page, item.element_id, box, (message,)))
+    return found
 
 
 def _by_id(elements: Sequence[ElementBase]) -> dict[str, ElementBase]:
