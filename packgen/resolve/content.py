@@ -9,6 +9,7 @@ from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Span, error, suggest
 from packgen.model.campaign import Campaign, Link
 from packgen.resolve.markup import Block, MissingValue, plain, to_blocks
+from packgen.resolve.scripts import script_problem
 from packgen.source.load import SourceDict
 
 
@@ -44,6 +45,16 @@ def _flatten(
         if isinstance(value, dict):
             _flatten(value, file, dotted + ".", texts, spans, problems)
         elif isinstance(value, str):
+            problem = script_problem(value)
+            if problem and not any(p.message.endswith(problem) for p in problems):
+                problems.append(
+                    Diagnostic(
+                        f"copy '{dotted}': {problem}",
+                        span or Span(file),
+                        "keep this language's copy out of the project until packgen can shape it"
+                        " (the first such value in this file is shown)",
+                    )
+                )
             texts[dotted] = value
             spans[dotted] = span or Span(file)
         else:

@@ -21,6 +21,7 @@ from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Span
 from packgen.model.campaign import Link, check_http_url, short_url
 from packgen.resolve.assets import Asset, load_asset
+from packgen.resolve.scripts import script_problem
 from packgen.source.load import SourceDict, load_yaml, parse_yaml
 from packgen.source.validate import validate
 
@@ -38,6 +39,9 @@ def _text(value: str, what: str, limit: int) -> str:
         raise ValueError(f"{what} is {len(value)} characters; the limit is {limit}")
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Co") for ch in value):
         raise ValueError(f"{what} contains control or invisible characters")
+    problem = script_problem(value)
+    if problem:
+        raise ValueError(f"{what}: {problem}")
     return value
 
 
