@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packgen.colour import Colour
+from packgen.colour import Colour, unknown_colour_hint
 from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
 from packgen.layout.placed import PlacedLink, Rect
 from packgen.model.campaign import Link
@@ -115,10 +115,7 @@ class LayoutContext:
         if name in self.palette:
             return self.palette[name]
         self.report(
-            f"unknown colour '{name}'",
-            span,
-            allowed_hint(name, list(self.palette), "colours"),
-            field_name,
+            f"unknown colour '{name}'", span, unknown_colour_hint(name, self.palette), field_name
         )
         return None
 
