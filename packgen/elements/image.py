@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from packgen.elements.shape import extend_to_bleed
+from packgen.errors import PackgenError, relative
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed, PlacedDrawing, Rect
 from packgen.model.common import Align, Bleed, ElementBase, VAlign, bleed_edges
 from packgen.resolve.assets import Asset
+from packgen.resolve.recolour import painted_svg
 
 
 class ImageElement(ElementBase):
@@ -30,9 +32,24 @@ def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign) -> Rect:
     return Rect(rect.x + dx, rect.y + dy, w, h)
 
 
-def placed_asset(element_id: str, asset: Asset, rect: Rect) -> PlacedDrawing:
+def placed_asset(
+    element_id: str, asset: Asset, rect: Rect, ctx: LayoutContext | None = None
+) -> PlacedDrawing:
+    """The asset drawn into ``rect``; SVG art painted from ``ctx``'s palette."""
     pixels = (int(asset.width), int(asset.height)) if asset.kind == "raster" else None
-    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels)
+    svg = painted(asset, ctx) if ctx is not None else None
+    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels, svg)
+
+
+def painted(asset: Asset, ctx: LayoutContext) -> bytes | None:
+    """SVG art with its ``data-palette`` colours from the palette (None: as drawn)."""
+    if asset.kind != "svg":
+        return None
+    try:
+        return painted_svg(asset.path, ctx.palette, relative(asset.path, ctx.assets_dir.parent))
+    except PackgenError as exc:
+        ctx.diagnostics.extend(exc.diagnostics)
+        return None
 
 
 def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
@@ -49,4 +66,4 @@ def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Plac
         if edges
         else fit(asset, rect, element.align, element.valign)
     )
-    return [placed_asset(element.id, asset, target)]
+    return [placed_asset(element.id, asset, target, ctx)]

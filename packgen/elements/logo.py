@@ -40,7 +40,7 @@ def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Place
     placed = fit(asset, rect, element.align, element.valign)
     if asset.kind == "raster" and asset is ctx.org_logo:
         _check_resolution(asset.width, placed.w, ctx)
-    return [placed_asset(element.id, asset, placed)]
+    return [placed_asset(element.id, asset, placed, ctx)]
 
 
 def _check_resolution(pixels: float, width: float, ctx: LayoutContext) -> None:
