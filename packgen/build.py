@@ -51,6 +51,9 @@ class BuildReport:
         return not self.failures
 
 
+PROFILE = "(organisation profile)"  # the failure key when the profile itself is refused
+
+
 def output_name(product: str, size: str, profile: Profile) -> str:
     return f"{product}-{size}-{profile.suffix}.pdf"
 
@@ -103,6 +106,15 @@ def build(
     report = BuildReport()
     all_entries: list[FileEntry] = []
     names = list(only) or project.products()
+    if org is not None:
+        # the profile against every layout's co-brand slots, before anything is written
+        from packgen.layout.cobrand import check_profile
+
+        errors, warnings = check_profile(project, org, names)
+        report.warnings.extend(warnings)
+        if errors:
+            report.failures[PROFILE] = PackgenError(errors)
+            return report
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
     for name in names:
         try:
