@@ -51,7 +51,7 @@ class BuildReport:
         return not self.failures
 
 
-PROFILE = "(organisation profile)"  # the failure key when the profile itself is refused
+ORG_PROFILE = "(organisation profile)"  # the failure key when the profile itself is refused
 
 
 def output_name(product: str, size: str, profile: Profile) -> str:
@@ -113,7 +113,7 @@ def build(
         errors, warnings = check_profile(project, org, names)
         report.warnings.extend(warnings)
         if errors:
-            report.failures[PROFILE] = PackgenError(errors)
+            report.failures[ORG_PROFILE] = PackgenError(errors)
             return report
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
     for name in names:

@@ -37,7 +37,7 @@ def _human(size: int) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from packgen.build import PROFILE, BuiltFile, build
+    from packgen.build import ORG_PROFILE, BuiltFile, build
 
     project = _project(args)
     out = Path(args.out)
@@ -59,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(warning.format(), file=sys.stderr)
     for name, failure in report.failures.items():
         print(failure.format(), file=sys.stderr)
-        if name == PROFILE:
+        if name == ORG_PROFILE:
             print("the profile does not fit the layouts: nothing built", file=sys.stderr)
         else:
             print(f"{name}: not built", file=sys.stderr)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from packgen.build import PROFILE, build
+from packgen.build import ORG_PROFILE, build
 from packgen.cli import main
 from packgen.layout.cobrand import check_profile
 from packgen.layout.typeset import typeset
@@ -47,7 +47,7 @@ def test_a_support_name_too_long_for_the_qr_captions_is_refused_at_its_field(
 def test_a_refused_profile_builds_nothing(tmp_path: Path) -> None:
     path = profile(tmp_path, GOOD.replace("Riverside Parent-Infant Team", LONG_SUPPORT))
     report = build(Project(ROOT), tmp_path / "out", org=load_org(path))
-    assert list(report.failures) == [PROFILE] and not report.files
+    assert list(report.failures) == [ORG_PROFILE] and not report.files
     assert not (tmp_path / "out").exists()
 
 

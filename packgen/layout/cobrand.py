@@ -128,7 +128,7 @@ def _setter(field: str, value: str) -> Callable[[Content], None]:
         if field in LINK_FIELDS.values():
             key = next(k for k, f in LINK_FIELDS.items() if f == field)
             link = content.links[key]
-            content.links[key] = Link(url=link.url, label=value)
+            content.links[key] = Link(url=link.url, label=value or "-")  # "" means the URL
         else:
             placeholder = next(k for k, f in PLACEHOLDERS.items() if f == field)
             content.data[placeholder] = value
