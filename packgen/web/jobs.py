@@ -196,6 +196,8 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
         for product, failure in sorted(report.failures.items()):
             for d in failure.diagnostics:
                 if d.severity.value == "error":
+                    place: str | None
+                    kind: str | None
                     if product == ORG_PROFILE and d.field in BY_PATH:  # refused before building
                         is_link = d.field.endswith("url") or d.field == "website"
                         place, kind = BY_PATH[d.field], "qr" if is_link else "text"
