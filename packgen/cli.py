@@ -137,9 +137,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
         if not result.products:
             print("  nothing to rebuild", flush=True)
             return
+        drawn = {p.product for p in result.previews}
         for name, failure in result.failures.items():
             print(failure.format(), file=sys.stderr)
-            print(f"{name}: not rebuilt; fix the file and save, watching goes on", file=sys.stderr)
+            shown = f" (mistakes in red on {previews}/{name}-*.png)" if name in drawn else ""
+            print(
+                f"{name}: not rebuilt{shown}; fix the file and save, watching goes on",
+                file=sys.stderr,
+            )
         done = [n for n in result.products if n not in result.failures]
         if done:
             what = f"{len(result.files)} PDFs in {out}/"
