@@ -126,3 +126,21 @@ def test_an_unknown_palette_name_in_art_is_an_error_at_its_svg_line(
         "'tael', which is not in the palette"
     ) in err
     assert "hint: did you mean 'teal'?" in err
+
+
+def test_tagged_art_prints_the_same_until_the_palette_changes(
+    project: Project, project_copy: Path
+) -> None:
+    from packgen.build import make
+    from packgen.model.profiles import OFFICE, PRESS
+    from packgen.resolve.design import load_design
+
+    art = project_copy / "assets" / "illustrations" / "speak-up.svg"
+    tagged = tag(art.read_text(encoding="utf-8"), dict(project.campaign.palette))
+    assert tagged.count("data-palette=") > 20
+    art.write_text(tagged, encoding="utf-8")
+    copy = Project(project_copy)
+    for profile in (OFFICE, PRESS):
+        mine = make(copy, load_design(copy, "poster-speak-up"), "A4", profile)[1]
+        shipped = make(project, load_design(project, "poster-speak-up"), "A4", profile)[1]
+        assert mine == shipped
