@@ -13,6 +13,7 @@ from typing import Literal
 from xml.sax.saxutils import escape
 
 from packgen.elements.text import copy_blocks, report_missing_glyphs
+from packgen.errors import Diagnostic, Severity
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed, PlacedLink, PlacedQr, PlacedText, Rect
 from packgen.layout.typeset import Typeset, typeset
@@ -216,12 +217,21 @@ def _caption(
         result = set_caption(top)
     report_missing_glyphs(element.id, result.missing, element.field_span("caption"), ctx)
     if result.overflow > 0.01:
+        grow = "box.w" if element.caption_side == "right" else "box.h"
+        taller = _mm((box.h + result.overflow) / ctx.scale / MM)
         ctx.report(
             f"the caption of QR code '{element.id}' overflows its box by "
             f"{result.overflow / MM:.1f} mm",
             element.field_span("box"),
-            "enlarge the box or shorten the caption",
+            f"make the box box.h: {taller} or more"
+            + (f" (or widen it, {grow})" if grow == "box.w" else "")
+            + (f", or shorten copy '{element.caption}'" if element.caption else ""),
         )
+        copy_span = ctx.content.copy_spans.get(element.caption or "")
+        if copy_span is not None:
+            ctx.diagnostics.append(
+                Diagnostic(f"copy '{element.caption}' is here", copy_span, severity=Severity.NOTE)
+            )
     ctx.require_safe(element.id, area, element.field_span("box"))
     used = Rect(area.x, top - result.height, min(area.w, result.used_width), result.height)
     names = {style.name: style for _, style in styled}

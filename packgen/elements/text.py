@@ -107,9 +107,10 @@ def report_overflow(
     """Overflow, with how much to cut or the frame height that fits, and where the copy is."""
     at = f" even at the minimum size {float(element.min_size or 0):g}pt" if element.min_size else ""
     needed = rect.h + result.overflow
-    lines = math.ceil(result.overflow / (leading * ctx.scale) - 0.05)
+    lines = max(1, math.ceil(result.overflow / (leading * ctx.scale) - 0.05))
     length = len(ctx.content.plain(element.copy_key))
-    cut = min(length, math.ceil(length * result.overflow / needed)) if needed > 0 else length
+    total = max(lines, round(needed / (leading * ctx.scale)))  # lines the copy takes
+    cut = min(length, math.ceil(length * lines / total))  # as many lines' worth of characters
     fits = math.ceil(needed / ctx.scale / MM * 2 - 1e-6) / 2  # half millimetres, up
     ctx.report(
         f"text '{element.id}' overflows its frame by {result.overflow / MM:.1f} mm{at}: "
