@@ -20,9 +20,8 @@ from packgen.layout.typeset import Typeset, typeset
 from packgen.model.common import ElementBase, VAlign
 from packgen.resolve.markup import BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import LengthField
+from packgen.units import MM, LengthField
 
-MM = 72 / 25.4
 DARK_TEXT = 0.1  # relative luminance under which body text is "dark" and may print as 100% K
 
 
@@ -80,8 +79,10 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
     if result.overflow > 0.01:
         report_overflow(element, rect, result, base.size * base.leading * min_factor, ctx)
     ctx.require_safe(element.id, rect, element.field_span("box"))
-    used = Rect(rect.x, rect.top - result.height, min(rect.w, result.used_width), result.height)
-    if element.link and ctx.profile.links:
+    width = min(rect.w, result.used_width)
+    x = rect.across(0.0, width, ctx.direction).x  # lines begin at the start edge
+    used = Rect(x, rect.top - result.height, width, result.height)
+    if element.link and ctx.profile.interactive:
         target = ctx.link(element.link, element.field_span("link"), "link")
         if target is not None:
             ctx.links.append(PlacedLink(used, target.url))
@@ -97,6 +98,8 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             colours=tuple({styles[k].colour_name: styles[k].colour for k in kinds}.values()),
             is_body=is_body,
             scale=result.scale,
+            language=base.language,
+            direction=base.direction,
         )
     ]
 
