@@ -16,7 +16,7 @@ from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.org import NO_BREAK, keep_last_words, load_org
 from packgen.resolve.project import Project
 from tests.conftest import ROOT
-from tests.test_org import GOOD, profile
+from tests.errors.test_org import GOOD, profile
 
 LONG_SUPPORT = "Riverside and Hillside Parent-Infant Relationship and Perinatal Mental Health Team"
 
