@@ -172,6 +172,25 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tag_art(args: argparse.Namespace) -> int:
+    from packgen.render.write import write_atomic
+    from packgen.resolve.recolour import ATTRIBUTE, tag
+
+    palette = dict(_project(args).campaign.palette)
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{path}: error: no such SVG file", file=sys.stderr)
+            return 1
+        text = path.read_text(encoding="utf-8")
+        tagged = tag(text, palette)
+        added = tagged.count(ATTRIBUTE + "=") - text.count(ATTRIBUTE + "=")
+        if added:
+            write_atomic(path, tagged.encode("utf-8"))
+        print(f"{path}: {added} element(s) tagged with {ATTRIBUTE}")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from packgen.designer.reference import dumps, layout_schema, org_schema, write
 
@@ -412,6 +431,14 @@ def parser() -> argparse.ArgumentParser:
     )
     init.add_argument("folder", metavar="DIR", help="a new or empty folder")
     init.set_defaults(run=cmd_init)
+
+    tag_art = commands.add_parser(
+        "tag-art",
+        parents=[common],
+        help="mark SVG art drawn in exact palette colours with data-palette (in place)",
+    )
+    tag_art.add_argument("files", nargs="+", metavar="SVG", help="SVG files to tag")
+    tag_art.set_defaults(run=cmd_tag_art)
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of layout files (for editors)"

@@ -15,7 +15,7 @@ from packgen.colour import Colour
 from packgen.render import raster
 from packgen.resolve.project import Project
 from packgen.resolve.recolour import painted_svg, references, tag
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, ROOT
 
 SWATCH = FIXTURES / "art" / "swatch.svg"
 CAMPAIGN = Path("assets/campaigns/imhaw-2024/campaign.yaml")
@@ -144,3 +144,17 @@ def test_tagged_art_prints_the_same_until_the_palette_changes(
         mine = make(copy, load_design(copy, "poster-speak-up"), "A4", profile)[1]
         shipped = make(project, load_design(project, "poster-speak-up"), "A4", profile)[1]
         assert mine == shipped
+
+
+def test_tag_art_command_tags_in_place_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    art = tmp_path / "mark.svg"
+    shutil.copy(ROOT / "assets" / "illustrations" / "mark.svg", art)
+    assert main(["tag-art", str(art)]) == 0
+    assert capsys.readouterr().out == f"{art}: 3 element(s) tagged with data-palette\n"
+    assert 'fill="#E8604C" data-palette="coral"' in art.read_text(encoding="utf-8")
+    assert main(["tag-art", str(art)]) == 0
+    assert capsys.readouterr().out == f"{art}: 0 element(s) tagged with data-palette\n"
+    assert main(["tag-art", str(tmp_path / "missing.svg")]) == 1
+    assert "missing.svg: error: no such SVG file" in capsys.readouterr().err
