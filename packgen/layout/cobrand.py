@@ -12,9 +12,9 @@ carry the organisation.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from packgen.errors import Diagnostic, PackgenError, Severity, Span
+from packgen.errors import Diagnostic, Severity, Span
 from packgen.layout.fixed import layout_document
 from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedText
@@ -111,16 +111,7 @@ def _only(resolved: Resolved, keep: Iterable[ElementBase]) -> Resolved:
         for page in resolved.document.pages
     ]
     document = resolved.document.model_copy(update={"pages": pages})
-    return Resolved(
-        resolved.design,
-        document,
-        resolved.size,
-        resolved.paper,
-        resolved.base,
-        resolved.scale,
-        resolved.styles,
-        resolved.data,
-    )
+    return replace(resolved, document=document)
 
 
 def _setter(field: str, value: str) -> Callable[[Content], None]:
@@ -265,8 +256,8 @@ def check_profile(
                 continue  # packs flow: their co-brand lines are checked when built
             for capacity in capacities(project, design, org):
                 tight.setdefault(capacity.field, []).append(capacity)
-        except PackgenError:
-            continue  # the layout's own mistakes are reported by the build
+        except Exception:  # the layout's own mistakes (or a bug) are the build's to report
+            continue
     errors: list[Diagnostic] = []
     for field, found in tight.items():
         found.sort(key=lambda c: (c.fits, c.product, c.size))
