@@ -1,13 +1,17 @@
-"""``image``: SVG vector art or a PNG/JPEG, fitted into its box without distortion."""
+"""``image``: SVG vector art or a PNG/JPEG, fitted into its box without distortion.
+
+With ``alt`` (a copy key) the image is a figure and that copy is its text
+alternative; without it, the image is decoration (an artifact to a reader).
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from packgen.elements.shape import extend_to_bleed
-from packgen.errors import PackgenError, relative
+from packgen.errors import PackgenError, allowed_hint, relative
 from packgen.layout.context import Frame, LayoutContext
-from packgen.layout.placed import Placed, PlacedDrawing, Rect
+from packgen.layout.placed import ARTIFACT, Placed, PlacedDrawing, Rect, Role
 from packgen.model.common import Align, Bleed, BoxAlign, Direction, ElementBase, VAlign, bleed_edges
 from packgen.resolve.assets import Asset
 from packgen.resolve.recolour import painted_svg
@@ -19,6 +23,22 @@ class ImageElement(ElementBase):
     align: BoxAlign = Align.CENTER
     valign: VAlign = VAlign.MIDDLE
     bleed: Bleed | None = None
+    alt: str | None = None
+
+
+def alt_role(key: str | None, element: ElementBase, ctx: LayoutContext) -> Role:
+    """A figure with the copy at ``key`` as its alt text; without a key, an artifact."""
+    if key is None:
+        return ARTIFACT
+    if not ctx.content.has(key):
+        ctx.report(
+            f"unknown copy key '{key}' (language {ctx.content.language})",
+            element.field_span("alt"),
+            allowed_hint(key, ctx.content.keys(), "keys"),
+            "alt",
+        )
+        return ARTIFACT
+    return Role.figure(ctx.content.plain(key))
 
 
 def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign, direction: Direction) -> Rect:
@@ -32,12 +52,12 @@ def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign, direction: Direc
 
 
 def placed_asset(
-    element_id: str, asset: Asset, rect: Rect, ctx: LayoutContext | None = None
+    element_id: str, asset: Asset, rect: Rect, role: Role, ctx: LayoutContext | None = None
 ) -> PlacedDrawing:
     """The asset drawn into ``rect``; SVG art painted from ``ctx``'s palette."""
     pixels = (int(asset.width), int(asset.height)) if asset.kind == "raster" else None
     svg = painted(asset, ctx) if ctx is not None else None
-    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels, svg)
+    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels, svg, role=role)
 
 
 def painted(asset: Asset, ctx: LayoutContext) -> bytes | None:
@@ -65,4 +85,4 @@ def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Plac
         if edges
         else fit(asset, rect, element.align, element.valign, ctx.direction)
     )
-    return [placed_asset(element.id, asset, target, ctx)]
+    return [placed_asset(element.id, asset, target, alt_role(element.alt, element, ctx), ctx)]
