@@ -28,6 +28,7 @@ from packgen.resolve.project import Project
 
 PLACEHOLDERS = {"org.name": "name", "support.name": "support.name"}
 LINK_FIELDS = {"support": "support.url", "org": "website"}
+GROUNDS = ("shape", "image")  # laid out with the slots: what their text is printed on
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,13 @@ class _Trial:
 
     def __init__(self, project: Project, resolved: Resolved, org: Organisation) -> None:
         self.project, self.resolved, self.org = project, resolved, org
+        # what text is printed on (bands, panels, art), so contrast is judged as printed
+        self.grounds = [
+            e
+            for page in resolved.document.pages
+            for e in page.elements
+            if getattr(e, "type", "") in GROUNDS
+        ]
 
     def content(self) -> Content:
         return self.project.content(self.org, product=self.resolved.design.name)
@@ -176,7 +184,7 @@ class _Trial:
                     empty(content)
                 shorter(content)
 
-            return self.errors([slot.element], change) is None
+            return _fails(self.errors([*self.grounds, slot.element], change), slot) is False
 
         if fits(len(value)):
             return len(value)  # this field is not what overflows
@@ -190,6 +198,13 @@ class _Trial:
             else:
                 high = middle
         return low
+
+
+def _fails(error: LayoutError | None, slot: Slot) -> bool:
+    """Whether ``error`` holds a mistake of the slot's element (not of a ground)."""
+    if error is None:
+        return False
+    return any(f.element_id.split(".")[0] in (slot.element.id, slot.slot_id) for f in error.failed)
 
 
 def _points(error: LayoutError, slot_id: str) -> float:
@@ -213,12 +228,11 @@ def capacities(project: Project, design: Design, org: Organisation) -> list[Capa
         page_slots = [s for page in resolved.document.pages for s in slots(page.elements, content)]
         if not page_slots:
             return found
-        failed = trial.errors([s.element for s in page_slots])
+        failed = trial.errors([*trial.grounds, *(s.element for s in page_slots)])
         if failed is None:
             continue
-        failing = {f.element_id for f in failed.failed}
         for slot in page_slots:
-            if slot.element.id not in failing:
+            if not _fails(failed, slot):
                 continue
             for field in slot.fields:
                 value = _value(field, org, content)
