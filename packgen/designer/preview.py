@@ -230,27 +230,35 @@ def with_errors(image: Image.Image, messages: Sequence[str], dpi: float) -> Imag
 def with_legend(
     image: Image.Image, title: str, kinds: Collection[GuideKind], dpi: float, errors: bool = False
 ) -> Image.Image:
-    """``image`` with a strip under it naming each guide colour (and the page)."""
+    """``image`` with a strip under it naming each guide colour (and the page).
+
+    Entries that would run past the image's width go on to another row.
+    """
     font = _font(max(10, round(dpi / 8)))
     probe = ImageDraw.Draw(image)
     line = round(probe.textbbox((0, 0), "Ag", font=font)[3])
     pad = max(4, line // 2)
-    strip = Image.new("RGB", (image.width, line + 2 * pad), (255, 255, 255))
-    draw = ImageDraw.Draw(strip)
-    x = pad
-    draw.text((x, pad), title, fill=(0, 0, 0), font=font)
-    x += round(draw.textlength(title, font=font)) + 3 * pad
-    for kind, name in LEGEND.items():
-        if kind not in kinds:
-            continue
-        draw.rectangle((x, pad, x + line - 1, pad + line - 1), COLOURS[kind])
-        x += line + pad // 2
-        draw.text((x, pad), name, fill=(0, 0, 0), font=font)
-        x += round(draw.textlength(name, font=font)) + 2 * pad
+    entries: list[tuple[RGB | None, str, RGB]] = [(None, title, (0, 0, 0))]
+    entries += [(COLOURS[k], name, (0, 0, 0)) for k, name in LEGEND.items() if k in kinds]
     if errors:
-        draw.rectangle((x, pad, x + line - 1, pad + line - 1), ERROR)
-        x += line + pad // 2
-        draw.text((x, pad), "error (not built)", fill=ERROR, font=font)
+        entries.append((ERROR, "error (not built)", ERROR))
+    placed: list[tuple[int, int, RGB | None, str, RGB]] = []
+    x, row = pad, 0
+    for swatch, name, ink in entries:
+        width = round(probe.textlength(name, font=font)) + (line + pad // 2 if swatch else 0)
+        if x > pad and x + width > image.width - pad:
+            x, row = pad, row + 1
+        placed.append((x, row, swatch, name, ink))
+        x += width + (3 * pad if swatch is None else 2 * pad)
+    height = (row + 1) * (line + pad) + pad
+    strip = Image.new("RGB", (image.width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(strip)
+    for x, row, swatch, name, ink in placed:
+        y = pad + row * (line + pad)
+        if swatch is not None:
+            draw.rectangle((x, y, x + line - 1, y + line - 1), swatch)
+            x += line + pad // 2
+        draw.text((x, y), name, fill=ink, font=font)
     result = Image.new("RGB", (image.width, image.height + strip.height), (255, 255, 255))
     result.paste(image, (0, 0))
     result.paste(strip, (0, image.height))
