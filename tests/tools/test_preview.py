@@ -196,3 +196,15 @@ def test_a_broken_layout_keeps_what_laid_out(project_copy: Path) -> None:
     assert error.failed[1].rect.w == pytest.approx(50 * MM)
     assert error.pdf is not None and error.pdf.startswith(b"%PDF")
     assert error.unplaced() == []
+
+
+def test_the_legend_wraps_on_a_narrow_page() -> None:
+    from packgen.designer.preview import with_legend
+
+    kinds = set(GuideKind)
+    wide = with_legend(Image.new("RGB", (2000, 100), "white"), "p A4 press p1", kinds, 100, True)
+    narrow = with_legend(Image.new("RGB", (300, 100), "white"), "p A4 press p1", kinds, 100, True)
+    one_row = wide.height - 100
+    assert narrow.height - 100 > 1.5 * one_row  # more rows, nothing cut off at the right
+    strip = narrow.crop((0, 100, 300, narrow.height)).convert("RGB")
+    assert ERROR in {strip.getpixel((x, y)) for x in range(300) for y in range(strip.height)}
