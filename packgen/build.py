@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from packgen.errors import BudgetExceeded, Diagnostic, PackgenError, Severity, Span
 from packgen.layout import lay_out
+from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import PROFILES, Profile
 from packgen.render.manifest import FileEntry, write_manifest
@@ -55,15 +56,30 @@ class BuildReport:
         return not self.failures
 
 
+ORG_PROFILE = "(organisation profile)"  # the failure key when the profile itself is refused
+
+
 def make(
     project: Project,
     design: Design,
     size: str,
     profile: Profile,
     org: Organisation | None = None,
+    draft: bool = False,
 ) -> tuple[PlacedDocument, bytes]:
-    """Lay out and write one size of a design in one profile (any kind; its writer's bytes)."""
-    placed = lay_out(project, design, size, profile, org)
+    """Lay out and write one size of a design in one profile (any kind; its writer's bytes).
+
+    With ``draft``, a layout error still renders what could be placed, as PDF,
+    into the :class:`LayoutError` it raises (``exc.pdf``), for the designer's preview.
+    """
+    try:
+        placed = lay_out(project, design, size, profile, org)
+    except LayoutError as exc:
+        if draft:
+            from packgen.render.pdf import render
+
+            exc.pdf = render(exc.partial, exc.partial.palette)
+        raise
     return placed, writer_for(profile).write(placed, placed.palette)
 
 
@@ -86,6 +102,15 @@ def build(
     report = BuildReport()
     all_entries: list[FileEntry] = []
     names = list(only) or project.products()
+    if org is not None:
+        # the profile against every layout's co-brand slots, before anything is written
+        from packgen.layout.cobrand import check_profile
+
+        errors, warnings = check_profile(project, org, names)
+        report.warnings.extend(warnings)
+        if errors:
+            report.failures[ORG_PROFILE] = PackgenError(errors)
+            return report
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
     removed = False
     for name in names:

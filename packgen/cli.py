@@ -20,10 +20,17 @@ DEFAULT_OUT = Path("out")
 
 
 def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from packgen.resolve.project import Project, embedded_root
+    """The project the command uses; says which on one stderr line."""
+    from packgen.resolve.project import Project, find_project
 
-    root = Path(args.project) if args.project else embedded_root()
-    return Project(root, campaign_name=args.campaign, language=args.language)
+    choice = find_project(args.project, Path.cwd())
+    project = Project(choice.root, campaign_name=args.campaign, language=args.language)
+    if choice.how == "embedded":
+        where = "the embedded default pack (no layouts/ here: --project DIR, or packgen init DIR)"
+    else:
+        where = f"{choice.root} ({choice.how})"
+    print(f"packgen: project {where}; {project.describe()}", file=sys.stderr, flush=True)
+    return project
 
 
 def _human(size: int) -> str:
@@ -31,7 +38,7 @@ def _human(size: int) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from packgen.build import BuiltFile, build
+    from packgen.build import ORG_PROFILE, BuiltFile, build
 
     project = _project(args)
     out = Path(args.out)
@@ -54,7 +61,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(warning.format(), file=sys.stderr)
     for name, failure in report.failures.items():
         print(failure.format(), file=sys.stderr)
-        print(f"{name}: not built", file=sys.stderr)
+        if name == ORG_PROFILE:
+            print("the profile does not fit the layouts: nothing built", file=sys.stderr)
+        else:
+            print(f"{name}: not built", file=sys.stderr)
     count = len(report.files)
     print(f"{count} file{'s' * (count != 1)} written to {out}/", end="")
     print(f"; {len(report.failures)} product(s) failed" if report.failures else "")
@@ -126,9 +136,13 @@ def cmd_preview(args: argparse.Namespace) -> int:
     )
     for file in report.files:
         print(file.path)
+    drawn = {file.product for file in report.files}
     for name, failure in report.failures.items():
         print(failure.format(), file=sys.stderr)
-        print(f"{name}: no preview", file=sys.stderr)
+        if name in drawn:
+            print(f"{name}: has errors; its preview outlines them in red", file=sys.stderr)
+        else:
+            print(f"{name}: no preview", file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -159,9 +173,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
         if not result.products:
             print("  nothing to rebuild", flush=True)
             return
+        drawn = {p.product for p in result.previews}
         for name, failure in result.failures.items():
             print(failure.format(), file=sys.stderr)
-            print(f"{name}: not rebuilt; fix the file and save, watching goes on", file=sys.stderr)
+            shown = f" (mistakes in red on {previews}/{name}-*.png)" if name in drawn else ""
+            print(
+                f"{name}: not rebuilt{shown}; fix the file and save, watching goes on",
+                file=sys.stderr,
+            )
         done = [n for n in result.products if n not in result.failures]
         if done:
             what = f"{len(result.files)} PDFs in {out}/"
@@ -176,6 +195,35 @@ def cmd_watch(args: argparse.Namespace) -> int:
         watcher.run(show, iterations=args.polls, interval=args.interval)
     except KeyboardInterrupt:
         print("stopped watching")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from packgen.designer.starter import init_project
+
+    target = Path(args.folder)
+    count = init_project(target)
+    print(f"{target}/: a new project ({count} files): layouts/, assets/ and docs/")
+    print(f"next: cd {target} && packgen preview   (commands in that folder use its files)")
+    return 0
+
+
+def cmd_tag_art(args: argparse.Namespace) -> int:
+    from packgen.render.write import write_atomic
+    from packgen.resolve.recolour import ATTRIBUTE, tag
+
+    palette = dict(_project(args).campaign.palette)
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{path}: error: no such SVG file", file=sys.stderr)
+            return 1
+        text = path.read_text(encoding="utf-8")
+        tagged = tag(text, palette)
+        added = tagged.count(ATTRIBUTE + "=") - text.count(ATTRIBUTE + "=")
+        if added:
+            write_atomic(path, tagged.encode("utf-8"))
+        print(f"{path}: {added} element(s) tagged with {ATTRIBUTE}")
     return 0
 
 
@@ -350,7 +398,11 @@ def parser() -> argparse.ArgumentParser:
         description="Build print-ready campaign resource packs from layout files.",
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", help="folder with layouts/ and assets/ (default: embedded)")
+    common.add_argument(
+        "--project",
+        help="folder with layouts/ and assets/ (default: the current folder if it has"
+        " layouts/ or packgen.yaml, else the embedded pack)",
+    )
     common.add_argument("--campaign", help="campaign folder under assets/campaigns/")
     common.add_argument("--language", help="copy language, e.g. en-GB")
     commands = main.add_subparsers(dest="command", required=True)
@@ -452,6 +504,20 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--interval", type=float, default=0.3, help="seconds between looks")
     watch.add_argument("--polls", type=int, default=None, help=argparse.SUPPRESS)  # tests
     watch.set_defaults(run=cmd_watch)
+
+    init = commands.add_parser(
+        "init", help="start a project: copy the embedded layouts, assets and copy into DIR"
+    )
+    init.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    init.set_defaults(run=cmd_init)
+
+    tag_art = commands.add_parser(
+        "tag-art",
+        parents=[common],
+        help="mark SVG art drawn in exact palette colours with data-palette (in place)",
+    )
+    tag_art.add_argument("files", nargs="+", metavar="SVG", help="SVG files to tag")
+    tag_art.set_defaults(run=cmd_tag_art)
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of layout files (for editors)"

@@ -1,8 +1,9 @@
 """A project folder: its layouts, campaign, copy, fonts and paper sizes.
 
 The embedded default campaign ships inside the package (``packgen/_embedded``
-in a wheel; the repository root in a source checkout). A designer can point
-``--project`` at a copy of those folders instead.
+in a wheel; the repository root in a source checkout). A designer's own
+project is ``--project DIR``, or else the current folder when it holds
+``layouts/`` or a ``packgen.yaml`` (:func:`find_project`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,27 @@ def embedded_root() -> Path:
     return package.parent
 
 
+PROJECT_MARKERS = ("layouts", "packgen.yaml")  # what makes a folder a project
+
+
+@dataclass(frozen=True)
+class ProjectChoice:
+    """Which project a command uses, and why (for the one line every command prints)."""
+
+    root: Path
+    how: str  # "--project", "current folder" or "embedded"
+
+
+def find_project(explicit: str | Path | None, cwd: Path) -> ProjectChoice:
+    """``--project`` if given; else ``cwd`` if it holds ``layouts/`` or ``packgen.yaml``;
+    else the embedded default pack."""
+    if explicit:
+        return ProjectChoice(Path(explicit), "--project")
+    if (cwd / "layouts").is_dir() or (cwd / "packgen.yaml").is_file():
+        return ProjectChoice(cwd, "current folder")
+    return ProjectChoice(embedded_root(), "embedded")
+
+
 @dataclass(frozen=True)
 class PaperSize:
     name: str
@@ -90,8 +112,20 @@ class Project:
 
     @cached_property
     def settings(self) -> Settings:
-        path = self.assets_dir / "packgen.yaml"
+        """``packgen.yaml`` at the project's top, else ``assets/packgen.yaml``."""
+        path = self.root / "packgen.yaml"
+        if not path.is_file():
+            path = self.assets_dir / "packgen.yaml"
         return validate(Settings, load_yaml(path, self.shown(path)), self.shown(path))
+
+    def describe(self) -> str:
+        """Which campaign and language this project builds (never raises)."""
+        try:
+            campaign = self.campaign_name or self.settings.campaign
+            language = self.language_code
+        except PackgenError:
+            return "campaign and language unreadable (see below)"
+        return f"campaign {campaign}, language {language}"
 
     @property
     def campaign_dir(self) -> Path:
