@@ -33,7 +33,7 @@ def typst_no_trimbox(path: Path) -> Path:
     source = path.with_suffix(".typ")
     source.write_text(
         f'#set page(width: {width}mm, height: {height}mm, margin: 0mm, fill: rgb("#1d4e89"))\n'
-        '#set text(fill: white, size: 60pt)\n'
+        "#set text(fill: white, size: 60pt)\n"
         "#place(top + left, dx: 23mm, dy: 40mm)[Speak up for babies]\n"
         "#place(top + left, dx: 23mm, dy: 80mm, text(size: 24pt)"
         "[Infant Mental Health Awareness Week, 10–16 June])\n",
@@ -161,9 +161,7 @@ def reportlab_form_font(path: Path) -> Path:
     from packgen.fonts import FontFamily, register
 
     register(FontFamily("sans", "Atkinson Hyperlegible"))
-    canvas = Canvas(
-        str(path), pagesize=(210 * MM, 297 * MM), invariant=1, initialFontName="sans"
-    )
+    canvas = Canvas(str(path), pagesize=(210 * MM, 297 * MM), invariant=1, initialFontName="sans")
     canvas.setFillColor(CMYKColor(0, 0, 0, 1))
     canvas.setFont("sans", 12)
     canvas.drawString(25 * MM, 260 * MM, "Dear candidate,")
