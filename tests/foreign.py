@@ -88,7 +88,7 @@ def weasyprint_rgb_text_near_trim(path: Path) -> Path:
 def _press_canvas(path: Path) -> object:
     from reportlab.pdfgen.canvas import Canvas
 
-    from packgen.fonts import FontFamily, register
+    from packgen.resolve.fonts import FontFamily, register
 
     register(FontFamily("sans", "Atkinson Hyperlegible"))
     marks = 10 * MM
@@ -158,7 +158,7 @@ def reportlab_form_font(path: Path) -> Path:
     from reportlab.lib.colors import CMYKColor
     from reportlab.pdfgen.canvas import Canvas
 
-    from packgen.fonts import FontFamily, register
+    from packgen.resolve.fonts import FontFamily, register
 
     register(FontFamily("sans", "Atkinson Hyperlegible"))
     canvas = Canvas(str(path), pagesize=(210 * MM, 297 * MM), invariant=1, initialFontName="sans")

@@ -20,7 +20,7 @@ from packgen.check.facts import MAX_BYTES, PdfFacts, TooBig, read_facts
 from packgen.check.finding import AUDIENCES, Finding, Level, Subject
 from packgen.check.intent import Intent, infer
 from packgen.check.rules import FAST, SLOW
-from packgen.manifest import FileEntry, expectation_for, read_manifest
+from packgen.render.manifest import FileEntry, expectation_for, read_manifest
 
 AUDIENCE_NAMES = {"office": "an office printer", "shop": "a print shop"}
 

@@ -13,7 +13,7 @@ from enum import Enum
 
 from packgen.check.facts import Box, PdfFacts
 from packgen.check.intent import Intent
-from packgen.manifest import FileEntry
+from packgen.render.manifest import FileEntry
 
 AUDIENCES = ("office", "shop")
 

@@ -61,7 +61,7 @@ class Intent:
 @cache
 def paper_sizes() -> tuple[tuple[str, float, float], ...]:
     """Named sizes from the embedded ``layouts/_paper.yaml`` (portrait, in points)."""
-    from packgen.project import Project, embedded_root
+    from packgen.resolve.project import Project, embedded_root
 
     try:
         sizes = Project(embedded_root()).paper_sizes

@@ -19,7 +19,7 @@ from packgen.check.intent import page_trim
 from packgen.check.pixels import Raster, render
 from packgen.check.rules import OFFICE_SAFE_MM, SAFE_MM, safe_boxes
 from packgen.check.text import MARK
-from packgen.write import write_atomic
+from packgen.render.write import write_atomic
 
 PICTURE_DPI = 60
 MAX_SIDE = 1600  # pixels: a huge page is drawn smaller, never at full resolution
