@@ -163,6 +163,8 @@ def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) 
     for rule in FAST + ([] if fast else SLOW):
         try:
             report.findings.extend(rule(subject))
+        except MemoryError:  # a budget ran out: the caller reports it, not as a finding
+            raise
         except Exception as exc:  # a rule that cannot read this PDF reports, not crashes
             name = getattr(rule, "__name__", "rule")
             report.findings.append(

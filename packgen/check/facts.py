@@ -304,13 +304,15 @@ def read_facts(path: Path) -> PdfFacts:
         fonts = _fonts(reader)
         title = reader.metadata.title if reader.metadata else None
         has_forms = "/AcroForm" in reader.trailer["/Root"].get_object()  # type: ignore[operator]
-    except TooBig:
+    except (TooBig, MemoryError):
         raise
     except Exception as exc:  # any parse failure of a foreign file becomes a report
         raise ValueError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
     if pages:
         try:
             _pdfium_objects(path, pages)
+        except MemoryError:
+            raise
         except Exception as exc:  # pdfium refuses what pypdf read: still a report
             raise ValueError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
     return PdfFacts(path, pages, fonts, title, has_forms)
