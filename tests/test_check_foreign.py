@@ -13,6 +13,7 @@ from pypdf.generic import RectangleObject
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
+from packgen.build import BuildReport
 from packgen.check import FileReport, check_file
 from packgen.check.finding import Level
 from packgen.check.pixels import MAX_PIXELS, bounded_scale
@@ -295,3 +296,14 @@ def test_a_file_that_no_longer_matches_its_manifest(tmp_path: Path) -> None:
     report = check_file(path, fast=True)
     (stale,) = [f for f in report.findings if f.check == "manifest"]
     assert stale.level is Level.WARN and "not the one packgen build recorded" in stale.message
+
+
+def test_packgen_office_files_point_the_print_shop_to_the_press_version(built: BuildReport) -> None:
+    office = next(
+        f for f in built.files if f.profile == "office" and f.product == "poster-speak-up"
+    )
+    report = check_file(office.path, fast=True)
+    assert report.ok
+    (version,) = [f for f in report.findings if f.check == "version"]
+    assert version.level_for("office") is Level.PASS and version.level_for("shop") is Level.WARN
+    assert version.advice.endswith(office.path.name.replace("-office.", "-press.") + ", instead.")

@@ -159,6 +159,19 @@ def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) 
                 advice="Build the pack again, or check the file came from this build.",
             )
         )
+    if expect is not None and expect.profile == "office":
+        twin = path.with_name(path.name.replace("-office.", "-press."))
+        report.findings.append(
+            Finding(
+                "version",
+                Level.WARN,
+                "this is packgen's office version (no bleed, screen colours)",
+                office=Level.PASS,
+                advice=f"Give the print shop the print-shop version, {twin.name}, instead."
+                if twin != path and twin.is_file()
+                else "Give the print shop the print-shop (press) version instead.",
+            )
+        )
     subject = Subject(facts, press, expect, intent)
     for rule in FAST + ([] if fast else SLOW):
         try:
