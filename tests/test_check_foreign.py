@@ -307,3 +307,30 @@ def test_packgen_office_files_point_the_print_shop_to_the_press_version(built: B
     (version,) = [f for f in report.findings if f.check == "version"]
     assert version.level_for("office") is Level.PASS and version.level_for("shop") is Level.WARN
     assert version.advice.endswith(office.path.name.replace("-office.", "-press.") + ", instead.")
+
+
+def test_pictures_highlight_low_contrast_text(tmp_path: Path) -> None:
+    from reportlab.lib.colors import Color
+
+    register(FontFamily("sans", "Atkinson Hyperlegible"))
+    path = tmp_path / "pale.pdf"
+    canvas = Canvas(str(path), pagesize=(210 * MM, 297 * MM), invariant=1, initialFontName="sans")
+    canvas.setFillColor(Color(0.8, 0.8, 0.8))
+    canvas.setFont("sans", 24)
+    canvas.drawString(30 * MM, 200 * MM, "Pale words")
+    canvas.showPage()
+    canvas.save()
+    out = tmp_path / "pictures"
+    assert main(["check", str(path), "--pictures", str(out)]) == 1
+    (picture,) = sorted(out.glob("*.png"))
+    image = Image.open(picture).convert("RGB")
+    report = check_file(path)
+    (pale,) = [f for f in report.findings if f.check == "contrast"]
+    assert pale.box is not None
+    scale = 60 / 72
+    left = (image.width - round(210 * MM * scale)) // 2  # narrow pages are centred over the legend
+    x0, x1 = left + int(pale.box.x0 * scale), left + int(pale.box.x1 * scale)
+    y0, y1 = int((297 * MM - pale.box.y1) * scale), int((297 * MM - pale.box.y0) * scale)
+    inside = [image.getpixel((x, y)) for x in range(x0 + 2, x1 - 2) for y in range(y0 + 2, y1 - 2)]
+    yellow = [p for p in inside if p[0] > 240 and p[1] > 215 and p[2] < 190]  # type: ignore[index]
+    assert len(yellow) > len(inside) / 3  # the run is highlighted, not only outlined
