@@ -49,7 +49,13 @@ def bounded_scale(width: float, height: float, dpi: float) -> float:
 
 
 def render(page: object, dpi: float) -> Raster:
-    """One pdfium page as RGB at ``dpi`` (coarser for huge pages)."""
+    """One pdfium page as RGB at ``dpi`` (coarser for huge pages), unrotated.
+
+    A page's /Rotate is set to 0 in memory first, so that raster pixels map
+    straight onto PDF coordinates (marks stay where the findings are).
+    """
+    if page.get_rotation():  # type: ignore[attr-defined]
+        page.set_rotation(0)  # type: ignore[attr-defined]
     left, _, _, top = page.get_bbox()  # type: ignore[attr-defined]  # crop box, inherited
     width, height = page.get_size()  # type: ignore[attr-defined]
     scale = bounded_scale(width, height, dpi)
