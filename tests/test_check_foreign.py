@@ -334,3 +334,20 @@ def test_pictures_highlight_low_contrast_text(tmp_path: Path) -> None:
     inside = [image.getpixel((x, y)) for x in range(x0 + 2, x1 - 2) for y in range(y0 + 2, y1 - 2)]
     yellow = [p for p in inside if p[0] > 240 and p[1] > 215 and p[2] < 190]  # type: ignore[index]
     assert len(yellow) > len(inside) / 3  # the run is highlighted, not only outlined
+
+
+def test_total_ink_set_through_an_icc_cmyk_space(tmp_path: Path) -> None:
+    """Typst paints CMYK with ``/c0 cs … scn`` in an ICC space, not with ``k``."""
+    import typst
+
+    source = tmp_path / "ink.typ"
+    source.write_text(
+        "#set page(width: 210mm, height: 297mm, margin: 0mm, fill: cmyk(100%, 100%, 100%, 100%))\n",
+        encoding="utf-8",
+    )
+    typst.compile(str(source), output=str(tmp_path / "ink.pdf"))
+    report = check_file(tmp_path / "ink.pdf", fast=True)
+    assert [f.message for f in report.findings if f.check == "ink"] == [
+        "total ink reaches 400% (limit 300%)"
+    ]
+    assert not [f for f in report.findings if f.check == "colour" and f.level is Level.FAIL]

@@ -15,7 +15,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from packgen.check.resources import appearance_streams, walk, white_overprints
+from packgen.check.resources import appearance_streams, scan, walk
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,9 @@ def _page_facts(number: int, page: DictionaryObject) -> PageFacts:
     streams += resources.streams
     for data in streams:
         _stream_ops(data, facts)
-        facts.white_overprint += white_overprints(data, resources)
+        painted = scan(data, resources)
+        facts.white_overprint += painted.white_overprints
+        facts.cmyk_max_ink = max(facts.cmyk_max_ink, painted.max_ink)
     facts.rgb_spaces = list(dict.fromkeys(resources.rgb))
     facts.spots = sorted(resources.spots)
     facts.transparency = list(dict.fromkeys(resources.transparency))

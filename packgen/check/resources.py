@@ -180,16 +180,28 @@ _PAINT_FILL = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"Tj", b"TJ", b"'", 
 _PAINT_STROKE = {b"S", b"s", b"B", b"B*", b"b", b"b*"}
 
 
-def white_overprints(content: bytes, resources: ResourceFacts, limit: int = 2_000_000) -> int:
-    """How many times white is painted while overprint is on (white then vanishes in print)."""
-    if not any(fill or stroke for fill, stroke in resources.overprint.values()):
-        return 0
+@dataclass
+class Painted:
+    white_overprints: int = 0  # white painted while overprint is on (it vanishes in print)
+    max_ink: float = 0.0  # highest C+M+Y+K set through ``sc``/``scn`` in a CMYK space, percent
+
+
+def needs_scan(resources: ResourceFacts) -> bool:
+    """Whether a page has what only the token scan sees (overprint, named CMYK spaces)."""
+    overprint = any(fill or stroke for fill, stroke in resources.overprint.values())
+    return overprint or any(space.kind == "cmyk" for space in resources.spaces.values())
+
+
+def scan(content: bytes, resources: ResourceFacts, limit: int = 2_000_000) -> Painted:
+    """White overprints and ``scn`` ink of one content stream (its first ``limit`` bytes)."""
+    painted = Painted()
+    if not needs_scan(resources):
+        return painted
     content = _STRING.sub(b" ", content[:limit])
     # state: fill overprint, stroke overprint, fill white, stroke white, fill space, stroke space
     state: list[Any] = [False, False, False, False, "gray", "gray"]
     stack: list[list[Any]] = []
     operands: list[bytes] = []
-    found = 0
     for match in _TOKEN.finditer(content):
         token = match.group()
         if token[:1] == b"/" or token[:1] in b"+-.0123456789":
@@ -219,6 +231,8 @@ def white_overprints(content: bytes, resources: ResourceFacts, limit: int = 2_00
             state[4 if token == b"cs" else 5] = kind
         elif token in (b"sc", b"scn", b"SC", b"SCN") and numbers:
             kind = state[4 if token.islower() else 5]
+            if kind == "cmyk" and len(numbers) >= 4:
+                painted.max_ink = max(painted.max_ink, sum(numbers[-4:]) * 100)
             white = (kind in ("cmyk", "spot") and all(v == 0 for v in numbers)) or (
                 kind in ("gray", "rgb") and all(v >= 1 for v in numbers)
             )
@@ -226,6 +240,6 @@ def white_overprints(content: bytes, resources: ResourceFacts, limit: int = 2_00
         elif (token in _PAINT_FILL and state[0] and state[2]) or (
             token in _PAINT_STROKE and state[1] and state[3]
         ):
-            found += 1
+            painted.white_overprints += 1
         operands = []
-    return found
+    return painted
