@@ -171,7 +171,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
+    import logging
+
     from packgen.check import check_file, pdfs_in
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's report says enough
 
     targets = [Path(p) for p in args.paths] or [Path(args.out)]
     missing = [str(p) for p in targets if not p.exists()]
