@@ -170,7 +170,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     import json
-
     import logging
 
     from packgen.check import check_file, pdfs_in
