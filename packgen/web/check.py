@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from packgen.check.worker import UPLOAD, Outcome, run_limited
-from packgen.web.pages import PageCopy, human_bytes, render
+from packgen.web.pages import human_bytes, render
 
 CHECK_PATH = "/check"
 MAX_PDF = 20 * 1024 * 1024  # bytes
@@ -53,9 +53,8 @@ def _audiences(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def check_page(
-    base: dict[str, Any], copy: PageCopy, view: CheckView, status: int = 200
-) -> HTMLResponse:
+def check_page(base: dict[str, Any], view: CheckView, status: int = 200) -> HTMLResponse:
+    """The page: ``base`` is the portal's template context (copy, links, language, campaign)."""
     context = base | {
         "view": view,
         "field": FIELD,
@@ -72,7 +71,7 @@ def _problem_copy(outcome: Outcome) -> str:
     )
 
 
-def check_upload(data: bytes, copy: PageCopy) -> CheckView | str:
+def check_upload(data: bytes) -> CheckView | str:
     """Check one uploaded PDF; a view with the report, or the copy key of the problem."""
     if not data:
         return "check.errors.missing"
@@ -107,12 +106,12 @@ class CheckRoutes:
     def too_large(self) -> Response:
         message = self.portal.copy.text("check.errors.too_large", limit=human_bytes(MAX_PDF))
         view = CheckView(errors=[message])
-        return check_page(self._base(), self.portal.copy, view, 413)
+        return check_page(self._base(), view, 413)
 
     async def endpoint(self, request: Request) -> Response:
         copy = self.portal.copy
         if request.method != "POST":
-            return check_page(self._base(), copy, CheckView())
+            return check_page(self._base(), CheckView())
         async with request.form(max_files=1, max_fields=4, max_part_size=16 * 1024) as form:
             upload = form.get(FIELD)
             data, filename = b"", ""
@@ -121,15 +120,15 @@ class CheckRoutes:
                 filename = upload.filename[:200]
         if not _slots.acquire(blocking=False):
             view = CheckView(errors=[copy.text("check.errors.busy")], filename=filename)
-            return check_page(self._base(), copy, view, 503)
+            return check_page(self._base(), view, 503)
         try:
-            result = await anyio.to_thread.run_sync(check_upload, data, copy)
+            result = await anyio.to_thread.run_sync(check_upload, data)
         finally:
             _slots.release()
         if isinstance(result, str):
             view = CheckView(
                 errors=[copy.text(result, limit=human_bytes(MAX_PDF))], filename=filename
             )
-            return check_page(self._base(), copy, view, 422)
+            return check_page(self._base(), view, 422)
         result.filename = filename or "upload.pdf"
-        return check_page(self._base(), copy, result)
+        return check_page(self._base(), result)
