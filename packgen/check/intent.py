@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from packgen.check.facts import Box, PageFacts
+from packgen.units import MM
 
-MM = 72 / 25.4
 MAX_INFERRED_BLEED_MM = 20.0  # wider margins than this are not bleed
 MARGIN_TOLERANCE_MM = 0.6  # margins within this of each other count as equal
 SIZE_TOLERANCE_MM = 1.0

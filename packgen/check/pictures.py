@@ -23,7 +23,6 @@ from packgen.render.write import write_atomic
 
 PICTURE_DPI = 60
 MAX_SIDE = 1600  # pixels: a huge page is drawn smaller, never at full resolution
-MM = 72 / 25.4
 RED, ORANGE, BLUE, GREEN, GREY = (
     (200, 0, 0),
     (230, 120, 0),

@@ -14,6 +14,7 @@ from pathlib import Path
 from PIL import Image, ImageStat
 
 from packgen.check.facts import Box, PageFacts
+from packgen.units import MM
 
 SAMPLE_DPI = 72
 QR_DPI = 150
@@ -119,7 +120,6 @@ def edge_ink(path: Path, pages: Sequence[PageFacts]) -> list[dict[str, tuple[boo
 
     from packgen.check.intent import page_trim
 
-    mm = 72 / 25.4
     found: list[dict[str, tuple[bool, bool]]] = []
     document = pdfium.PdfDocument(path)
     try:
@@ -129,8 +129,8 @@ def edge_ink(path: Path, pages: Sequence[PageFacts]) -> list[dict[str, tuple[boo
             raster = render(page, EDGE_DPI)
             trim, _ = page_trim(pages[index])
             grey = raster.image.convert("L").point(lambda v: 255 if v < 255 - INK else 0)
-            inset = max(0.8 * mm, 1.5 / raster.scale)  # at least a pixel and a half inside
-            skip = 6 * mm  # corners carry crop marks
+            inset = max(0.8 * MM, 1.5 / raster.scale)  # at least a pixel and a half inside
+            skip = 6 * MM  # corners carry crop marks
             sides = {
                 "left": ((trim.x0 + inset, trim.y0 + skip, trim.x0 + inset, trim.y1 - skip), -1, 0),
                 "right": ((trim.x1 - inset, trim.y0 + skip, trim.x1 - inset, trim.y1 - skip), 1, 0),
@@ -155,7 +155,7 @@ def edge_ink(path: Path, pages: Sequence[PageFacts]) -> list[dict[str, tuple[boo
                     if here:
                         inked += 1
                         out = _ink(
-                            grey, raster.px(x + dx * (inset + 2 * mm), y + dy * (inset + 2 * mm))
+                            grey, raster.px(x + dx * (inset + 2 * MM), y + dy * (inset + 2 * MM))
                         )
                         beyond += bool(out)
                 touches = total > 0 and inked >= 0.05 * total

@@ -13,10 +13,10 @@ from packgen.check.facts import MAX_TEXT_RUNS, Box, PageFacts, TextRun
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.intent import page_trim, size_name
 from packgen.colour import contrast_ratio
+from packgen.units import MM
 
 __all__ = ["FAST", "SLOW", "Finding", "Level", "Rule", "Subject"]
 
-MM = 72 / 25.4
 MIN_BLEED_MM = 3.0
 SAFE_MM = 3.0  # any PDF: text and codes this far inside the trim
 OFFICE_SAFE_MM = 5.0  # office output: nothing important this close to the paper edge
