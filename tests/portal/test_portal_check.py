@@ -16,8 +16,8 @@ from packgen.resolve.project import Project
 from packgen.web.app import Portal, create_app
 from packgen.web.check import MAX_PDF
 from tests.conftest import ROOT
-from tests.foreign import typst_no_trimbox
-from tests.portal_helpers import png_logo
+from tests.portal.portal_helpers import png_logo
+from tests.products.foreign import typst_no_trimbox
 
 
 @pytest.fixture(scope="module")

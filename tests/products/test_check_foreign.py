@@ -19,7 +19,7 @@ from packgen.check.finding import Level
 from packgen.check.pixels import MAX_PIXELS, bounded_scale
 from packgen.cli import main
 from packgen.resolve.fonts import FontFamily, register
-from tests.foreign import write_all
+from tests.products.foreign import write_all
 
 MM = 72 / 25.4
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from packgen.check import FileReport, check_file
-from tests.foreign import write_all
+from tests.products.foreign import write_all
 
 SEEDS: dict[str, bytes] = {}
 

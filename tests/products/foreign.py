@@ -2,7 +2,7 @@
 
 Every fixture is the same A3 poster with 3 mm bleed, written at test time by a
 generator from the ``[test]`` extra (Typst, fpdf2, WeasyPrint, ReportLab), so
-nothing binary is committed. Run ``python tests/foreign.py DIR`` to write them
+nothing binary is committed. Run ``python -m tests.products.foreign DIR`` to write them
 all to DIR and look at them.
 """
 
@@ -198,4 +198,4 @@ def write_all(folder: Path) -> dict[str, Path]:
 
 if __name__ == "__main__":
     for written in write_all(Path(sys.argv[1] if len(sys.argv) > 1 else "foreign")).values():
-        print(written)
+        sys.stdout.write(f"{written}\n")
