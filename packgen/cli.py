@@ -260,8 +260,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     import json
+    import logging
 
     from packgen.check import check_file, pdfs_in
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's report says enough
 
     targets = [Path(p) for p in args.paths] or [Path(args.out)]
     missing = [str(p) for p in targets if not p.exists()]
@@ -273,18 +276,35 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"packgen check: no PDF files in {', '.join(map(str, targets))}", file=sys.stderr)
         return 1
     reports = [check_file(path, fast=args.fast) for path in files]
+    pictures: dict[Path, list[Path]] = {}
+    if args.pictures:
+        from packgen.check.pictures import draw_report
+
+        folder = Path(args.pictures)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(
+                f"packgen check: cannot write pictures to {folder}: {exc.strerror}", file=sys.stderr
+            )
+            return 1
+        for index, report in enumerate(reports):
+            pictures[report.path] = draw_report(report, folder, prefix=f"{index + 1:02d}-")
     if args.json:
-        print(json.dumps([r.as_dict() for r in reports], indent=2))
+        documents = [r.as_dict() for r in reports]
+        for document, report in zip(documents, reports, strict=True):
+            document["pictures"] = [str(p) for p in pictures.get(report.path, [])]
+        print(json.dumps(documents, indent=2, ensure_ascii=False))
     else:
+        from packgen.check.text import lines
+
         for report in reports:
-            verdict = "ok" if report.ok else "FAILED"
-            pages = f"{report.pages} page" + ("s" if report.pages != 1 else "")
-            print(f"{report.path}  {report.profile}, {pages}: {verdict}")
-            for finding in report.findings:
-                where = f" (page {finding.page})" if finding.page else ""
-                print(f"  {finding.level.value:4}  {finding.check:11} {finding.message}{where}")
+            for line in lines(report):
+                print(line)
+            for picture in pictures.get(report.path, []):
+                print(f"  picture: {picture}")
         failed = sum(not r.ok for r in reports)
-        print(f"{len(reports)} file(s) checked, {failed} failed")
+        print(f"{len(reports)} file(s) checked, {failed} not ready for what they are for")
     return 0 if all(r.ok for r in reports) else 1
 
 
@@ -461,7 +481,14 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH", help="PDF files or folders")
     check.add_argument("--out", default=str(DEFAULT_OUT), help=argparse.SUPPRESS)
     check.add_argument("--json", action="store_true", help="machine-readable report")
-    check.add_argument("--fast", action="store_true", help="skip contrast and QR read-back")
+    check.add_argument(
+        "--fast", action="store_true", help="skip the pixel checks (bleed, contrast, QR read-back)"
+    )
+    check.add_argument(
+        "--pictures",
+        metavar="DIR",
+        help="write a PNG of each page with the problems marked, and a legend",
+    )
     check.set_defaults(run=cmd_check)
 
     view = commands.add_parser(
