@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from packgen.colour import Colour
+from packgen.model.language import Review
 from packgen.model.urls import check_http_url, short_url
 
 __all__ = ["Campaign", "Link", "check_http_url", "short_url"]
@@ -56,6 +57,17 @@ class SupportDefault(BaseModel):
     phone: str | None = None
 
 
+class Names(BaseModel):
+    """The campaign's name and theme in another language (``names: {cy: ...}``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    short_name: str | None = None
+    theme: str
+    review: Review = Review.DRAFT  # checked by a qualified translator?
+
+
 class Campaign(BaseModel):
     """Everything about one year's campaign that is data, not copy."""
 
@@ -70,6 +82,8 @@ class Campaign(BaseModel):
     coordinator: str
     author: str
     language: str = "en-GB"
+    names: dict[str, Names] = {}  # name and theme per copy language (else the English)
+    copy_fallback: bool = False  # missing copy keys: the campaign language's, with a warning
     mark: str | None = None
     support: SupportDefault
     links: dict[str, Link]
@@ -83,11 +97,15 @@ class Campaign(BaseModel):
             raise ValueError(f"links must include {', '.join(sorted(missing))}")
         return value
 
-    def date_range(self) -> str:
-        """``10–16 June 2024`` (or across months/years as needed)."""
-        s, e = self.dates.start, self.dates.end
-        if (s.year, s.month) == (e.year, e.month):
-            return f"{s.day}\u2013{e.day} {e:%B} {e.year}"
-        if s.year == e.year:
-            return f"{s.day} {s:%B} \u2013 {e.day} {e:%B} {e.year}"
-        return f"{s.day} {s:%B} {s.year} \u2013 {e.day} {e:%B} {e.year}"
+    def date_range(self, language: str | None = None) -> str:
+        """``10–16 June 2024`` in ``language`` (default the campaign's), from CLDR."""
+        from packgen.resolve.dates import date_range
+
+        return date_range(self.dates.start, self.dates.end, language or self.language)
+
+    def names_in(self, language: str) -> Names:
+        """Name, short name and theme in ``language``: its own when given, else the campaign's."""
+        own = self.names.get(language)
+        if own is not None:
+            return own
+        return Names(name=self.name, short_name=self.short_name, theme=self.theme)

@@ -157,13 +157,16 @@ def _value_hint(name: str, known: list[str]) -> str:
     return f"{guess} {listing}" if guess else listing
 
 
-def campaign_data(campaign: Campaign) -> dict[str, str]:
+def campaign_data(campaign: Campaign, language: str | None = None) -> dict[str, str]:
+    """The values copy can insert, in ``language`` (names, theme and dates localised)."""
+    language = language or campaign.language
+    names = campaign.names_in(language)
     data = {
-        "campaign.name": campaign.name,
-        "campaign.short_name": campaign.short_name,
-        "campaign.theme": campaign.theme,
+        "campaign.name": names.name,
+        "campaign.short_name": names.short_name or campaign.short_name,
+        "campaign.theme": names.theme,
         "campaign.hashtag": campaign.hashtag,
-        "campaign.dates": campaign.date_range(),
+        "campaign.dates": campaign.date_range(language),
         "campaign.year": str(campaign.dates.start.year),
         "campaign.coordinator": campaign.coordinator,
         "support.name": campaign.support.name,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, error, relative
 from packgen.model.campaign import Campaign
 from packgen.model.common import Direction
+from packgen.model.language import LANGUAGE_FILE, LanguageInfo
 from packgen.resolve.content import Content, campaign_data, flatten_copy
 from packgen.resolve.fonts import FontFamily, register, register_fallback
 from packgen.resolve.org import Organisation
@@ -145,19 +146,88 @@ class Project:
     def language_code(self) -> str:
         return self.language or self.settings.language
 
+    def languages(self) -> list[str]:
+        """Every language the campaign has a copy folder for (the campaign's own first)."""
+        folder = self.campaign_dir / "copy"
+        found = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        source = self.campaign.language
+        return sorted(found, key=lambda name: (name != source, name))
+
+    def language_info(self, language: str | None = None) -> LanguageInfo:
+        """``copy/<language>/language.yaml``, validated against the folder's name."""
+        from packgen.model.language import Review
+        from packgen.resolve.content import direction_of
+
+        code = language or self.language_code
+        path = self.campaign_dir / "copy" / code / LANGUAGE_FILE
+        shown = self.shown(path)
+        if not path.is_file():
+            if code == self.campaign.language:  # the campaign's own copy needs no declaration
+                return LanguageInfo(language=code, direction=direction_of(code), review=Review.REVIEWED)
+            raise error(
+                f"copy folder '{code}' does not say what it is",
+                Span(shown),
+                f"add {shown} with: language: {code}, direction: {direction_of(code).value}, "
+                f"review: draft, source: {self.campaign.language}",
+            )
+        info = validate(LanguageInfo, load_yaml(path, shown), shown)
+        if info.language != code:
+            raise error(
+                f"language is '{info.language}', but the folder is '{code}'",
+                Span(shown),
+                f"write language: {code} (or rename the folder)",
+                "language",
+            )
+        if info.direction is not direction_of(code):
+            raise error(
+                f"direction is {info.direction.value}, but {code} runs "
+                f"{direction_of(code).value}",
+                Span(shown),
+                f"write direction: {direction_of(code).value}",
+                "direction",
+            )
+        return info
+
+    @cached_property
+    def own_copy(self) -> tuple[dict[str, str], dict[str, Span]]:
+        """The language's own copy (no fallback): every ``copy/<language>/*.yaml``, merged."""
+        return self.copy_of(self.language_code)
+
     @cached_property
     def copy(self) -> tuple[dict[str, str], dict[str, Span]]:
-        """All copy of the language: every ``copy/<language>/*.yaml``, merged."""
+        """The copy the build uses: the language's own, plus the campaign language's
+        for keys it lacks when ``campaign.yaml`` allows ``copy_fallback``."""
+        texts, spans = self.own_copy
+        if self.campaign.copy_fallback and self.language_code != self.campaign.language:
+            source, source_spans = self.copy_of(self.campaign.language)
+            texts = {**{k: v for k, v in source.items()}, **texts}
+            spans = {**source_spans, **spans}
+        return texts, spans
+
+    def fallback_keys(self) -> set[str]:
+        """Keys the build takes from the campaign language (none without copy_fallback)."""
+        return set(self.copy[0]) - set(self.own_copy[0])
+
+    def copy_of(self, language: str) -> tuple[dict[str, str], dict[str, Span]]:
+        """All copy of ``language``: every ``copy/<language>/*.yaml`` but language.yaml."""
+        cached = self.cache.get(("copy", language))
+        if cached is not None:
+            return cached  # type: ignore[return-value]
         folder = self.campaign_dir / "copy"
-        lang_dir = folder / self.language_code
-        files = sorted(lang_dir.glob("*.yaml")) if lang_dir.is_dir() else []
+        lang_dir = folder / language
+        files = (
+            sorted(p for p in lang_dir.glob("*.yaml") if p.name != LANGUAGE_FILE)
+            if lang_dir.is_dir()
+            else []
+        )
         if not files:
             known = sorted(p.name for p in folder.iterdir() if p.is_dir())
             raise error(
-                f"no copy for language '{self.language_code}'",
+                f"no copy for language '{language}'",
                 Span(self.shown(folder)),
-                allowed_hint(self.language_code, known, "languages"),
+                allowed_hint(language, known, "languages"),
             )
+        self.language_info(language)  # every folder says what it is
         texts: dict[str, str] = {}
         spans: dict[str, Span] = {}
         problems: list[Diagnostic] = []  # of every copy file, reported together
@@ -180,12 +250,13 @@ class Project:
             spans.update(more_spans)
         if problems:
             raise PackgenError(problems)
+        self.cache[("copy", language)] = (texts, spans)
         return texts, spans
 
     def content(self, org: Organisation | None = None, product: str = "") -> Content:
         """Copy, data, links and palette: the campaign's, with an organisation's on top."""
         texts, spans = self.copy
-        data = campaign_data(self.campaign)
+        data = campaign_data(self.campaign, self.language_code)
         if self.campaign.mark:
             data["campaign.mark"] = self.campaign.mark
         links = dict(self.campaign.links)
