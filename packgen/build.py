@@ -24,6 +24,7 @@ from packgen.model.profiles import PROFILES, Profile
 from packgen.render.manifest import FileEntry, write_manifest
 from packgen.render.write import write_atomic
 from packgen.render.writers import Output, output, output_name, writer_for
+from packgen.resolve.coverage import copy_project
 from packgen.resolve.design import Design, load_design
 from packgen.resolve.org import Organisation
 from packgen.resolve.project import Project
@@ -116,10 +117,16 @@ def build(
     for name in names:
         written: list[BuiltFile] = []
         sizes: list[str] = []
+        made_in = project
         try:
-            design = load_design(project, name)
+            chosen_copy, notes = copy_project(project, name, explicit=bool(only))
+            report.warnings.extend(notes)
+            if chosen_copy is None:
+                continue
+            made_in = chosen_copy
+            design = load_design(made_in, name)
             sizes = design.sizes
-            entries, checked = _build_product(project, design, out, chosen, org, report, written)
+            entries, checked = _build_product(made_in, design, out, chosen, org, report, written)
             if preflight:
                 _preflight(name, checked, out, report)
             if name not in report.failures:
@@ -135,7 +142,7 @@ def build(
             if _is_bug(exc):
                 report.internal.add(name)
         if name in report.failures:
-            removed = _remove_outputs(project, out, name, sizes, chosen, written) or removed
+            removed = _remove_outputs(made_in, out, name, sizes, chosen, written) or removed
     if all_entries or (removed and out.is_dir()):
         try:
             write_manifest(out, all_entries)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args
 from pydantic import Field
 
 from packgen.elements import group, image, logo, qr, shape, text
-from packgen.errors import Diagnostic, Severity
+from packgen.errors import PackgenError, Diagnostic, Severity
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed
 from packgen.model.common import ElementBase, Shown
@@ -57,6 +57,14 @@ def layout_element(element: ElementBase, frame: Frame, ctx: LayoutContext) -> li
         return []
     layout = _LAYOUT_BY_MODEL[type(element)]
     before = len(ctx.diagnostics)
+    if element.language:  # a bilingual layout: this element's copy is in another language
+        try:
+            ctx = ctx.in_language(element.language)
+        except PackgenError as exc:
+            for problem in exc.diagnostics:
+                span = element.field_span("language") or element.span
+                ctx.report(problem.message, span, problem.hint, "language")
+            return []
     placed = layout(element, frame, ctx)
     _name_element(ctx.diagnostics, before, element.id, ctx.org_file)
     return placed

@@ -89,6 +89,15 @@ class LayoutContext:
         language, direction = self.content.language, self.content.direction
         self.styles = {n: s.for_copy(language, direction) for n, s in self.styles.items()}
 
+    def in_language(self, language: str) -> LayoutContext:
+        """This context setting copy in ``language`` (an element of a bilingual layout);
+        what it reports and places is shared with this one."""
+        if language == self.content.language:
+            return self
+        from dataclasses import replace
+
+        return replace(self, content=self.content.in_language(language))
+
     @property
     def direction(self) -> Direction:
         """Which way the copy runs; start and end, columns and panels follow it."""

@@ -141,6 +141,7 @@ class ElementBase(Located):
     box: Box
     panel: str | None = None
     show: Shown = Shown.ALWAYS
+    language: str | None = None  # copy in another language than the document's (bilingual)
 
 
 Bleed = list[Edge] | Literal["all"]

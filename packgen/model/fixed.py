@@ -40,6 +40,10 @@ class DocumentBase(Model):
     rules: Rules
     body_styles: list[str] = []
     styles: dict[str, Style]
+    # per copy language, adjustments like a size's (longer Welsh: a taller frame)
+    languages: dict[str, SizeVariant] = {}
+    # a layout that sets two languages at once, the first leading (Welsh first)
+    bilingual: list[str] = []
 
 
 class LayoutDocument(DocumentBase):

@@ -31,3 +31,4 @@ class LanguageInfo(BaseModel):
     direction: Direction
     review: Review
     source: str | None = None  # the language translated from; None for the original
+    products: list[str] | None = None  # the products made in this language; None: every one

@@ -6,6 +6,7 @@ The copy's language (its folder under ``copy/``, a BCP 47 tag such as
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,7 +101,16 @@ class Content:
     palette: dict[str, Colour]
     tracking: dict[str, str] | None = None  # UTM parameters, when enabled
     product: str = ""
+    others: Callable[[str], Content] | None = None  # the same in another language
     _blocks: dict[str, list[Block]] = field(default_factory=dict)
+
+    def in_language(self, language: str) -> Content:
+        """This content in ``language`` (for a bilingual layout's second language)."""
+        if language == self.language:
+            return self
+        if self.others is None:
+            raise error(f"no copy in '{language}' here")
+        return self.others(language)
 
     @property
     def direction(self) -> Direction:

@@ -190,21 +190,36 @@ def _all_ids(items: Any) -> list[str]:
     return ids
 
 
-def apply_overlay(design: Design, size: str) -> SourceDict:
-    """The design's data with the overlay of ``size`` merged in."""
-    data, diagnostics = _overlay(design, size)
+def apply_overlay(design: Design, size: str, language: str | None = None) -> SourceDict:
+    """The design's data with the overlay of ``size`` (then of ``language``) merged in."""
+    data, diagnostics = _overlay(design, size, language)
     if diagnostics:
         raise PackgenError(diagnostics)
     return data
 
 
-def _overlay(design: Design, size: str) -> tuple[SourceDict, list[Diagnostic]]:
-    """The data with the overlay merged, and what the overlay got wrong."""
+def _overlay(
+    design: Design, size: str, language: str | None = None
+) -> tuple[SourceDict, list[Diagnostic]]:
+    """The data with the size's overlay, then the language's, merged; and what they got wrong."""
     data = design.raw
-    overlay = data["sizes"][size] if isinstance(data.get("sizes"), dict) else None
     diagnostics: list[Diagnostic] = []
-    if not isinstance(overlay, SourceDict):
-        return data, diagnostics
+    sizes = data.get("sizes")
+    overlay = sizes.get(size) if isinstance(sizes, dict) else None
+    if isinstance(overlay, SourceDict):
+        data = _apply(data, overlay, f"size {size}", f"sizes.{size}", diagnostics)
+    languages = design.raw.get("languages")
+    overlay = languages.get(language) if isinstance(languages, dict) and language else None
+    if isinstance(overlay, SourceDict):
+        label = f"language {language}"
+        data = _apply(data, overlay, label, f"languages.{language}", diagnostics)
+    return data, diagnostics
+
+
+def _apply(
+    data: SourceDict, overlay: SourceDict, label: str, where: str, diagnostics: list[Diagnostic]
+) -> SourceDict:
+    """``data`` with one overlay's styles and element patches merged in."""
     result = _copy_dict(data)
     if isinstance(overlay.get("styles"), SourceDict) and isinstance(data.get("styles"), SourceDict):
         result["styles"] = merge(data["styles"], overlay["styles"])
@@ -226,14 +241,14 @@ def _overlay(design: Design, size: str) -> tuple[SourceDict, list[Diagnostic]]:
                 ids = [i for p in pages if isinstance(p, dict) for i in _all_ids(p.get("elements"))]
                 diagnostics.append(
                     Diagnostic(
-                        f"size {size} adjusts element '{element_id}', which does not exist",
+                        f"{label} adjusts element '{element_id}', which does not exist",
                         patches.key_spans.get(element_id),
                         allowed_hint(element_id, ids, "element ids"),
-                        field=f"sizes.{size}.elements",
+                        field=f"{where}.elements",
                     )
                 )
         result["pages"] = pages
-    return result, diagnostics
+    return result
 
 
 def attach_spans(elements: list[Any], raw: Any) -> None:
@@ -263,19 +278,19 @@ def check_size(design: Design, size: str) -> None:
 
 def resolve(project: Project, design: Design, size: str) -> Resolved:
     """Validate one size of ``design`` and resolve its styles (cached per design and size)."""
-    key = ("resolved", id(design), size)
+    key = ("resolved", id(design), size, project.language_code)
     cached = project.cache.get(key)
     if isinstance(cached, Resolved) and cached.design is design:
         return cached
-    resolved = _resolve(project, design, size)
+    resolved = _resolve(project, design, size, project.language_code)
     project.cache[key] = resolved
     return resolved
 
 
-def _resolve(project: Project, design: Design, size: str) -> Resolved:
+def _resolve(project: Project, design: Design, size: str, language: str) -> Resolved:
     """Validate one size of ``design`` and resolve its styles; all errors at once."""
     check_size(design, size)
-    data, overlay_problems = _overlay(design, size)
+    data, overlay_problems = _overlay(design, size, language)
     for other in design.sizes:  # every size's overlay, so one run reports them all
         if other != size:
             overlay_problems.extend(_overlay(design, other)[1])

@@ -189,7 +189,7 @@ def _check_story(document: PackDocument, file: str) -> list[Diagnostic]:
 def resolve_pack(project: Project, design: Design, size: str) -> ResolvedPack:
     """Validate one size of a pack design and check its cross-references."""
     check_size(design, size)
-    data = apply_overlay(design, size)
+    data = apply_overlay(design, size, project.language_code)
     document = validate(PackDocument, data, design.file)
     _attach(document, data)
     problems = _check_templates(document, data, design.file)

@@ -274,6 +274,7 @@ class Project:
                     "utm_campaign": self.campaign.id,
                 }
         content = Content(texts, spans, data, links, self.language_code, palette, tracking, product)
+        content.others = lambda language: self.in_language(language).content(org, product)
         if content.direction is not Direction.LTR:
             folder = self.campaign_dir / "copy" / self.language_code
             raise error(
@@ -284,6 +285,15 @@ class Project:
                 "language",
             )
         return content
+
+    def in_language(self, language: str) -> Project:
+        """This project building ``language`` (one per language, kept)."""
+        key = ("project", language)
+        found = self.cache.get(key)
+        if not isinstance(found, Project):
+            found = Project(self.root, self.campaign_name, language)
+            self.cache[key] = found
+        return found
 
     @cached_property
     def font_config(self) -> FontConfig:
