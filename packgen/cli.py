@@ -241,6 +241,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from packgen.designer.translations import languages_of
     from packgen.resolve.design import load_design
 
     project = _project(args)
@@ -255,7 +256,33 @@ def cmd_list(args: argparse.Namespace) -> int:
             continue
         description = str(design.raw.get("description") or "")
         print(f"{name}  {design.kind}  {' '.join(design.sizes)}  {description}".rstrip())
+        try:
+            languages = languages_of(project, name)
+        except PackgenError as exc:
+            print(exc.format(), file=sys.stderr)
+            failed = True
+            continue
+        listing = ", ".join(f"{lang.language} ({lang.status})" for lang in languages)
+        print(f"  languages: {listing or 'none'}")
     return 1 if failed else 0
+
+
+def cmd_translations(args: argparse.Namespace) -> int:
+    import json
+
+    from packgen.designer.translations import format_report, record, report
+
+    project = _project(args)
+    if args.record:
+        count = record(project, args.record)
+        print(f"recorded the source text of {count} keys for {args.record}")
+        return 0
+    reports = report(project, args.language)
+    if args.json:
+        print(json.dumps([r.as_json() for r in reports], indent=2, ensure_ascii=False))
+    else:
+        print(format_report(reports))
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -575,6 +602,18 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--out", default="site", help="output folder (default: site)")
     site.set_defaults(run=cmd_site)
 
+    translations = commands.add_parser(
+        "translations",
+        parents=[common],
+        help="missing, extra and outdated copy per language and product",
+    )
+    translations.add_argument("--json", action="store_true", help="print the report as JSON")
+    translations.add_argument(
+        "--record",
+        metavar="LANG",
+        help="write copy/LANG/source.lock: LANG's copy is now up to date with its source",
+    )
+    translations.set_defaults(run=cmd_translations)
     listing = commands.add_parser("list", parents=[common], help="list the products")
     listing.set_defaults(run=cmd_list)
     return main
