@@ -192,7 +192,7 @@ def languages_of(project: Project, product: str) -> list[ProductLanguage]:
 
     Languages packgen refuses to build (scripts it cannot shape yet) are left out.
     """
-    from packgen.resolve.dates import locale_of
+    from packgen.model.dates import locale_of
 
     bilingual = bilingual_languages(project, product)
     found: list[ProductLanguage] = []

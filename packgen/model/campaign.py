@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from packgen.colour import Colour
+from packgen.model.dates import date_range
 from packgen.model.language import Review
 from packgen.model.urls import check_http_url, short_url
 
@@ -99,8 +100,6 @@ class Campaign(BaseModel):
 
     def date_range(self, language: str | None = None) -> str:
         """``10–16 June 2024`` in ``language`` (default the campaign's), from CLDR."""
-        from packgen.resolve.dates import date_range
-
         return date_range(self.dates.start, self.dates.end, language or self.language)
 
     def names_in(self, language: str) -> Names:

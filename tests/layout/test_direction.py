@@ -123,6 +123,9 @@ def test_right_to_left_copy_is_refused_by_its_language_before_anything_is_writte
     # Latin text in a Hebrew folder: the script check passes it, its language does not
     copy = project_copy / "assets" / "campaigns" / "imhaw-2024" / "copy"
     shutil.copytree(copy / "en-GB", copy / "he")
+    (copy / "he" / "language.yaml").write_text(
+        "language: he\ndirection: rtl\nreview: draft\nsource: en-GB\n", encoding="utf-8"
+    )
     out = project_copy / "out"
     report = build(Project(project_copy, language="he"), out, ["poster-speak-up"])
     assert not report.ok
