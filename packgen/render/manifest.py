@@ -42,6 +42,10 @@ class FileEntry:
     min_text: float
     min_body: float
     page_expect: list[PageExpect] = field(default_factory=list)
+    # the languages of its text, in reading order (two on a bilingual poster)
+    languages: list[str] = field(default_factory=list)
+    # [page number from 1, element id, BCP 47 tag] of every text placed
+    text_languages: list[list[str | int]] = field(default_factory=list)
 
 
 def _rect(rect: Rect) -> tuple[float, float, float, float]:
@@ -49,6 +53,7 @@ def _rect(rect: Rect) -> tuple[float, float, float, float]:
 
 
 def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> FileEntry:
+    texts = _text_languages(placed)
     pages = [
         PageExpect(
             trim=_rect(page.trim),
@@ -75,7 +80,19 @@ def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> 
         min_text=placed.min_text,
         min_body=placed.min_body,
         page_expect=pages,
+        languages=list(dict.fromkeys(str(t[2]) for t in texts)),
+        text_languages=texts,
     )
+
+
+def _text_languages(placed: PlacedDocument) -> list[list[str | int]]:
+    """Page, element and language of every placed text run (the PDF's /Lang per run)."""
+    found: list[list[str | int]] = []
+    for number, page in enumerate(placed.pages, start=1):
+        for item in page.items:
+            if isinstance(item, PlacedText):
+                found.append([number, item.element_id, item.language or placed.info.language])
+    return found
 
 
 def write_manifest(folder: Path, entries: list[FileEntry]) -> None:
