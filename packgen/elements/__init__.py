@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args
 from pydantic import Field
 
 from packgen.elements import group, image, logo, qr, shape, text
-from packgen.errors import PackgenError, Diagnostic, Severity
+from packgen.errors import Diagnostic, PackgenError, Severity
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed
 from packgen.model.common import ElementBase, Shown

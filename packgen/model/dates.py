@@ -26,7 +26,7 @@ def locale_of(language: str) -> Locale:
 def date_range(start: dt.date, end: dt.date, language: str) -> str:
     """The days from ``start`` to ``end`` as a reader of ``language`` writes them."""
     locale = locale_of(language)
-    last = format_date(end, "long", locale=locale)
+    last = str(format_date(end, "long", locale=locale))
     day_first = str(locale.date_formats["long"].pattern).lstrip().startswith("d")
     if start == end:
         return last

@@ -126,7 +126,9 @@ def copy_project(
     count = f"{len(found.missing)} of {len(found.keys)} copy keys"
     if project.campaign.copy_fallback:
         source = project.campaign.language
-        message = f"{product}: {count} have no {found.language} text, printed in {source}: {listing}"
+        message = (
+            f"{product}: {count} have no {found.language} text, printed in {source}: {listing}"
+        )
         hint = f"translate them (packgen translations --language {found.language} lists them)"
         return project, [Diagnostic(message, folder, hint, Severity.WARNING)]
     raise error(

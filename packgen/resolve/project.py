@@ -163,7 +163,9 @@ class Project:
         shown = self.shown(path)
         if not path.is_file():
             if code == self.campaign.language:  # the campaign's own copy needs no declaration
-                return LanguageInfo(language=code, direction=direction_of(code), review=Review.REVIEWED)
+                return LanguageInfo(
+                    language=code, direction=direction_of(code), review=Review.REVIEWED
+                )
             raise error(
                 f"copy folder '{code}' does not say what it is",
                 Span(shown),
@@ -180,8 +182,7 @@ class Project:
             )
         if info.direction is not direction_of(code):
             raise error(
-                f"direction is {info.direction.value}, but {code} runs "
-                f"{direction_of(code).value}",
+                f"direction is {info.direction.value}, but {code} runs {direction_of(code).value}",
                 Span(shown),
                 f"write direction: {direction_of(code).value}",
                 "direction",

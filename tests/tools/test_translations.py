@@ -88,7 +88,9 @@ def test_campaign_name_theme_and_dates_in_the_copy_language() -> None:
 
 def test_missing_key_fails_naming_it_or_falls_back_with_a_warning(project_copy: Path) -> None:
     copy = project_copy / COPY
-    _edit(copy / "cy/posters.yaml", "  body: |\n    Mae'r cariad", "  body_old: |\n    Mae'r cariad")
+    _edit(
+        copy / "cy/posters.yaml", "  body: |\n    Mae'r cariad", "  body_old: |\n    Mae'r cariad"
+    )
     failed = build(Project(project_copy, language="cy"), project_copy / "out", ["poster-speak-up"])
     message = failed.failures["poster-speak-up"].format()
     assert "poster-speak-up: 1 of 17 copy keys have no cy text: speak_up.body" in message
@@ -117,8 +119,12 @@ def test_bilingual_poster_tags_each_text_with_its_language() -> None:
     placed = lay_out(project, design, "A4", PROFILES["press"])
     texts = {i.element_id: i for p in placed.pages for i in p.items if isinstance(i, PlacedText)}
     assert texts["headline"].language == "cy" and texts["headline-en"].language == "en-GB"
-    assert "Codi llais" in " ".join(line.flowable.getPlainText() for line in texts["headline"].lines)
-    assert "Speak up" in " ".join(line.flowable.getPlainText() for line in texts["headline-en"].lines)
+    assert "Codi llais" in " ".join(
+        line.flowable.getPlainText() for line in texts["headline"].lines
+    )
+    assert "Speak up" in " ".join(
+        line.flowable.getPlainText() for line in texts["headline-en"].lines
+    )
     # Welsh first and larger
     assert texts["headline"].rect.y > texts["headline-en"].rect.y  # y up: higher on the page
     assert max(texts["headline"].font_sizes) > max(texts["headline-en"].font_sizes)
