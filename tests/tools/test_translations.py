@@ -144,7 +144,8 @@ def test_list_shows_languages_of_each_product(capsys: pytest.CaptureFixture[str]
     assert "  languages: en-GB (complete), cy (draft), pl (draft)" in out
     assert "  languages: cy+en-GB (draft)" in out
     statuses = {lang.language: lang.status for lang in languages_of(Project(ROOT), "leaflet-cues")}
-    assert statuses == {"en-GB": "complete", "pl": "draft"}  # Welsh leaflets do not fit yet
+    assert statuses == {"en-GB": "complete", "cy": "draft", "pl": "draft"}
+    assert [lang.language for lang in languages_of(Project(ROOT), "pack-stakeholder")] == ["en-GB"]
 
 
 @pytest.mark.parametrize("language", ["cy", "pl"])
