@@ -25,7 +25,7 @@ def test_list_prints_one_product_per_line_name_first(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["list"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
     assert [line.split()[0] for line in lines] == project.products()
     assert any(line.startswith("poster-speak-up  poster  A4 A3 A2") for line in lines)
 

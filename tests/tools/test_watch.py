@@ -37,13 +37,13 @@ def which(root: Path, *relative: str) -> list[str]:
 
 
 def test_what_each_change_rebuilds(project_copy: Path) -> None:
-    every = sorted([*LEAFLETS, *POSTERS, "pack-stakeholder"])
+    every = sorted([*LEAFLETS, *POSTERS, "pack-stakeholder", "poster-speak-up-cy-en"])
     assert which(project_copy, "layouts/poster-speak-up.yaml") == ["poster-speak-up"]
     assert which(project_copy, "layouts/_base.yaml") == every  # every layout extends it
     assert which(project_copy, "layouts/_paper.yaml") == every
     assert which(project_copy, "assets/campaigns/imhaw-2024/copy/en-GB/posters.yaml") == every
     assert which(project_copy, "assets/campaigns/imhaw-2024/campaign.yaml") == every
-    speak_up = ["pack-stakeholder", "poster-speak-up"]  # the pack's cover uses the same art
+    speak_up = ["pack-stakeholder", "poster-speak-up", "poster-speak-up-cy-en"]  # same art
     assert which(project_copy, "assets/illustrations/speak-up.svg") == speak_up
     assert which(project_copy, "assets/illustrations/cues/crying.svg") == LEAFLETS
     # the campaign mark fills every logo slot without an organisation
@@ -111,7 +111,7 @@ def test_watcher_rebuilds_after_edits_and_recovers(project_copy: Path, tmp_path:
     assert list(broken.failures) == ["poster-speak-up"]
     message = broken.failures["poster-speak-up"].format()
     assert (
-        "layouts/poster-speak-up.yaml:59:15: error: element 'band', fill: unknown colour 'tael'"
+        "layouts/poster-speak-up.yaml:65:15: error: element 'band', fill: unknown colour 'tael'"
         in message
     )
     assert "did you mean 'teal'?" in message
