@@ -88,7 +88,13 @@ def build(
     preflight: bool = True,
     org: Organisation | None = None,
     marks: bool = True,
+    select: Callable[[str, str, str], bool] | None = None,
 ) -> BuildReport:
+    """Make every size of every product (or ``only`` those) in each profile into ``out``.
+
+    ``select(product, size, profile)``, when given, picks which files to make
+    (the download portal's choice of sizes and versions).
+    """
     report = BuildReport()
     all_entries: list[FileEntry] = []
     names = list(only) or project.products()
@@ -99,6 +105,8 @@ def build(
             made: list[tuple[Path, PlacedDocument, bytes]] = []
             for size in design.sizes:
                 for profile in chosen:
+                    if select is not None and not select(name, size, profile.suffix):
+                        continue
                     try:
                         placed, pdf = make(project, design, size, profile, org)
                     except PackgenError as exc:
