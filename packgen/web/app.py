@@ -30,7 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from packgen.project import Project
+from packgen.resolve.project import Project
 from packgen.web.catalogue import Catalogue, ensure_catalogue, fingerprint
 from packgen.web.choice import Offer, languages
 from packgen.web.jobs import DAY, Busy, Jobs, request_key

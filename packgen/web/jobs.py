@@ -32,8 +32,8 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from packgen.lifeline import tie_to_parent
-from packgen.write import write_atomic
+from packgen.distribute.lifeline import tie_to_parent
+from packgen.render.write import write_atomic
 
 KEY = re.compile(r"^[0-9a-f]{64}$")
 PDFS, PREVIEWS = "pdf", "previews"
@@ -104,7 +104,7 @@ _worker_project: Any = None
 
 def _project(root: str, campaign: str | None, language: str | None) -> Any:
     global _worker_project
-    from packgen.project import Project
+    from packgen.resolve.project import Project
 
     wanted = (root, campaign, language)
     if _worker_project is None or _worker_project[0] != wanted:
@@ -122,7 +122,7 @@ def attribute(
     """
     match = _QR_ELEMENT.search(message)
     if match and product:
-        from packgen.resolve import load_design
+        from packgen.resolve.design import load_design
 
         link = _element_link(load_design(project, product).raw, match.group(1))
         name = LINK_FIELDS.get(link or "")
@@ -161,7 +161,7 @@ def _render_previews(files: list[Any], folder: Path) -> list[dict[str, object]]:
     """
     import io
 
-    from packgen.raster import pages
+    from packgen.render.raster import pages
 
     chosen: dict[str, Any] = {}
     for file in sorted(files, key=lambda f: (f.profile != "office", f.bytes)):
@@ -198,10 +198,10 @@ def start_worker() -> None:
 def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
     """Build the pack of the request in ``folder``: PDFs, zip, previews and result, or problems."""
     from packgen.build import BuiltFile, build
-    from packgen.bundle import make_bundle
+    from packgen.distribute.bundle import make_bundle
     from packgen.errors import PackgenError
-    from packgen.org import load_org
-    from packgen.resolve import load_design
+    from packgen.resolve.design import load_design
+    from packgen.resolve.org import load_org
 
     where = Path(folder)
     request = _read_json(where / REQUEST) or {}

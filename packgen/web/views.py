@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from packgen.project import Project
+from packgen.resolve.project import Project
 from packgen.web.catalogue import PROFILE_ORDER, Catalogue
 from packgen.web.choice import Choice, Offer
 from packgen.web.jobs import Status
