@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from packgen.resolve.project import Project
 from packgen.web.catalogue import Catalogue, ensure_catalogue, fingerprint
-from packgen.web.choice import Offer, languages
+from packgen.web.choice import Offer, languages, reviewed_languages
 from packgen.web.jobs import DAY, Busy, Jobs, request_key
 from packgen.web.limits import RateLimit
 from packgen.web.links import ServerLinks
@@ -171,8 +171,7 @@ class Portal:
             products = {p.name: tuple(p.sizes) for p in self.catalogue.products}
             sizes = {s for sizes in products.values() for s in sizes}
             office = frozenset(s for s in sizes if s not in papers or papers[s].office)
-            folders = (self.project.campaign_dir / "copy").iterdir()
-            found = [f.name for f in folders if f.is_dir() and any(f.glob("*.yaml"))]
+            found = reviewed_languages(self.project.campaign_dir / "copy")
             self._offer = Offer(products, office, languages(found, self.project.language_code))
         return self._offer
 

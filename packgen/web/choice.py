@@ -3,7 +3,7 @@
 The offer comes from the default pack (products and their sizes), the paper
 sizes (``layouts/_paper.yaml``: ``office: false`` means print shops only, so
 A2 has no office version) and the campaign's copy folders (one language per
-folder; the form asks only when there is more than one). A choice is the
+folder, drafts left out; the form asks only when more than one remains). A choice is the
 products, sizes, versions and language ticked on the form; it is part of the
 request's cache key and travels to the worker as plain data.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 PROFILES = ("office", "press")
 DEFAULT_SIZES = ("A4", "A3")  # what the form ticks at first: the sizes most people print
@@ -87,6 +88,30 @@ class Choice:
             strings("profiles", fallback.profiles),
             language if isinstance(language, str) else fallback.language,
         )
+
+
+def reviewed_languages(copy: Path) -> list[str]:
+    """Copy folders fit to offer to the public: not marked ``review: draft``.
+
+    A draft translation (``translation.yaml``) has not been checked by a
+    qualified translator, so the portal does not offer it for printing.
+    """
+    from packgen.errors import PackgenError
+    from packgen.source.load import load_yaml
+
+    found = []
+    for folder in sorted(p for p in copy.iterdir() if p.is_dir() and any(p.glob("*.yaml"))):
+        note = folder / "translation.yaml"
+        if note.is_file():
+            try:
+                data = load_yaml(note)
+            except PackgenError:
+                continue
+            about = data.get("translation") if isinstance(data, dict) else None
+            if not isinstance(about, dict) or about.get("review", "draft") == "draft":
+                continue
+        found.append(folder.name)
+    return found
 
 
 def languages(copy_folder: Iterable[str], default: str) -> tuple[str, ...]:

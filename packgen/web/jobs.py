@@ -153,41 +153,82 @@ def _element_link(node: Any, element_id: str) -> str | None:
     return None
 
 
-def _render_previews(files: list[Any], folder: Path) -> list[dict[str, object]]:
-    """The first page of each product, at a readable size and larger, for the ready page.
+def _first_page(pdf: Path, width: int) -> Any:
+    """The first page of ``pdf`` as an RGB image ``width`` pixels wide."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        image = page.render(scale=width / page.get_width()).to_pil().convert("RGB")
+        page.close()
+        return image
+    finally:
+        document.close()
+
+
+def _render_previews(
+    files: list[Any], folder: Path
+) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """The first page of each product, at a readable size and larger, for the ready page;
+    and the zip's thumbnails (PNG bytes by product), drawn from the same image.
 
     Drawn from the product's smallest office file (no crop marks), or its
     smallest print-shop file when no office version was chosen.
     """
     import io
 
-    from packgen.render.raster import pages
+    from PIL import Image
+
+    from packgen.distribute.bundle import THUMBNAIL_WIDTH
 
     chosen: dict[str, Any] = {}
     for file in sorted(files, key=lambda f: (f.profile != "office", f.bytes)):
         chosen.setdefault(file.product, file)
-    found: list[dict[str, object]] = []
+    found: list[dict[str, Any]] = []
+    thumbnails: dict[str, bytes] = {}
     for product, source in chosen.items():
-        entry: dict[str, object] = {"product": product, "pdf": source.path.name}
-        for kind, width in (("file", PREVIEW_WIDTH), ("large", LARGE_WIDTH)):
-            from pypdf import PdfReader
-
-            page_width = float(PdfReader(source.path).pages[0].mediabox.width)
-            image = next(pages(source.path, dpi=width / page_width * 72))
+        entry: dict[str, Any] = {"product": product, "pdf": source.path.name}
+        first = _first_page(source.path, LARGE_WIDTH)
+        for kind, width in (("large", LARGE_WIDTH), ("file", PREVIEW_WIDTH), ("zip", 0)):
+            width = width or THUMBNAIL_WIDTH
+            image = first
+            if image.width != width:
+                height = round(first.height * width / first.width)
+                image = first.resize((width, height), Image.Resampling.LANCZOS)
             buffer = io.BytesIO()
-            image.save(buffer, format="PNG", compress_level=3)
+            image.save(buffer, format="PNG", compress_level=6 if kind == "zip" else 1)
+            if kind == "zip":
+                thumbnails[product] = buffer.getvalue()
+                continue
             name = f"{product}{'-large' if kind == 'large' else ''}.png"
             write_atomic(folder / name, buffer.getvalue())
             entry[kind] = name
             if kind == "file":
                 entry["width"], entry["height"] = image.size
         found.append(entry)
-    return found
+    return found, thumbnails
 
 
 def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
-    """Load the project and its fonts in a worker, so the first pack is not slower."""
-    _project(root, campaign, language).register_fonts()
+    """Load the project, its fonts, layouts and pictures in a worker, so the first pack is
+    not slower: one throwaway office file of each product, without preflight."""
+    import tempfile
+
+    from packgen.build import build
+
+    project = _project(root, campaign, language)
+    project.register_fonts()
+    seen: set[str] = set()
+
+    def first_of_each(product: str, size: str, profile: str) -> bool:
+        if product in seen:
+            return False
+        seen.add(product)
+        return True
+
+    with tempfile.TemporaryDirectory(prefix="packgen-warm-") as scratch:
+        build(project, Path(scratch), profiles=("office",), preflight=False, select=first_of_each)
 
 
 def start_worker() -> None:
@@ -242,10 +283,14 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
                         problems.append(problem)
         if not problems:
             zip_name = f"{org.slug}.zip"
+            previews, thumbnails = _render_previews(report.files, where / PREVIEWS)
             path = make_bundle(
-                where / zip_name, report.files, project.content(org), org.profile.name
+                where / zip_name,
+                report.files,
+                project.content(org),
+                org.profile.name,
+                thumbnails,
             )
-            previews = _render_previews(report.files, where / PREVIEWS)
             files = [
                 {
                     "file": f.path.name,
