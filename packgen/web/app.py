@@ -152,7 +152,7 @@ class Portal:
             max_bytes,
             keep_days * DAY,
         )
-        self.rate = rate or RateLimit()
+        self.rate = rate if rate is not None else RateLimit()
         self._catalogue: Catalogue | None = None
         self._offer: Offer | None = None
         self._index: str | None = None
