@@ -9,6 +9,7 @@ and skipped; every other pack is complete.
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
@@ -165,7 +166,9 @@ def run_batch(
             if progress:
                 progress(len(results), len(todo), result)
         return results
-    with ProcessPoolExecutor(max_workers=jobs, initializer=tie_to_parent) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=tie_to_parent, initargs=(os.getpid(),)
+    ) as pool:
         futures = [
             pool.submit(_build_one, source, str(root), str(out), make_zip, profiles, preflight)
             for source in todo

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
 import shutil
 import threading
@@ -231,9 +232,9 @@ def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
         build(project, Path(scratch), profiles=("office",), preflight=False, select=first_of_each)
 
 
-def start_worker() -> None:
-    """A worker's initializer: it dies with the server."""
-    tie_to_parent()
+def start_worker(server: int) -> None:
+    """A worker's initializer: it dies with the server (process id ``server``)."""
+    tie_to_parent(server)
 
 
 def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
@@ -363,7 +364,10 @@ class Jobs:
     def _pool_for_work(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=get_context("spawn"), initializer=start_worker
+                self.workers,
+                mp_context=get_context("spawn"),
+                initializer=start_worker,
+                initargs=(os.getpid(),),
             )
         return self._pool
 
