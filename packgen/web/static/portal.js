@@ -5,7 +5,12 @@
 
   var summary = document.getElementById("error-summary");
   if (summary) {
+    // focus the summary, again after the browser has gone to the page's #fragment
+    // (which moves the focus away from it)
     summary.focus();
+    window.addEventListener("load", function () {
+      window.setTimeout(function () { summary.focus(); }, 0);
+    });
     // a summary link goes to the field's group (label in view without scripts);
     // with scripts, it also puts the focus in the field itself
     summary.addEventListener("click", function (event) {
