@@ -321,7 +321,8 @@ class Portal:
         path = self.jobs.preview(key, name) if self.jobs.path(key) else None
         if path is None or not path.is_file():
             raise HTTPException(404)
-        return FileResponse(path, media_type="image/png", headers={"cache-control": "private"})
+        kind = "image/jpeg" if name.endswith(".jpg") else "image/png"
+        return FileResponse(path, media_type=kind, headers={"cache-control": "private"})
 
     async def pack_download(self, request: Request) -> Response:
         key, name = request.path_params["key"], request.path_params["name"]

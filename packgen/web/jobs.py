@@ -107,10 +107,14 @@ def _project(root: str, campaign: str | None, language: str | None) -> Any:
     global _worker_project
     from packgen.resolve.project import Project
 
-    wanted = (root, campaign, language)
-    if _worker_project is None or _worker_project[0] != wanted:
-        _worker_project = (wanted, Project(Path(root), campaign, language))
-    return _worker_project[1]
+    if _worker_project is not None:  # the loaded project, if it is the one asked for
+        (loaded_root, loaded_campaign), project = _worker_project
+        same_language = language is None or language == project.language_code
+        if (loaded_root, loaded_campaign) == (root, campaign) and same_language:
+            return project
+    project = Project(Path(root), campaign, language)
+    _worker_project = ((root, campaign), project)
+    return project
 
 
 def attribute(
@@ -179,8 +183,6 @@ def _render_previews(
     """
     import io
 
-    from PIL import Image
-
     from packgen.distribute.bundle import THUMBNAIL_WIDTH
 
     chosen: dict[str, Any] = {}
@@ -190,19 +192,22 @@ def _render_previews(
     thumbnails: dict[str, bytes] = {}
     for product, source in chosen.items():
         entry: dict[str, Any] = {"product": product, "pdf": source.path.name}
-        first = _first_page(source.path, LARGE_WIDTH)
-        for kind, width in (("large", LARGE_WIDTH), ("file", PREVIEW_WIDTH), ("zip", 0)):
-            width = width or THUMBNAIL_WIDTH
-            image = first
-            if image.width != width:
-                height = round(first.height * width / first.width)
-                image = first.resize((width, height), Image.Resampling.LANCZOS)
+        # each size drawn at once (cheaper than scaling down); PNG keeps small text
+        # crisp, the large picture is a JPEG (ten times faster to write, half the bytes)
+        for kind, width, form, name in (
+            ("file", PREVIEW_WIDTH, "PNG", f"{product}.png"),
+            ("large", LARGE_WIDTH, "JPEG", f"{product}-large.jpg"),
+            ("zip", THUMBNAIL_WIDTH, "PNG", ""),
+        ):
+            image = _first_page(source.path, width)
             buffer = io.BytesIO()
-            image.save(buffer, format="PNG", compress_level=6 if kind == "zip" else 1)
+            if form == "PNG":
+                image.save(buffer, format="PNG", compress_level=6 if kind == "zip" else 1)
+            else:
+                image.save(buffer, format="JPEG", quality=88)
             if kind == "zip":
                 thumbnails[product] = buffer.getvalue()
                 continue
-            name = f"{product}{'-large' if kind == 'large' else ''}.png"
             write_atomic(folder / name, buffer.getvalue())
             entry[kind] = name
             if kind == "file":
