@@ -786,3 +786,31 @@ def test_killing_the_server_leaves_no_worker(portal: Portal) -> None:
     for pid in survivors:  # never leave them running, even when the test fails
         os.kill(pid, signal.SIGKILL)
     assert survivors == []
+
+
+def test_a_language_question_appears_with_a_second_reviewed_language(
+    portal: Portal, tmp_path: Path
+) -> None:
+    from packgen.web.choice import Offer, reviewed_languages
+    from packgen.web.views import index_page
+
+    for code, review in (("en-GB", None), ("cy", "draft"), ("pl", "reviewed")):
+        folder = tmp_path / code
+        folder.mkdir()
+        (folder / "posters.yaml").write_text("posters: {}\n")
+        if review:
+            (folder / "translation.yaml").write_text(f"translation: {{review: {review}}}\n")
+    assert reviewed_languages(tmp_path) == ["en-GB", "pl"]  # a draft is not offered
+    offer = Offer(portal.offer.products, portal.offer.office_sizes, ("en-GB", "pl"))
+    page = index_page(portal.project, portal.copy, portal.links, portal.catalogue, None, offer)
+    assert 'type="radio" id="field-language-1" name="language" value="en-GB" checked' in page
+    assert 'name="language" value="pl"' in page
+    assert 'name="language"' not in client_free_index(portal)
+
+
+def client_free_index(portal: Portal) -> str:
+    from packgen.web.views import index_page
+
+    return index_page(
+        portal.project, portal.copy, portal.links, portal.catalogue, None, portal.offer
+    )
