@@ -17,6 +17,7 @@ from pathlib import Path
 
 from packgen.distribute.lifeline import tie_to_parent
 from packgen.errors import PackgenError, Span, error
+from packgen.model.profiles import PROFILES
 from packgen.resolve.org import Organisation
 
 _project = None  # the worker process's Project, loaded once
@@ -149,7 +150,7 @@ def run_batch(
     out: Path,
     jobs: int,
     make_zip: bool,
-    profiles: tuple[str, ...] = ("press", "office"),
+    profiles: tuple[str, ...] = tuple(PROFILES),
     progress: Callable[[int, int, OrgResult], None] | None = None,
     preflight: bool = True,
 ) -> list[OrgResult]:

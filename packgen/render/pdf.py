@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from reportlab import rl_config
@@ -33,7 +35,7 @@ from packgen.layout.placed import (
     Rect,
     ShapeKind,
 )
-from packgen.layout.typeset import ink
+from packgen.render.ink import ink
 
 # Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
 rl_config.useA85 = 0
@@ -218,14 +220,11 @@ class Painter:
         c.addLiteral(f"q {matrix}\n{_qr_path(item.runs)}f\nQ")
 
     def item(self, item: Placed) -> None:
-        if isinstance(item, PlacedShape):
-            self.shape(item)
-        elif isinstance(item, PlacedText):
-            self.text(item)
-        elif isinstance(item, PlacedDrawing):
-            self.drawing(item)
-        else:
-            self.qr(item)
+        """Draw ``item`` with the method for its kind; an unknown kind is a bug, not a QR code."""
+        draw = _DRAW.get(type(item))
+        if draw is None:
+            raise TypeError(f"the painter cannot draw {type(item).__name__}")
+        draw(self, item)
 
     def marks(self, page: PlacedPage) -> None:
         """Crop marks in line with the trim, fold marks dashed, all outside the bleed."""
@@ -244,6 +243,14 @@ class Painter:
             c.line(x, media.y, x, b.y - clear)
             c.line(x, b.top + clear, x, media.top)
         c.setDash()
+
+
+_DRAW: dict[type, Callable[[Painter, Any], None]] = {
+    PlacedShape: Painter.shape,
+    PlacedText: Painter.text,
+    PlacedDrawing: Painter.drawing,
+    PlacedQr: Painter.qr,
+}
 
 
 def render(document: PlacedDocument, palette: dict[str, Colour]) -> bytes:

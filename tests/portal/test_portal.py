@@ -26,7 +26,7 @@ from packgen.web.jobs import RESULT
 from packgen.web.pages import PageCopy
 from packgen.web.upload import MAX_LOGO
 from tests.conftest import ROOT
-from tests.portal_helpers import (
+from tests.portal.portal_helpers import (
     GOOD,
     bomb_png,
     field_errors,

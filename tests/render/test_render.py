@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from packgen.check import check_file
 from packgen.model.profiles import OFFICE, PRESS
 from packgen.render.pdf import render
-from tests.test_layout import item, place
+from tests.layout.probe import item, place
 
 IMAGE_AND_BODY = """pages:
   - id: front
@@ -51,3 +51,17 @@ def test_office_keeps_rgb_images_and_the_design_colour(project_copy: Path, tmp_p
     image = next(iter(resources["/XObject"].values())).get_object()
     assert image["/ColorSpace"] == "/DeviceRGB"
     assert "/SMask" in image  # transparency kept on screen and office output
+
+
+def test_the_painter_refuses_an_item_kind_it_does_not_know() -> None:
+    import io
+
+    import pytest
+    from reportlab.pdfgen.canvas import Canvas
+
+    from packgen.layout.placed import PlacedLink, Rect
+    from packgen.render.pdf import Painter
+
+    painter = Painter(Canvas(io.BytesIO()), cmyk=False, palette={})
+    with pytest.raises(TypeError, match="the painter cannot draw PlacedLink"):
+        painter.item(PlacedLink(Rect(0, 0, 1, 1), "https://example.org"))  # type: ignore[arg-type]
