@@ -182,8 +182,15 @@ class Portal:
     def page(self, html: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
         return HTMLResponse(html, status, headers)
 
-    def error(self, key: str, status: int, back: str | None = None, **values: object) -> Response:
-        html = error_page(self.project, self.copy, self.links, key, back, **values)
+    def error(
+        self,
+        key: str,
+        status: int,
+        back: str | None = None,
+        back_href: str | None = None,
+        **values: object,
+    ) -> Response:
+        html = error_page(self.project, self.copy, self.links, key, back, back_href, **values)
         return self.page(html, status)
 
     def too_large(self) -> Response:
@@ -275,8 +282,9 @@ class Portal:
         response.headers["retry-after"] = str(retry)
         return response
 
-    def busy(self) -> Response:
-        response = self.error("busy", 503)
+    def busy(self, key: str) -> Response:
+        """The pack's page while the queue is full: wait, or change the form (kept as sent)."""
+        response = self.error("busy", 503, "back_to_form", self.links.change(key))
         response.headers["retry-after"] = "30"
         return response
 
@@ -291,9 +299,9 @@ class Portal:
     async def pack(self, request: Request) -> Response:
         status = self._status(request.path_params["key"])
         if status is None:
-            return self.busy()
+            return self.busy(request.path_params["key"])
         if status.state == "unknown":
-            return self.error("pack_unknown", 404)
+            return self.error("pack_unknown", 404, "back_to_form")
         html = pack_page(
             self.project,
             self.copy,

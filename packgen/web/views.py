@@ -294,12 +294,15 @@ def error_page(
     links: ServerLinks,
     key: str,
     back: str | None = None,
+    back_href: str | None = None,
     **values: object,
 ) -> str:
-    """A page for an HTTP error; ``back`` names the copy of a way back to the form."""
+    """A page for an HTTP error; ``back`` names the copy of a way back to the form, which
+    is ``back_href`` (the form as it was sent) or the empty form."""
     context = _base(project, copy, links) | {
         "heading": copy.text(f"errors.{key}_heading"),
         "message": copy.html(f"errors.{key}", **values),
         "back": copy.text(f"errors.{back}") if back else "",
+        "back_href": back_href or f"{links.home()}#personalise",
     }
     return render("error.html", context)

@@ -653,7 +653,9 @@ def test_a_change_link_while_the_queue_is_full_is_not_500(
             page = other.get(f"/?from={target}")
             assert page.status_code == 200, page.text[:500]
             assert 'value="Change Me Hub"' in page.text
-        assert other.get(f"/packs/{pending.name}").status_code == 503
+        waiting = other.get(f"/packs/{pending.name}")
+        assert waiting.status_code == 503  # and the way back to the form as it was sent
+        assert f'href="/?from={pending.name}#personalise"' in waiting.text
         assert other.get(f"/packs/{pending.name}/status").status_code == 503
     import shutil
 
