@@ -168,7 +168,14 @@ def form_context(
         ]
         if len(offer.languages) > 1:
             options["language"] = [
-                {"value": code, "label": code, "checked": code == choice.language, "hint": ""}
+                {
+                    "value": code,
+                    "label": copy.text(f"languages.{code}")
+                    if copy.has(f"languages.{code}")
+                    else code,
+                    "checked": code == choice.language,
+                    "hint": "",
+                }
                 for code in offer.languages
             ]
     return {

@@ -806,7 +806,7 @@ def test_a_language_question_appears_with_a_second_reviewed_language(
     offer = Offer(portal.offer.products, portal.offer.office_sizes, ("en-GB", "pl"))
     page = index_page(portal.project, portal.copy, portal.links, portal.catalogue, None, offer)
     assert 'type="radio" id="field-language-1" name="language" value="en-GB" checked' in page
-    assert 'name="language" value="pl"' in page
+    assert 'name="language" value="pl">' in page and ">Polski (Polish)</label>" in page
     assert 'name="language"' not in client_free_index(portal)
 
 
