@@ -9,7 +9,8 @@ or ``result.json`` with the problems found. The folder on disk is the state:
 a server restarted mid-build picks the request up again.
 
 Builds run in a process pool (ReportLab keeps global state and the work is
-CPU-bound) whose workers die with the server (:mod:`packgen.lifeline`), at
+CPU-bound) whose workers die with the server
+(:func:`packgen.distribute.worker.die_with_parent`), at
 most ``max_pending`` at once. A request refused as busy stores nothing. The
 cache is bounded: finished packs beyond ``keep`` in count or ``max_bytes`` in
 size, or older than ``max_age``, are removed oldest first, and folders left
@@ -33,7 +34,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from packgen.distribute.lifeline import tie_to_parent
+from packgen.distribute.worker import die_with_parent
 from packgen.render.write import write_atomic
 
 KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -239,16 +240,17 @@ def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
 
 def start_worker(server: int) -> None:
     """A worker's initializer: it dies with the server (process id ``server``)."""
-    tie_to_parent(server)
+    die_with_parent(server)
 
 
 def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
     """Build the pack of the request in ``folder``: PDFs, zip, previews and result, or problems."""
-    from packgen.build import BuiltFile, build
+    from packgen.build import ORG_PROFILE, BuiltFile, build
     from packgen.distribute.bundle import make_bundle
     from packgen.errors import PackgenError
     from packgen.resolve.design import load_design
     from packgen.resolve.org import load_org
+    from packgen.web.upload import BY_PATH
 
     where = Path(folder)
     request = _read_json(where / REQUEST) or {}
@@ -283,7 +285,13 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
         for product, failure in sorted(report.failures.items()):
             for d in failure.diagnostics:
                 if d.severity.value == "error":
-                    place, kind = attribute(d.message, values, project, product)
+                    place: str | None
+                    kind: str | None
+                    if product == ORG_PROFILE and d.field in BY_PATH:  # refused before building
+                        is_link = d.field.endswith("url") or d.field == "website"
+                        place, kind = BY_PATH[d.field], "qr" if is_link else "text"
+                    else:
+                        place, kind = attribute(d.message, values, project, product)
                     problem = {"message": d.message, "field": place, "hint": d.hint, "kind": kind}
                     if problem not in problems:  # sizes and products repeat one cause
                         problems.append(problem)
