@@ -34,7 +34,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from packgen.distribute.worker import die_with_parent
+from packgen.distribute.worker import Budget, cpu_budget, init_worker
 from packgen.render.write import write_atomic
 
 KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -238,9 +238,15 @@ def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
         build(project, Path(scratch), profiles=("office",), preflight=False, select=first_of_each)
 
 
+# What one visitor's pack may use in a worker: a visitor's logo and fields are
+# untrusted, so a pack that would take longer or more memory fails alone.
+PORTAL_BUDGET = Budget(seconds=60, memory_mb=2048)
+
+
 def start_worker(server: int) -> None:
-    """A worker's initializer: it dies with the server (process id ``server``)."""
-    die_with_parent(server)
+    """A worker's initializer: it dies with the server (process id ``server``) and its
+    memory is bounded (``PORTAL_BUDGET``)."""
+    init_worker(server, PORTAL_BUDGET)
 
 
 def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
@@ -279,9 +285,10 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
             _write_json(where / PROGRESS, {"done": made, "total": total})
 
         _write_json(where / PROGRESS, {"done": 0, "total": total})
-        report = build(
-            project, where / PDFS, only=products, on_file=progress, org=org, select=select
-        )
+        with cpu_budget(PORTAL_BUDGET.seconds):
+            report = build(
+                project, where / PDFS, only=products, on_file=progress, org=org, select=select
+            )
         for product, failure in sorted(report.failures.items()):
             for d in failure.diagnostics:
                 if d.severity.value == "error":

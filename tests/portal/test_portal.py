@@ -816,3 +816,28 @@ def client_free_index(portal: Portal) -> str:
     return index_page(
         portal.project, portal.copy, portal.links, portal.catalogue, None, portal.offer
     )
+
+
+def test_a_portal_worker_is_bounded_in_memory_and_tied_to_the_server() -> None:
+    """A visitor's pack is built in a worker whose address space is bounded (PORTAL_BUDGET)."""
+    import subprocess
+    import sys
+
+    from packgen.web.jobs import PORTAL_BUDGET
+
+    code = (
+        "import os, resource\n"
+        "from packgen.web.jobs import start_worker\n"
+        "start_worker(os.getppid())\n"
+        "print(resource.getrlimit(resource.RLIMIT_AS)[0])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert int(result.stdout.strip()) == PORTAL_BUDGET.memory_mb * 1024 * 1024
+
+
+def test_the_listing_links_to_the_check_page(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert '<a href="/check">Check whether a PDF of your own will print well</a>' in page.text
