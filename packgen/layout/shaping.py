@@ -160,11 +160,11 @@ class SetLine:
 
     @property
     def visual(self) -> str:
-        """The line's characters in the order they appear from left to right."""
-        out = []
-        for run in self.runs:
-            out.append(run.text[::-1] if run.level % 2 else run.text)
-        return "".join(out)
+        """What a reader extracts from the drawn glyphs, left to right (for ``packgen check``)."""
+        return "".join(
+            extracted(run.frag.fontName, run.glyphs) if run.glyphs.strip() else run.glyphs
+            for run in self.runs
+        )
 
 
 def _shape(run: Run) -> None:
@@ -177,8 +177,7 @@ def _shape(run: Run) -> None:
         run.glyphs = text
         run.width = pdfmetrics.stringWidth(text, font, size)
         return
-    shaped = shapeStr(text, font, size, force=True)
-    record_clusters(font, text, shaped)
+    shaped = record_clusters(font, text, shapeStr(text, font, size, force=True))
     run.glyphs = shaped
     data = getattr(shaped, "__shapeData__", None)
     if data:
@@ -195,26 +194,69 @@ def bidi_mirror(ch: str) -> str:
     return _MIRROR.get(ch, ch) if unicodedata.mirrored(ch) else ch
 
 
-# ToUnicode: what each glyph that is not a plain character stands for, per font face.
+# What each shaped glyph that has no character of its own (a ligature, a
+# conjunct, a contextual form: ReportLab gives it a private-use code) stands
+# for, by font face: the PDF's ToUnicode maps take it from here, so text
+# extracted from the PDF is the copy's text.
 clusters: dict[str, dict[str, str]] = {}
 
 
-def record_clusters(font: str, text: str, shaped: str) -> None:
-    """Note the source characters of each shaped glyph (ligatures: the whole sequence)."""
+def _private(ch: str) -> bool:
+    return 0xE000 <= ord(ch) <= 0xF8FF
+
+
+def face_key(font: str) -> str:
+    name = pdfmetrics.getFont(font).face.name
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+
+
+def record_clusters(font: str, text: str, shaped: str) -> str:
+    """``shaped`` with each glyph coded so that it extracts as the characters it stands for.
+
+    Within one cluster (characters HarfBuzz set as a unit), a glyph drawn for
+    a character of the cluster keeps that character's code; every other glyph
+    (a ligature, a conjunct, a contextual form, a dotless base and its dots)
+    gets a private-use code of its own for its meaning here: the widest such
+    glyph stands for the rest of the cluster's characters, the others for
+    nothing. The meanings go to the ToUnicode maps (``render/tounicode.py``).
+    """
     data = getattr(shaped, "__shapeData__", None)
     if not data:
-        return
-    face = pdfmetrics.getFont(font).face
-    table = clusters.setdefault(face.name.decode("latin-1") if isinstance(face.name, bytes)
-                                else str(face.name), {})  # fmt: skip
+        return shaped
+    ttf = pdfmetrics.getFont(font)
+    face = ttf.face
+    table = clusters.setdefault(face_key(font), {})
     starts = sorted({d.cluster for d in data})
     ends = {s: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)}
-    seen: set[int] = set()
-    for glyph, d in zip(str(shaped), data, strict=False):
-        source = text[d.cluster : ends[d.cluster]] if d.cluster not in seen else ""
-        seen.add(d.cluster)
-        if glyph != source and glyph not in table:
-            table[glyph] = source
+    glyphs = list(str(shaped))
+    by_cluster: dict[int, list[int]] = {}
+    for index, d in enumerate(data[: len(glyphs)]):
+        by_cluster.setdefault(d.cluster, []).append(index)
+    for cluster, indices in by_cluster.items():
+        rest = list(text[cluster : ends[cluster]])
+        kept: set[int] = set()
+        for index in indices:
+            glyph = glyphs[index]
+            plain = unicodedata.normalize("NFKC", glyph)
+            if not _private(glyph) and plain in rest:
+                rest.remove(plain)
+                kept.add(index)
+        # the rest goes to the widest glyph (the base letter, not a dot or mark set over it)
+        others = sorted((i for i in indices if i not in kept), key=lambda i: -data[i].x_advance)
+        for index in others:
+            meaning, rest = "".join(rest), []
+            gid = face.charToGlyph[ord(glyphs[index])]
+            width = face.charWidths.get(ord(glyphs[index]), 0)
+            code = chr(ttf.hbAddPrivate(f"packgen:{gid}:{meaning}", gid, width))
+            table[code] = meaning
+            glyphs[index] = code
+    return ShapedStr("".join(glyphs), shapeData=data)
+
+
+def extracted(font: str, glyphs: str) -> str:
+    """What a PDF reader extracts for ``glyphs`` drawn in ``font`` (with our ToUnicode maps)."""
+    table = clusters.get(face_key(font), {})
+    return "".join(table.get(g, unicodedata.normalize("NFKC", g)) for g in str(glyphs))
 
 
 def _frags(markup: str, style: ParagraphStyle) -> list[Any]:

@@ -88,7 +88,7 @@ def _instance(path: Path, weight: int) -> Path:
 
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "packgen" / "fonts"
     stat = path.stat()
-    target = cache / f"{path.stem}-{weight}-{stat.st_size}-{int(stat.st_mtime)}.ttf"
+    target = cache / f"{path.stem}-w{weight}-{stat.st_size}-{int(stat.st_mtime)}.ttf"
     if target.exists():
         return target
     font = ToolsFont(str(path))
@@ -97,6 +97,12 @@ def _instance(path: Path, weight: int) -> Path:
     axes = {axis.axisTag: axis.defaultValue for axis in font["fvar"].axes}
     axes["wght"] = float(weight)
     static = instantiateVariableFont(font, axes, updateFontNames=False)
+    # a face name of its own, so the PDF (and its ToUnicode map) tells the weights apart
+    name = static["name"]
+    family = (name.getDebugName(6) or path.stem).split("-")[0]
+    for record in list(name.names):
+        if record.nameID == 6:
+            record.string = f"{family}-W{weight}"
     cache.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
     static.save(str(temporary))
