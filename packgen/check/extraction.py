@@ -2,7 +2,8 @@
 
 For every text run the layout placed (the manifest's ``text_runs``), the text
 inside the run's frame is extracted from the PDF (pypdfium2, each character
-where its box is on the page: lines from the top, left to right) and compared with what the layout set:
+where its box is on the page: lines from the top, left to right) and
+compared with what the layout set:
 
 - shaped runs must extract as the layout's visual order exactly (joined and
   reordered glyphs, with their ToUnicode meanings);

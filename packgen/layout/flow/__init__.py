@@ -9,11 +9,12 @@ layout) → ``templates`` (page geometry, frames and per-page decorations) and
 
 from __future__ import annotations
 
-from packgen.errors import Diagnostic, PackgenError, Severity, Span
+from packgen.errors import Diagnostic, PackgenError, Severity, Span, error
 from packgen.layout.context import document_info
 from packgen.layout.flow import paginate, templates
 from packgen.layout.flow.story import prepare
 from packgen.layout.placed import PlacedDocument, PlacedPage
+from packgen.model.common import Direction
 from packgen.model.profiles import Profile
 from packgen.resolve.design import Design
 from packgen.resolve.fonts import face_name
@@ -35,8 +36,18 @@ def lay_out_pack(
     org: Organisation | None = None,
 ) -> PlacedDocument:
     """Resolve and paginate one size of a pack in one profile into placed pages."""
-    resolved = resolve_pack(project, design, size)
     content = project.content(org, product=design.name)
+    if content.direction is Direction.RTL:
+        # flowing stories (running heads, contents, tables) are set left to right only
+        raise error(
+            f"the pack '{design.name}' cannot be set right to left: copy in "
+            f"'{project.language_code}' runs right to left, and packs flow left to right only",
+            Span(design.file),
+            "build the posters and leaflets in this language, or the pack in a "
+            "left-to-right language (--language)",
+            "language",
+        )
+    resolved = resolve_pack(project, design, size)
     logo = org.logo if org else None
     org_file = org.file if org else None
     sheet = templates.sheet(resolved, profile)
