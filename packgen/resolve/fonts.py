@@ -126,8 +126,22 @@ def _face_path(family: str, weight: int, style: str, span: Span | None) -> Path:
         ) from None
 
 
-def register_fallbacks(families: list[str], span: Span | None = None) -> None:
-    """Register every weight of each fallback family, tried in this order (idempotent)."""
+_script_family: dict[str, int] = {}  # script name -> index of the fallback that sets it
+
+
+def register_fallbacks(
+    families: list[str], span: Span | None = None, scripts: dict[str, str] | None = None
+) -> None:
+    """Register every weight of each fallback family, tried in this order (idempotent).
+
+    ``scripts`` names the family that sets each script that needs shaping: a
+    word in that script is set in it first (another family that happens to
+    cover it may shape it differently).
+    """
+    _script_family.clear()
+    for script, family in (scripts or {}).items():
+        if family in families:
+            _script_family[script] = families.index(family)
     if _fallbacks == families:
         return
     for index, family in enumerate(families):
@@ -168,6 +182,20 @@ def _weight_of(face: str) -> tuple[bool, bool]:
     return "Bold" in face, "Italic" in face
 
 
+def _preferred(word: str, bold: bool, italic: bool) -> list[tuple[str, frozenset[int]]]:
+    """The face configured for the script of ``word`` (``scripts:`` in fonts.yaml), if any."""
+    from packgen.resolve.scripts import script_names
+
+    names = script_names(word)
+    found = []
+    for script in names:
+        index = _script_family.get(script)
+        if index is not None:
+            name = fallback_face(index, bold, italic)
+            found.append((name, _coverage(name)))
+    return found
+
+
 def with_fallback(markup: str, face: str) -> tuple[str, str]:
     """Set the characters ``face`` lacks in the first fallback family that has them.
 
@@ -205,7 +233,10 @@ def with_fallback(markup: str, face: str) -> tuple[str, str]:
                 out.append(word)
                 continue
             if _COMPLEX.search(word):
-                whole = next((n for n, c in chain if all(ord(ch) in c for ch in word)), None)
+                preferred = _preferred(word, bold, italic)
+                whole = next(
+                    (n for n, c in preferred + chain if all(ord(ch) in c for ch in word)), None
+                )
                 if whole is not None:
                     out.append(word if whole == face else f'<font name="{whole}">{word}</font>')
                     continue

@@ -191,7 +191,7 @@ class Project:
             register(family)
         chain = self.font_config.chain()
         if chain:
-            register_fallbacks(chain)
+            register_fallbacks(chain, scripts=self.font_config.scripts)
 
     @property
     def fonts(self) -> dict[str, FontFamily]:

@@ -61,6 +61,21 @@ def shapable_scripts() -> frozenset[str]:
     return frozenset(_shapable)
 
 
+def script_names(text: str) -> list[str]:
+    """Names of the scripts that need shaping in ``text``, configured or not."""
+    found: list[str] = []
+    for char in text:
+        point = ord(char)
+        if point < 0x0590:
+            continue
+        for first, last, name in _NEEDS_SHAPING:
+            if first <= point <= last:
+                if name not in found:
+                    found.append(name)
+                break
+    return found
+
+
 def unsupported_scripts(text: str) -> list[str]:
     """Names of the scripts in ``text`` that packgen cannot set correctly (no shaping font)."""
     found: list[str] = []
