@@ -9,6 +9,7 @@ from that list.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Annotated, Any, get_args
@@ -18,7 +19,7 @@ from pydantic import Field
 from packgen.elements import group, image, logo, qr, shape, text
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed
-from packgen.model.common import ElementBase, Shown
+from packgen.model.common import Direction, ElementBase, Shown
 
 REGISTRY: dict[
     str, tuple[type[ElementBase], Callable[[Any, Frame, LayoutContext], list[Placed]]]
@@ -53,6 +54,8 @@ def layout_element(element: ElementBase, frame: Frame, ctx: LayoutContext) -> li
         return []
     if element.show is Shown.WITHOUT_ORG and ctx.has_org:
         return []
+    if not element.mirror and frame.direction is not Direction.LTR:
+        frame = replace(frame, direction=Direction.LTR)  # placed as written, from the left
     layout = _LAYOUT_BY_MODEL[type(element)]
     return layout(element, frame, ctx)
 

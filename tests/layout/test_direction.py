@@ -173,3 +173,51 @@ def test_right_to_left_is_a_mirror_of_the_page(
     assert [p.folds for p in rtl.pages] == [
         sorted((trim.x + trim.right - x for x in p.folds), reverse=True) for p in ltr.pages
     ]
+
+
+def test_rtl_leaflet_opens_from_the_other_side(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The roll-fold's front cover is the right panel outside for left-to-right copy, the left for RTL."""
+    project.register_fonts()
+    design = load_design(project, "leaflet-cues")
+    resolved = resolve(project, design, design.sizes[0])
+    content = project.content(product="leaflet-cues")
+    ltr = layout_document(resolved, OFFICE, content, project.assets_dir)
+    monkeypatch.setattr(Content, "direction", property(lambda self: RTL))
+    rtl = layout_document(resolved, OFFICE, content, project.assets_dir)
+
+    def title(placed: PlacedDocument) -> Rect:
+        return next(i.rect for i in placed.pages[0].items if i.element_id == "front-title")
+
+    trim = ltr.pages[0].trim
+    assert title(ltr).x > trim.x + 2 * trim.w / 3  # the cover: the right third
+    assert title(rtl).right < trim.x + trim.w / 3  # mirrored: the left third
+    assert rtl.pages[0].folds == sorted(
+        (trim.x + trim.right - x for x in ltr.pages[0].folds), reverse=True
+    )
+
+
+def test_an_element_can_opt_out_of_mirroring(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.register_fonts()
+    design = load_design(project, "poster-speak-up")
+    resolved = resolve(project, design, design.sizes[0])
+    content = project.content(product="poster-speak-up")
+    page = resolved.document.pages[0]
+    mark = next(e for e in page.elements if e.id == "mark")
+    pinned = mark.model_copy(update={"mirror": False})
+    page.elements[page.elements.index(mark)] = pinned
+    ltr = layout_document(resolved, OFFICE, content, project.assets_dir)
+    monkeypatch.setattr(Content, "direction", property(lambda self: RTL))
+    rtl = layout_document(resolved, OFFICE, content, project.assets_dir)
+
+    def rect(placed: PlacedDocument, element: str) -> Rect:
+        return next(i.rect for i in placed.pages[0].items if i.element_id == element)
+
+    assert rect(rtl, "mark") == rect(ltr, "mark")  # stays where it is written
+    trim = ltr.pages[0].trim
+    assert rect(rtl, "headline").x == pytest.approx(
+        trim.x + trim.right - rect(ltr, "headline").right
+    )
