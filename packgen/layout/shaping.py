@@ -23,7 +23,6 @@ logical text and the visual order, for the manifest and ``packgen check``.
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -250,7 +249,8 @@ def record_clusters(font: str, text: str, shaped: str) -> str:
             code = chr(ttf.hbAddPrivate(f"packgen:{gid}:{meaning}", gid, width))
             table[code] = meaning
             glyphs[index] = code
-    return ShapedStr("".join(glyphs), shapeData=data)
+    coded: str = ShapedStr("".join(glyphs), shapeData=data)
+    return coded
 
 
 def extracted(font: str, glyphs: str) -> str:
@@ -337,7 +337,7 @@ class ShapedParagraph:
         indent = style.leftIndent + style.rightIndent
         available = width - indent
         self.lines = []
-        for text, words in self._paragraphs:
+        for _, words in self._paragraphs:
             line: list[list[Run]] = []
             used = 0.0
             for word in words:
@@ -351,7 +351,6 @@ class ShapedParagraph:
                 line.append(word)
             if line:
                 self.lines.append(self._set(line))
-            del text
         self.width = width
         self.height = len(self.lines) * style.leading
         return width, self.height
@@ -366,7 +365,7 @@ class ShapedParagraph:
         return SetLine(visual, sum(r.width for r in visual), logical)
 
     def minWidth(self) -> float:
-        return self._min_width + self.style.leftIndent + self.style.rightIndent
+        return self._min_width + float(self.style.leftIndent + self.style.rightIndent)
 
     def getSpaceBefore(self) -> float:
         return float(self.style.spaceBefore)
@@ -414,11 +413,3 @@ class ShapedParagraph:
     def visual_lines(self) -> list[tuple[str, str]]:
         """(logical text, visual characters) of each set line."""
         return [(line.logical, line.visual) for line in self.lines]
-
-
-def is_shaped(glyphs: object) -> bool:
-    return isinstance(glyphs, ShapedStr)
-
-
-def copy_frag(frag: Any) -> Any:
-    return copy.copy(frag)
