@@ -14,6 +14,7 @@ from packgen.layout.context import document_info
 from packgen.layout.flow import paginate, templates
 from packgen.layout.flow.story import prepare
 from packgen.layout.placed import PlacedDocument, PlacedPage
+from packgen.layout.shaping import needs_shaping
 from packgen.model.common import Direction
 from packgen.model.profiles import Profile
 from packgen.resolve.design import Design
@@ -45,6 +46,15 @@ def lay_out_pack(
             Span(design.file),
             "build the posters and leaflets in this language, or the pack in a "
             "left-to-right language (--language)",
+            "language",
+        )
+    if any(needs_shaping(text) for text in content.copy.values()):
+        # the flowing story sets text with ReportLab's paragraphs: one glyph per character
+        raise error(
+            f"the pack '{design.name}' cannot be set in '{project.language_code}': its copy is "
+            "in a script that needs shaping, and packs are set one glyph per character",
+            Span(design.file),
+            "build the posters and leaflets in this language (they are shaped)",
             "language",
         )
     resolved = resolve_pack(project, design, size)
