@@ -35,6 +35,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     project = _project(args)
     out = Path(args.out)
     profiles = ["press", "office"] if args.profile == "all" else [args.profile]
+    if args.output_intent:
+        project.output_intent = Path(args.output_intent)
+    if "press" in profiles:
+        _ = project.output_condition  # a bad profile is refused before anything is written
     org = None
     if args.org:
         from packgen.org import load_org
@@ -291,6 +295,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--zip", action="store_true", help="also write a download bundle (zip)")
     build.add_argument(
         "--no-marks", action="store_true", help="press files without crop and fold marks"
+    )
+    build.add_argument(
+        "--output-intent",
+        metavar="FILE",
+        help="press printing condition: a CMYK .icc or an intent .yaml (default: the campaign's)",
     )
     build.add_argument(
         "--profile",

@@ -17,6 +17,7 @@ from packgen.campaign import Campaign
 from packgen.content import Content, campaign_data, flatten_copy
 from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, error, relative
 from packgen.fonts import FontFamily, register, register_fallback
+from packgen.icc import OutputCondition, load_intent
 from packgen.org import Organisation
 from packgen.source import load_yaml
 from packgen.units import Length, parse_length
@@ -41,6 +42,7 @@ class Settings(BaseModel):
 
     campaign: str
     language: str
+    output_intent: str | None = None  # relative to assets/: the press printing condition
 
 
 def embedded_root() -> Path:
@@ -64,6 +66,7 @@ class Project:
     root: Path
     campaign_name: str | None = None
     language: str | None = None
+    output_intent: Path | None = None  # ``build --output-intent``: overrides the campaign's
     cache: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def layouts_stamp(self) -> tuple[int, ...]:
@@ -99,6 +102,23 @@ class Project:
     def campaign(self) -> Campaign:
         path = self.campaign_dir / "campaign.yaml"
         return validate(Campaign, load_yaml(path, self.shown(path)), self.shown(path))
+
+    @cached_property
+    def output_condition(self) -> OutputCondition:
+        """The printing condition of press output: ``--output-intent``, else the campaign's,
+        else the project's (``assets/packgen.yaml``)."""
+        if self.output_intent is not None:
+            return load_intent(self.output_intent, str(self.output_intent))
+        named = self.campaign.output_intent or self.settings.output_intent
+        if named is None:
+            raise error(
+                "no output intent: press files need a printing condition",
+                Span(self.shown(self.campaign_dir / "campaign.yaml")),
+                "add `output_intent: colour/FOGRA39.yaml` (relative to assets/)"
+                " to campaign.yaml or assets/packgen.yaml",
+            )
+        path = self.assets_dir / named
+        return load_intent(path, self.shown(path))
 
     @property
     def language_code(self) -> str:
