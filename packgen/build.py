@@ -76,7 +76,8 @@ def make(
         author=project.author(org),
         org_file=org.file if org else None,
     )
-    return placed, render(placed, content.palette)
+    condition = project.output_condition if profile.cmyk else None
+    return placed, render(placed, content.palette, condition)
 
 
 def build(

@@ -164,3 +164,28 @@ class PlacedDocument:
     warnings: list[Diagnostic] = field(default_factory=list)
     min_text: float = 0.0  # the layout's rules, in points (0: no rule)
     min_body: float = 0.0
+
+
+def backdrop(page: PlacedPage, index: int) -> Colour | None:
+    """The ink behind item ``index`` of ``page``: the last fill drawn before it that covers it.
+
+    A filled rectangle (or rounded rectangle, inside its corners) that holds
+    the whole item counts; else the page background; None means bare paper.
+    Used to flatten a transparent raster image for press.
+    """
+    rect = _rect_of(page.items[index])
+    for item in reversed(page.items[:index]):
+        if not isinstance(item, PlacedShape) or item.fill is None:
+            continue
+        area = item.rect
+        if item.kind is ShapeKind.ROUNDED:
+            area = area.inset(item.radius * 0.3)  # clear of the corners' curve
+        elif item.kind is not ShapeKind.RECT:
+            continue
+        if area.contains(rect):
+            return item.fill
+    return page.background
+
+
+def _rect_of(item: Placed) -> Rect:
+    return item.tile if isinstance(item, PlacedQr) else item.rect

@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from packgen.check import check_file
 from packgen.profiles import OFFICE, PRESS
+from packgen.project import Project
 from packgen.render import render
 from tests.test_layout import item, place
 
@@ -34,7 +35,7 @@ def test_press_converts_images_to_cmyk_and_body_to_black(
     body = item(document, "body")
     assert [c.cmyk for c in body.colours] == [(0, 0, 0, 100)]
     path = tmp_path / "press.pdf"
-    path.write_bytes(render(document, {}))
+    path.write_bytes(render(document, {}, Project(project_copy).output_condition))
     resources = PdfReader(path).pages[0]["/Resources"]
     (image,) = [x.get_object() for x in resources["/XObject"].values()]
     assert image["/ColorSpace"] == "/DeviceCMYK"

@@ -65,6 +65,7 @@ def make_pack(
         outline_open=profile.links,
         palette=content.palette,
         initial_font=face_name(next(iter(project.fonts)), bold=False, italic=False),
+        condition=project.output_condition if profile.cmyk else None,
     )
     qr_urls: list[str] = []
 

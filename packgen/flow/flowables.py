@@ -400,7 +400,9 @@ class Panel(Flowable):  # type: ignore[misc]
         return []
 
     def draw(self) -> None:
-        painter = Painter(self.canv, self.cmyk, self.palette)
+        # press canvases carry their output condition (the PDF/X canvas)
+        condition = getattr(self.canv, "condition", None)
+        painter = Painter(self.canv, self.cmyk, self.palette, condition)
         for item in self.items:
             painter.item(item)
         for link in self.links:

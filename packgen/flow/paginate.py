@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from reportlab.platypus import BaseDocTemplate, PageTemplate
@@ -28,7 +29,9 @@ from packgen.flow.flowables import Heading
 from packgen.flow.model import Template
 from packgen.flow.pages import PageInfo
 from packgen.flow.preparer import HeadingEntry, Story
+from packgen.icc import OutputCondition
 from packgen.layout import Sheet
+from packgen.pdfx import PdfxCanvas
 from packgen.placed import DocumentInfo, PlacedPage, Rect
 from packgen.render import Painter, by_rgb, paint_page
 
@@ -60,6 +63,7 @@ class Setting:
     outline_open: bool
     palette: dict[str, Colour]
     initial_font: str  # an embedded face for ReportLab's page preamble (not Helvetica)
+    condition: OutputCondition | None = None  # press: the PDF/X output condition
 
 
 @dataclass
@@ -163,7 +167,9 @@ def run(
         if page == 1 and setting.outline_open:
             canvas.showOutline()
         if decorations is not None and page <= len(decorations):
-            paint_page(Painter(canvas, setting.cmyk, palette), decorations[page - 1])
+            paint_page(
+                Painter(canvas, setting.cmyk, palette, setting.condition), decorations[page - 1]
+            )
 
     buffer = io.BytesIO()
     media = setting.sheet.media
@@ -182,12 +188,16 @@ def run(
         invariant=1,
         pageCompression=1,
         displayDocTitle=1,
-        enforceColorSpace="cmyk" if setting.cmyk else None,
+        enforceColorSpace="sep_cmyk" if setting.cmyk else None,  # CMYK and the /All marks
         initialFontName=setting.initial_font,
     )
     document._firstPageTemplateIndex = list(setting.templates).index(setting.start)
     try:
-        document.build(story.flowables(numbers))
+        if setting.cmyk:
+            maker = partial(PdfxCanvas, condition=setting.condition)
+            document.build(story.flowables(numbers), canvasmaker=maker)
+        else:
+            document.build(story.flowables(numbers))
     except LayoutError as exc:
         first = str(exc).splitlines()[0]
         raise PackgenError(
