@@ -178,7 +178,7 @@ def test_no_rgb_anywhere(press: list[Path]) -> None:
     for path, pdf in _each(press):
         assert set(_colour_spaces(pdf)) <= {"/DeviceCMYK", "/Separation"}, path
         for page in pdf.pages:
-            for operands, operator in pikepdf.parse_content_stream(page):
+            for _operands, operator in pikepdf.parse_content_stream(page):
                 assert str(operator) not in ("rg", "RG"), path
 
 
