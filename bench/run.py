@@ -31,9 +31,9 @@ sys.path.insert(0, str(HERE))
 from handwritten_poster import draw_poster, register_fonts  # noqa: E402
 
 from packgen.build import build, make  # noqa: E402
-from packgen.profiles import OFFICE  # noqa: E402
-from packgen.project import Project, embedded_root  # noqa: E402
-from packgen.resolve import load_design  # noqa: E402
+from packgen.model.profiles import OFFICE  # noqa: E402
+from packgen.resolve.design import load_design  # noqa: E402
+from packgen.resolve.project import Project, embedded_root  # noqa: E402
 
 PACKGEN = [sys.executable, "-m", "packgen"]
 

@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
-from packgen.flow import make_pack
-from packgen.layout import layout_document
-from packgen.manifest import FileEntry, entry_for, write_manifest
-from packgen.org import Organisation
-from packgen.placed import PlacedDocument
-from packgen.profiles import PROFILES, Profile
-from packgen.project import Project
-from packgen.render import render
-from packgen.resolve import Design, load_design, resolve
-from packgen.write import write_atomic
+from packgen.layout.fixed import layout_document
+from packgen.layout.flow import make_pack
+from packgen.layout.placed import PlacedDocument
+from packgen.model.profiles import PROFILES, Profile
+from packgen.render.manifest import FileEntry, entry_for, write_manifest
+from packgen.render.pdf import render
+from packgen.render.write import write_atomic
+from packgen.resolve.design import Design, load_design, resolve
+from packgen.resolve.org import Organisation
+from packgen.resolve.project import Project
 
 if TYPE_CHECKING:
     from packgen.check import FileReport

@@ -19,7 +19,7 @@ DEFAULT_OUT = Path("out")
 
 
 def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from packgen.project import Project, embedded_root
+    from packgen.resolve.project import Project, embedded_root
 
     root = Path(args.project) if args.project else embedded_root()
     return Project(root, campaign_name=args.campaign, language=args.language)
@@ -41,7 +41,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         _ = project.output_condition  # a bad profile is refused before anything is written
     org = None
     if args.org:
-        from packgen.org import load_org
+        from packgen.resolve.org import load_org
 
         org = load_org(Path(args.org))
 
@@ -61,7 +61,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"{count} file{'s' * (count != 1)} written to {out}/", end="")
     print(f"; {len(report.failures)} product(s) failed" if report.failures else "")
     if args.zip and report.files:
-        from packgen.bundle import make_bundle
+        from packgen.distribute.bundle import make_bundle
 
         name = org.slug if org else project.campaign.id
         title = org.profile.name if org else project.campaign.name
@@ -73,14 +73,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _org(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if not getattr(args, "org", None):
         return None
-    from packgen.org import load_org
+    from packgen.resolve.org import load_org
 
     return load_org(Path(args.org))
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    from packgen.preview import preview
-    from packgen.profiles import PROFILES
+    from packgen.designer.preview import preview
+    from packgen.model.profiles import PROFILES
 
     report = preview(
         _project(args),
@@ -101,7 +101,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from packgen.watch import Rebuild, Watcher
+    from packgen.designer.watch import Rebuild, Watcher
 
     project = _project(args)
     for name in args.names:
@@ -148,14 +148,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from packgen.reference import dumps, layout_schema, org_schema
+    from packgen.designer.reference import dumps, layout_schema, org_schema
 
     sys.stdout.write(dumps(org_schema() if args.org else layout_schema()))
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from packgen.resolve import load_design
+    from packgen.resolve.design import load_design
 
     project = _project(args)
     failed = False
@@ -203,7 +203,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from packgen.batch import OrgResult, run_batch
+    from packgen.distribute.batch import OrgResult, run_batch
 
     project = _project(args)
     folder = Path(args.folder)

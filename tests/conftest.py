@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from packgen.build import BuildReport, build
-from packgen.project import Project, embedded_root
+from packgen.resolve.project import Project, embedded_root
 
 ROOT = embedded_root()
 FIXTURES = Path(__file__).parent / "fixtures"

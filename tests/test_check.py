@@ -17,8 +17,8 @@ from packgen.build import BuildReport
 from packgen.check import check_file
 from packgen.check.rules import Level
 from packgen.cli import main
-from packgen.fonts import FontFamily, register
-from packgen.qr import encode
+from packgen.resolve.fonts import FontFamily, register
+from packgen.resolve.qr import encode
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)

@@ -11,8 +11,8 @@ import pytest
 
 from packgen.build import BuildReport
 from packgen.cli import main
-from packgen.project import Project
-from packgen.write import write_atomic
+from packgen.render.write import write_atomic
+from packgen.resolve.project import Project
 from tests.conftest import FIXTURES
 
 
@@ -95,7 +95,7 @@ def test_atomic_write_failure_keeps_the_old_file(
     def broken(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("packgen.write.os.replace", broken)
+    monkeypatch.setattr("packgen.render.write.os.replace", broken)
     with pytest.raises(OSError):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from packgen.build import make
-from packgen.placed import PlacedDocument, PlacedQr, PlacedText
-from packgen.profiles import OFFICE, PRESS, Profile
-from packgen.project import Project
-from packgen.resolve import load_design
+from packgen.layout.placed import PlacedDocument, PlacedQr, PlacedText
+from packgen.model.profiles import OFFICE, PRESS, Profile
+from packgen.resolve.design import load_design
+from packgen.resolve.project import Project
 from tests.conftest import ROOT
 
 GUIDE = (ROOT / "docs" / "layouts.md").read_text(encoding="utf-8")

@@ -10,8 +10,8 @@ import pytest
 from PIL import ImageCms
 
 from packgen.errors import PackgenError
-from packgen.icc import delta_e76, delta_e2000, lab_of_srgb, load_condition, load_intent
-from packgen.project import Project, embedded_root
+from packgen.resolve.icc import delta_e76, delta_e2000, lab_of_srgb, load_condition, load_intent
+from packgen.resolve.project import Project, embedded_root
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = ROOT / "assets" / "colour" / "FOGRA39.icc"

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from packgen.build import make
-from packgen.layout import layout_document
-from packgen.placed import PlacedDocument, PlacedQr, PlacedShape, PlacedText
-from packgen.profiles import OFFICE, PRESS, Profile
-from packgen.project import Project
-from packgen.resolve import load_design, resolve
+from packgen.layout.fixed import layout_document
+from packgen.layout.placed import PlacedDocument, PlacedQr, PlacedShape, PlacedText
+from packgen.model.profiles import OFFICE, PRESS, Profile
+from packgen.resolve.design import load_design, resolve
+from packgen.resolve.project import Project
 
 MM = 72 / 25.4
 

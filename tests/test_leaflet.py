@@ -14,9 +14,8 @@ import pytest
 from packgen.build import BuildReport, make
 from packgen.cli import main
 from packgen.colour import Colour, contrast_ratio
-from packgen.fonts import register
-from packgen.layout import layout_document
-from packgen.placed import (
+from packgen.layout.fixed import layout_document
+from packgen.layout.placed import (
     PlacedDocument,
     PlacedDrawing,
     PlacedPage,
@@ -26,10 +25,11 @@ from packgen.placed import (
     Rect,
     ShapeKind,
 )
-from packgen.profiles import OFFICE, PRESS, Profile
-from packgen.project import Project
-from packgen.raster import decode_pdf_qr
-from packgen.resolve import load_design, resolve
+from packgen.model.profiles import OFFICE, PRESS, Profile
+from packgen.render.raster import decode_pdf_qr
+from packgen.resolve.design import load_design, resolve
+from packgen.resolve.fonts import register
+from packgen.resolve.project import Project
 
 MM = 72 / 25.4
 FOLDED = "leaflet-cues"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from packgen.markup import BlockKind, MissingValue, plain, to_blocks
+from packgen.resolve.markup import BlockKind, MissingValue, plain, to_blocks
 
 
 def test_blocks() -> None:

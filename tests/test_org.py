@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from packgen.build import build
 from packgen.cli import main
-from packgen.org import load_org, slug
-from packgen.project import Project
-from packgen.raster import decode_pdf_qr
+from packgen.render.raster import decode_pdf_qr
+from packgen.resolve.org import load_org, slug
+from packgen.resolve.project import Project
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "docs" / "examples" / "orgs"

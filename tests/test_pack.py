@@ -15,14 +15,14 @@ import pypdf
 import pytest
 
 from packgen.build import BuildReport, BuiltFile, build
-from packgen.flow import pages as flow_pages
-from packgen.flow.model import HeadingItem, PostsItem
-from packgen.flow.resolve import ResolvedPack, resolve_pack
-from packgen.flow.social import count, post_text
-from packgen.profiles import PROFILES
-from packgen.project import Project
-from packgen.raster import decode_pdf_qr
-from packgen.resolve import load_design
+from packgen.layout.flow import templates as flow_pages
+from packgen.layout.flow.social import count, post_text
+from packgen.model.pack import HeadingItem, PostsItem
+from packgen.model.profiles import PROFILES
+from packgen.render.raster import decode_pdf_qr
+from packgen.resolve.design import load_design
+from packgen.resolve.pack import ResolvedPack, resolve_pack
+from packgen.resolve.project import Project
 from tests.conftest import ROOT
 
 PACK = "pack-stakeholder"
@@ -197,8 +197,8 @@ def test_every_qr_code_decodes_to_its_url(
 
 def test_qr_symbols_are_at_least_20mm(project: Project, resolved: ResolvedPack) -> None:
     from packgen.elements.qr import QrElement
-    from packgen.flow.model import PanelItem
-    from packgen.qr import QUIET_ZONE, encode
+    from packgen.model.pack import PanelItem
+    from packgen.resolve.qr import QUIET_ZONE, encode
 
     codes = [
         element
@@ -355,7 +355,7 @@ def _flow_pack(root: Path, frame_h: float, story: str, copy: dict[str, str]) -> 
 
 def _body(project_copy: Path) -> tuple[object, float, float]:
     """The paragraph style of 'body', its line height and its space after (pt)."""
-    from packgen.typeset import paragraph_style
+    from packgen.layout.typeset import paragraph_style
 
     project = Project(project_copy)
     style = resolve_pack(project, load_design(project, PACK), "A4").styles["body"]
@@ -417,7 +417,7 @@ def test_heading_moves_with_its_text(project_copy: Path) -> None:
 def test_a_plan_hint_from_another_build_never_changes_the_bytes(tmp_path: Path) -> None:
     """Pagination starts from the last plan made for the same pack (one pass when it
     holds); a pass is kept only when it reproduces its plan, so bytes are the same."""
-    from packgen.org import load_org
+    from packgen.resolve.org import load_org
 
     org = load_org(ROOT / "docs" / "examples" / "orgs" / "hostile.yaml")
     warm = Project(ROOT)

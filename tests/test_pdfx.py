@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 
 from packgen.build import BuildReport
-from packgen.project import Project, embedded_root
+from packgen.resolve.project import Project, embedded_root
 
 NS = {
     "dc": "http://purl.org/dc/elements/1.1/",

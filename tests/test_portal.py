@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
-from packgen.project import Project
+from packgen.resolve.project import Project
 from packgen.web.app import FORM_OVERHEAD, Portal, create_app
 from packgen.web.jobs import RESULT
 from packgen.web.pages import PageCopy

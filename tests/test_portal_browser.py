@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from packgen.raster import decode_pdf_qr
+from packgen.render.raster import decode_pdf_qr
 from tests.portal_helpers import EXAMPLES, GOOD
 
 CHROMIUM = Path("/usr/bin/chromium")

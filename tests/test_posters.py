@@ -8,8 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from packgen.build import BuildReport, BuiltFile, build
-from packgen.project import Project
-from packgen.raster import decode_pdf_qr
+from packgen.render.raster import decode_pdf_qr
+from packgen.resolve.project import Project
 from tests.conftest import ROOT
 
 MM = 72 / 25.4

@@ -10,16 +10,16 @@ from PIL import Image
 
 from packgen.build import make
 from packgen.cli import main
-from packgen.preview import (
+from packgen.designer.preview import (
     COLOURS,
     GuideKind,
     page_guides,
     preview,
     to_pixels,
 )
-from packgen.profiles import OFFICE, PRESS
-from packgen.project import Project
-from packgen.resolve import load_design
+from packgen.model.profiles import OFFICE, PRESS
+from packgen.resolve.design import load_design
+from packgen.resolve.project import Project
 
 MM = 72 / 25.4
 DPI = 100
@@ -71,7 +71,7 @@ def test_guides_of_a_folded_leaflet(project: Project) -> None:
 
 
 def test_to_pixels_flips_y() -> None:
-    from packgen.placed import Rect
+    from packgen.layout.placed import Rect
 
     media = Rect(0, 0, 720, 1440)
     assert to_pixels(Rect(72, 72, 144, 72), media, 100) == pytest.approx((100, 1800, 300, 1900))

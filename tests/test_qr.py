@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from packgen import qr
+from packgen.resolve import qr
 
 
 def test_matrix_is_square_without_quiet_zone() -> None:

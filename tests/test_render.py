@@ -8,9 +8,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from packgen.check import check_file
-from packgen.profiles import OFFICE, PRESS
-from packgen.project import Project
-from packgen.render import render
+from packgen.model.profiles import OFFICE, PRESS
+from packgen.render.pdf import render
+from packgen.resolve.project import Project
 from tests.test_layout import item, place
 
 IMAGE_AND_BODY = """pages:

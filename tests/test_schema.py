@@ -11,11 +11,7 @@ import pytest
 import yaml
 
 from packgen.cli import main
-from packgen.document import LayoutDocument
-from packgen.elements import REGISTRY
-from packgen.flow.model import PackDocument
-from packgen.org import OrgProfile
-from packgen.reference import (
+from packgen.designer.reference import (
     DOCUMENTS,
     END,
     START,
@@ -30,10 +26,14 @@ from packgen.reference import (
     reference_markdown,
     story_items,
 )
+from packgen.elements import REGISTRY
+from packgen.model.fixed import LayoutDocument
+from packgen.model.pack import PackDocument
+from packgen.resolve.org import OrgProfile
 from tests.conftest import FIXTURES, ROOT
 
 DOCS = ROOT / "docs"
-REGENERATE = "run: PYTHONPATH=. python -m packgen.reference --write"
+REGENERATE = "run: PYTHONPATH=. python -m packgen.designer.reference --write"
 LAYOUTS = sorted(p for p in (ROOT / "layouts").glob("*.yaml") if p.name != "_paper.yaml")
 
 
@@ -63,7 +63,7 @@ def test_every_field_is_described_and_no_description_is_stale() -> None:
         for name in field_names(m)
         if not describe(m, name)
     ]
-    assert missing == [], "describe these fields in packgen/fields.yaml"
+    assert missing == [], "describe these fields in packgen/designer/fields.yaml"
     names = {m.__name__: set(field_names(m)) for m in everything}
     # ElementBase describes what every element type has (its `type` included)
     names["ElementBase"] = set.intersection(*(set(field_names(m)) for m, _ in REGISTRY.values()))
@@ -77,7 +77,7 @@ def test_every_field_is_described_and_no_description_is_stale() -> None:
         for name in fields
         if name not in names.get(model, set())
     ]
-    assert stale == [], "packgen/fields.yaml describes fields that no longer exist"
+    assert stale == [], "packgen/designer/fields.yaml describes fields that no longer exist"
 
 
 def test_every_field_appears_in_the_reference() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from packgen.errors import PackgenError
-from packgen.source import merge, parse_yaml, span_at
+from packgen.source.load import merge, parse_yaml, span_at
 
 
 def test_spans_of_values_and_keys() -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from packgen.cli import main
-from packgen.project import Project
-from packgen.watch import Rebuild, Watcher, affected, changes, snapshot
+from packgen.designer.watch import Rebuild, Watcher, affected, changes, snapshot
+from packgen.resolve.project import Project
 
 POSTERS = ["poster-know-your-baby", "poster-speak-up"]
 LEAFLETS = ["leaflet-cues", "leaflet-cues-a5"]

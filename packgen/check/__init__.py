@@ -14,7 +14,7 @@ from pathlib import Path
 
 from packgen.check.facts import read_facts
 from packgen.check.rules import FAST, SLOW, Finding, Level, Subject
-from packgen.manifest import FileEntry, expectation_for
+from packgen.render.manifest import FileEntry, expectation_for
 
 
 @dataclass

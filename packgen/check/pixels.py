@@ -102,7 +102,7 @@ def read_codes(path: Path, dpi: float = QR_DPI) -> list[list[Code]]:
     """Every QR code on every page, with module size and quiet-zone verdict."""
     import zxingcpp
 
-    from packgen.raster import pages
+    from packgen.render.raster import pages
 
     found: list[list[Code]] = []
     for image in pages(path, dpi):

@@ -13,7 +13,7 @@ from enum import Enum
 
 from packgen.check.facts import Box, PageFacts, PdfFacts, TextRun
 from packgen.colour import contrast_ratio
-from packgen.manifest import FileEntry
+from packgen.render.manifest import FileEntry
 
 MM = 72 / 25.4
 MIN_BLEED_MM = 3.0

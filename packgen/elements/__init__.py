@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from packgen.context import Frame, LayoutContext
 from packgen.elements import group, image, logo, qr, shape, text
-from packgen.model import ElementBase, Shown
-from packgen.placed import Placed
+from packgen.layout.context import Frame, LayoutContext
+from packgen.layout.placed import Placed
+from packgen.model.common import ElementBase, Shown
 
 REGISTRY: dict[
     str, tuple[type[ElementBase], Callable[[Any, Frame, LayoutContext], list[Placed]]]

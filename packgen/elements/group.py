@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from packgen.context import Frame, LayoutContext
-from packgen.model import ElementBase
-from packgen.placed import Placed, Rect
+from packgen.layout.context import Frame, LayoutContext
+from packgen.layout.placed import Placed, Rect
+from packgen.model.common import ElementBase
 
 if TYPE_CHECKING:
     from packgen.elements import Element

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from packgen.assets import Asset
-from packgen.context import Frame, LayoutContext
 from packgen.elements.shape import extend_to_bleed
-from packgen.model import Align, Bleed, ElementBase, VAlign, bleed_edges
-from packgen.placed import Placed, PlacedDrawing, Rect
+from packgen.layout.context import Frame, LayoutContext
+from packgen.layout.placed import Placed, PlacedDrawing, Rect
+from packgen.model.common import Align, Bleed, ElementBase, VAlign, bleed_edges
+from packgen.resolve.assets import Asset
 
 
 class ImageElement(ElementBase):

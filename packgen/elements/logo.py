@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from packgen.context import Frame, LayoutContext
 from packgen.elements.image import fit, placed_asset
 from packgen.errors import Severity, Span
-from packgen.model import Align, ElementBase, VAlign
-from packgen.placed import Placed
+from packgen.layout.context import Frame, LayoutContext
+from packgen.layout.placed import Placed
+from packgen.model.common import Align, ElementBase, VAlign
 
 MM = 72 / 25.4
 

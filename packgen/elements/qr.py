@@ -11,15 +11,15 @@ from __future__ import annotations
 from typing import Literal
 from xml.sax.saxutils import escape
 
-from packgen import qr
-from packgen.context import Frame, LayoutContext
 from packgen.elements.text import copy_blocks, report_missing_glyphs
-from packgen.fonts import text_width
-from packgen.markup import Block, BlockKind
-from packgen.model import Align, ElementBase, VAlign
-from packgen.placed import Placed, PlacedLink, PlacedQr, PlacedText, Rect
-from packgen.styles import ResolvedStyle
-from packgen.typeset import Typeset, typeset
+from packgen.layout.context import Frame, LayoutContext
+from packgen.layout.placed import Placed, PlacedLink, PlacedQr, PlacedText, Rect
+from packgen.layout.typeset import Typeset, typeset
+from packgen.model.common import Align, ElementBase, VAlign
+from packgen.resolve import qr
+from packgen.resolve.fonts import text_width
+from packgen.resolve.markup import Block, BlockKind
+from packgen.resolve.styles import ResolvedStyle
 from packgen.units import LengthField
 
 MM = 72 / 25.4

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from packgen.context import Frame, LayoutContext
-from packgen.model import Bleed, Edge, ElementBase, bleed_edges
-from packgen.placed import Placed, PlacedShape, Rect, ShapeKind
+from packgen.layout.context import Frame, LayoutContext
+from packgen.layout.placed import Placed, PlacedShape, Rect, ShapeKind
+from packgen.model.common import Bleed, Edge, ElementBase, bleed_edges
 from packgen.units import LengthField
 
 

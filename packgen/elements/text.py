@@ -12,13 +12,13 @@ from typing import Literal
 from pydantic import Field
 
 from packgen.colour import luminance
-from packgen.context import Frame, LayoutContext
 from packgen.errors import PackgenError, Span, allowed_hint
-from packgen.markup import BlockKind
-from packgen.model import ElementBase, VAlign
-from packgen.placed import Placed, PlacedLink, PlacedText, Rect
-from packgen.styles import ResolvedStyle
-from packgen.typeset import typeset
+from packgen.layout.context import Frame, LayoutContext
+from packgen.layout.placed import Placed, PlacedLink, PlacedText, Rect
+from packgen.layout.typeset import typeset
+from packgen.model.common import ElementBase, VAlign
+from packgen.resolve.markup import BlockKind
+from packgen.resolve.styles import ResolvedStyle
 from packgen.units import LengthField
 
 MM = 72 / 25.4

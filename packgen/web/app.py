@@ -28,7 +28,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from packgen.project import Project
+from packgen.resolve.project import Project
 from packgen.web.catalogue import Catalogue, ensure_catalogue, fingerprint
 from packgen.web.jobs import Busy, Jobs, request_key
 from packgen.web.links import ServerLinks

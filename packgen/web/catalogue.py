@@ -24,12 +24,12 @@ from PIL import Image
 
 from packgen import __version__
 from packgen.build import BuiltFile, build
-from packgen.bundle import make_bundle, thumbnail
+from packgen.distribute.bundle import make_bundle, thumbnail
 from packgen.errors import PackgenError
-from packgen.project import Project
-from packgen.resolve import load_design
+from packgen.render.write import write_atomic
+from packgen.resolve.design import load_design
+from packgen.resolve.project import Project
 from packgen.web.pages import PageCopy
-from packgen.write import write_atomic
 
 CATALOGUE = "catalogue.json"
 PDF_DIR = "pdf"

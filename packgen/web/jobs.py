@@ -25,7 +25,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from packgen.write import write_atomic
+from packgen.render.write import write_atomic
 
 KEY = re.compile(r"^[0-9a-f]{64}$")
 _THUMB = re.compile(r"^[a-z0-9][a-z0-9_-]*\.png$")
@@ -89,7 +89,7 @@ _worker_project: Any = None
 
 def _project(root: str, campaign: str | None, language: str | None) -> Any:
     global _worker_project
-    from packgen.project import Project
+    from packgen.resolve.project import Project
 
     wanted = (root, campaign, language)
     if _worker_project is None or _worker_project[0] != wanted:
@@ -107,7 +107,7 @@ def attribute(
     """
     match = _QR_ELEMENT.search(message)
     if match and product:
-        from packgen.resolve import load_design
+        from packgen.resolve.design import load_design
 
         link = _element_link(load_design(project, product).raw, match.group(1))
         name = LINK_FIELDS.get(link or "")
@@ -167,10 +167,10 @@ def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
 def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
     """Build the pack of the request in ``folder``: zip and result, or the problems."""
     from packgen.build import BuiltFile, build
-    from packgen.bundle import make_bundle
+    from packgen.distribute.bundle import make_bundle
     from packgen.errors import PackgenError
-    from packgen.org import load_org
-    from packgen.resolve import load_design
+    from packgen.resolve.design import load_design
+    from packgen.resolve.org import load_org
 
     where = Path(folder)
     request = _read_json(where / REQUEST) or {}

@@ -2,7 +2,7 @@
 
 Every sentence on a page comes from the campaign's copy files (``portal.*``
 keys in ``copy/<language>/portal.yaml``). Copy markup is parsed by the same
-code as for print (:mod:`packgen.markup`), which escapes all text and every
+code as for print (:mod:`packgen.resolve.markup`), which escapes all text and every
 inserted value; the few tags it produces (``<b>``, ``<i>``, ``<br/>``) are
 valid HTML, so blocks become paragraphs, headings and lists here. Templates
 are Jinja2 files with autoescaping on for everything.
@@ -17,8 +17,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from packgen.content import Content
-from packgen.markup import BlockKind, MissingValue, to_blocks
+from packgen.resolve.content import Content
+from packgen.resolve.markup import BlockKind, MissingValue, to_blocks
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

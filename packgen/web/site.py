@@ -10,12 +10,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from packgen.project import Project
+from packgen.render.write import write_atomic
+from packgen.resolve.project import Project
 from packgen.web.catalogue import Catalogue, build_catalogue
 from packgen.web.links import SiteLinks
 from packgen.web.pages import STATIC, PageCopy
 from packgen.web.views import index_page
-from packgen.write import write_atomic
 
 INDEX = "index.html"
 STYLESHEET = "portal.css"

@@ -2,10 +2,10 @@
 
 Nothing a visitor sends is trusted. Text fields are trimmed and held to
 length limits before the engine sees them; the profile is then validated by
-the engine's own :class:`~packgen.org.OrgProfile` (http(s) URLs only, phone
+the engine's own :class:`~packgen.resolve.org.OrgProfile` (http(s) URLs only, phone
 and e-mail shapes, no control characters). The logo is judged by its bytes:
 PNG, JPEG or SVG, within the byte limit, through the engine's decompression-
-bomb guard (:func:`packgen.assets.load_asset`); an SVG may not declare a
+bomb guard (:func:`packgen.resolve.assets.load_asset`); an SVG may not declare a
 document type or refer to any file or picture outside itself, since it is
 drawn by a renderer that would otherwise follow such links.
 
@@ -23,13 +23,13 @@ from xml.etree import ElementTree
 
 import yaml
 
-from packgen.assets import load_asset
 from packgen.errors import PackgenError
-from packgen.org import MAX_NAME, Organisation, OrgProfile, load_org_text
-from packgen.source import parse_yaml
-from packgen.validate import validate
+from packgen.render.write import write_atomic
+from packgen.resolve.assets import load_asset
+from packgen.resolve.org import MAX_NAME, Organisation, OrgProfile, load_org_text
+from packgen.source.load import parse_yaml
+from packgen.source.validate import validate
 from packgen.web.pages import PageCopy, human_bytes
-from packgen.write import write_atomic
 
 MAX_LOGO = 5 * 1024 * 1024  # bytes
 LOGO = "logo"

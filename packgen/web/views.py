@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from packgen.project import Project
+from packgen.resolve.project import Project
 from packgen.web.catalogue import PROFILE_ORDER, Catalogue
 from packgen.web.jobs import Status
 from packgen.web.links import ServerLinks

@@ -1,0 +1,1 @@
+"""Tools for designers: previews with guides, watch mode, the layout schema and reference."""

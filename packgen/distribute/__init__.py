@@ -1,0 +1,1 @@
+"""Distribution: batches of co-branded packs and zip bundles."""

@@ -1,0 +1,195 @@
+"""Story items into Platypus flowables, with every check made before pagination.
+
+:func:`prepare` walks the story once. Each item's handler (listed in
+:data:`HANDLERS`; card-like items in ``cards``, the form in ``form``) looks
+up copy and styles, lays out panels with the ordinary element functions and
+checks size and contrast, reporting problems with the item's position. What
+it returns builds fresh flowables for each pagination pass (Platypus
+consumes them), given the page numbers the contents should show.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import PageBreak, Spacer
+
+from packgen.colour import Colour
+from packgen.elements import layout_element
+from packgen.layout.context import Frame, LayoutContext
+from packgen.layout.flow import cards, form
+from packgen.layout.flow.flowables import Contents, ContentsRow, Heading, Panel
+from packgen.layout.flow.preparer import HeadingEntry, Preparer, Story
+from packgen.layout.flow.templates import check_contrast
+from packgen.layout.placed import PlacedText, Rect
+from packgen.layout.typeset import ink
+from packgen.model.pack import (
+    BreakItem,
+    CardsItem,
+    ContentsItem,
+    FactsItem,
+    FormItem,
+    HeadingItem,
+    PanelItem,
+    PostsItem,
+    SpaceItem,
+    TextItem,
+)
+from packgen.render.pdf import by_rgb
+from packgen.resolve.pack import ResolvedPack, anchor
+
+
+def heading(prep: Preparer, item: HeadingItem) -> None:
+    style = prep.style(item.style, item, "style")
+    blocks = prep.blocks(item.copy_key, item)
+    if style is None or blocks is None:
+        return
+    if len(blocks) != 1:
+        prep.report(
+            f"heading copy '{item.copy_key}' has {len(blocks)} paragraphs; a heading has one",
+            prep.content.copy_spans.get(item.copy_key),
+        )
+        return
+    key = anchor(item)
+    title = prep.content.plain(item.copy_key)
+    markup = blocks[0].markup
+    prep.story.headings.append(HeadingEntry(key, markup, title, item.level, item.contents))
+    pstyle = prep.pstyle(style)
+    prep.add(lambda n: [Heading(markup, pstyle, key, title, item.level, item.span)])
+
+
+def text(prep: Preparer, item: TextItem) -> None:
+    styles = prep.kinds(item, item.style, item.heading_style, item.bullet_style)
+    blocks = prep.blocks(item.copy_key, item)
+    if styles is None or blocks is None:
+        return
+    make = prep.paragraphs(blocks, styles)
+    prep.add(lambda n: prep.keep(item, make()))
+
+
+def contents(prep: Preparer, item: ContentsItem) -> None:
+    main = prep.style(item.style, item, "style")
+    sub = prep.style(item.sub_style, item, "sub_style") or main
+    leader = prep.colour(item.leader, item, "leader")
+    if main is None or sub is None:
+        return
+    pmain, psub = prep.pstyle(main), prep.pstyle(sub)
+    number_width = stringWidth("000", pmain.fontName, pmain.fontSize)
+    gap = float(item.gap or 0) * prep.resolved.scale
+    rule = ink(leader, prep.cmyk) if leader is not None else None
+    headings = prep.story.headings  # complete by the time flowables are made
+
+    def make(numbers: Mapping[str, int]) -> list[Any]:
+        rows = [
+            ContentsRow(h.markup, pmain if h.level == 0 else psub, h.anchor, numbers.get(h.anchor))
+            for h in headings
+            if h.listed and h.level < item.levels
+        ]
+        return prep.keep(item, [Contents(rows, number_width, gap, rule, prep.office)])
+
+    prep.add(make)
+
+
+def panel(prep: Preparer, item: PanelItem) -> None:
+    height = float(item.h) * prep.resolved.scale
+    area = Rect(0.0, 0.0, prep.measure, height)
+    ctx = dataclasses.replace(
+        prep.ctx,
+        trim=area,
+        bleed_rect=area,
+        safe=area,
+        bleed=0.0,
+        diagnostics=[],
+        links=[],
+        qr_urls=[],
+        safe_areas=[],
+    )
+    frame = Frame(area, area, None)
+    placed = []
+    for element in item.elements:
+        placed.extend(layout_element(element, frame, ctx))
+    rules = prep.resolved.document.rules
+    for text in placed:
+        if isinstance(text, PlacedText) and text.font_sizes:
+            floor = float(rules.min_body if text.is_body else rules.min_text)
+            if min(text.font_sizes) + 0.01 < floor:
+                ctx.report(
+                    f"text in '{text.element_id}' is {min(text.font_sizes):.1f}pt; "
+                    f"the minimum is {floor:g}pt",
+                    item.span,
+                    "raise the style's size",
+                )
+    for behind in prep.backgrounds:
+        check_contrast(placed, behind, ctx, item.elements)
+    prep.ctx.diagnostics.extend(ctx.diagnostics)
+    prep.story.qr_urls.extend(ctx.qr_urls)
+    links, width, cmyk = list(ctx.links), prep.measure, prep.cmyk
+    palette = by_rgb(prep.content.palette)
+    prep.add(lambda n: prep.keep(item, [Panel(placed, links, width, height, cmyk, palette)]))
+
+
+def page_break(prep: Preparer, item: BreakItem) -> None:
+    template = item.template
+    prep.add(lambda n: [PageBreak(nextTemplate=template)])
+
+
+def space(prep: Preparer, item: SpaceItem) -> None:
+    height = float(item.h) * prep.resolved.scale
+    prep.add(lambda n: prep.keep(item, [Spacer(1, height)]))
+
+
+HANDLERS: dict[type[Any], Callable[[Preparer, Any], None]] = {
+    HeadingItem: heading,
+    TextItem: text,
+    ContentsItem: contents,
+    BreakItem: page_break,
+    SpaceItem: space,
+    PanelItem: panel,
+    CardsItem: cards.cards,
+    FactsItem: cards.facts,
+    PostsItem: cards.posts,
+    FormItem: form.form_item,
+}
+
+
+def _landing(resolved: ResolvedPack, start: str) -> list[str]:
+    """Templates that text starting on ``start`` can land on (it runs on via ``next``)."""
+    names: list[str] = []
+    current: str | None = start
+    while current is not None and current not in names:
+        names.append(current)
+        template = resolved.document.templates.get(current)
+        current = (template.next or current) if template is not None else None
+    return names
+
+
+def prepare(
+    resolved: ResolvedPack,
+    ctx: LayoutContext,
+    frames: Mapping[str, list[Rect]],
+    paper: Colour,
+) -> Story:
+    """Check every story item and make its flowable factory; problems go to ``ctx``.
+
+    Each item is measured and contrast-checked for the templates it can land
+    on: the one in force where it starts, and those its text runs on to.
+    """
+    preparer = Preparer(resolved, ctx)
+    current = resolved.document.start
+    for item in resolved.document.story:
+        if isinstance(item, BreakItem) and item.template is not None:
+            current = item.template
+        names = [n for n in _landing(resolved, current) if frames.get(n)]
+        preparer.measure = min((r.w for n in names for r in frames[n]), default=0.0)
+        preparer.backgrounds = []
+        for name in names:
+            background = resolved.document.templates[name].background
+            colour = ctx.palette.get(background or "")
+            entry = (str(background), colour) if colour is not None else ("the paper", paper)
+            if entry not in preparer.backgrounds:
+                preparer.backgrounds.append(entry)
+        HANDLERS[type(item)](preparer, item)
+    return preparer.story

@@ -1,0 +1,181 @@
+"""Blocks of copy into measured, positioned ReportLab paragraphs.
+
+Text fit is a layout decision, and the only faithful measure of how ReportLab
+will break lines is ReportLab's own paragraph engine, so this module (with
+``fonts`` and ``render``) is allowed to import it. It measures and places; it
+never draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from packgen.colour import Colour
+from packgen.layout.placed import TextLine
+from packgen.model.common import TextAlign, VAlign
+from packgen.resolve.fonts import face_name, with_fallback
+from packgen.resolve.markup import Block, BlockKind
+from packgen.resolve.styles import ResolvedStyle
+
+_ALIGN = {
+    TextAlign.LEFT: TA_LEFT,
+    TextAlign.CENTER: TA_CENTER,
+    TextAlign.RIGHT: TA_RIGHT,
+    "justify": TA_JUSTIFY,
+}
+
+
+def ink(colour: Colour, cmyk: bool) -> Color:
+    """A palette colour as the ReportLab colour of the output's colour model."""
+    if cmyk:
+        return CMYKColor(*colour.cmyk_fraction)
+    return Color(*colour.rgb_fraction)
+
+
+@dataclass(frozen=True)
+class Typeset:
+    lines: tuple[TextLine, ...]
+    height: float  # pt the text needs
+    scale: float  # 1.0, or less when shrunk to fit
+    overflow: float  # pt beyond the frame height at the smallest allowed scale
+    too_wide: str | None  # a word wider than the frame, if any
+    missing: str  # characters no registered font can print
+    sizes: tuple[float, ...]
+    used_width: float
+
+
+def _paragraph_style(style: ResolvedStyle, factor: float, cmyk: bool) -> ParagraphStyle:
+    size = style.size * factor
+    return ParagraphStyle(
+        name=f"{style.name}@{factor:.3f}",
+        fontName=face_name(style.font, style.bold, style.italic),
+        fontSize=size,
+        leading=size * style.leading,
+        textColor=ink(style.colour, cmyk),
+        alignment=_ALIGN[style.align],
+        leftIndent=style.indent * factor,
+        bulletIndent=0,
+        bulletFontName=face_name(style.font, True, False),
+        bulletFontSize=size,
+        bulletColor=ink(style.colour, cmyk),
+        spaceBefore=style.space_before * factor,
+        spaceAfter=style.space_after * factor,
+        allowWidows=0,
+        allowOrphans=0,
+    )
+
+
+def _build(
+    items: Sequence[tuple[Block, ResolvedStyle]],
+    factor: float,
+    width: float,
+    cmyk: bool,
+) -> tuple[list[tuple[Paragraph, float, float, float]], float, str | None, float, str]:
+    """Paragraphs with (height, space before, space after); total height; widest word."""
+    built: list[tuple[Paragraph, float, float, float]] = []
+    missing = ""
+    total = 0.0
+    too_wide: str | None = None
+    used = 0.0
+    cache: dict[str, ParagraphStyle] = {}
+    for index, (block, style) in enumerate(items):
+        pstyle = cache.get(style.name)
+        if pstyle is None:
+            pstyle = cache[style.name] = _paragraph_style(style, factor, cmyk)
+        bullet = style.bullet if block.kind is BlockKind.BULLET else None
+        markup, lacking = with_fallback(block.markup, pstyle.fontName)
+        missing += lacking
+        paragraph = Paragraph(markup, pstyle, bulletText=bullet)
+        _, height = paragraph.wrap(width, 1e6)
+        if paragraph.minWidth() > width - pstyle.leftIndent + 0.01 and too_wide is None:
+            too_wide = _widest_word(block.markup)
+        used = max(used, _line_width(paragraph) + pstyle.leftIndent)
+        before = pstyle.spaceBefore if index > 0 else 0.0
+        after = pstyle.spaceAfter if index < len(items) - 1 else 0.0
+        built.append((paragraph, height, before, after))
+        total += before + height + after
+    return built, total, too_wide, used, missing
+
+
+def _line_width(paragraph: Paragraph) -> float:
+    lines = getattr(paragraph, "blPara", None)
+    if lines is None:
+        return 0.0
+    widths = [
+        (paragraph.width - getattr(line, "extraSpace", 0))
+        if not isinstance(line, tuple)
+        else paragraph.width - line[0]
+        for line in lines.lines
+    ]
+    return max(widths, default=0.0)
+
+
+def _widest_word(markup: str) -> str:
+    import re
+
+    words = re.sub(r"<[^>]+>", "", markup).split()
+    return max(words, key=len) if words else ""
+
+
+def typeset(
+    items: Sequence[tuple[Block, ResolvedStyle]],
+    *,
+    x: float,
+    top: float,
+    width: float,
+    height: float,
+    scale: float,
+    min_factor: float,
+    valign: VAlign,
+    cmyk: bool,
+) -> Typeset:
+    """Lay styled blocks into the frame, shrinking no further than ``min_factor``."""
+    built, total, too_wide, used, missing = _build(items, scale, width, cmyk)
+    factor = 1.0
+    if total > height + 0.01 and min_factor < 1.0:
+        low, high = min_factor, 1.0
+        fitted: tuple[float, tuple] | None = None  # type: ignore[type-arg]
+        trial = _build(items, scale * low, width, cmyk)
+        if trial[1] <= height + 0.01:
+            fitted = (low, trial)
+            for _ in range(10):
+                middle = round((low + high) / 2, 4)
+                trial = _build(items, scale * middle, width, cmyk)
+                if trial[1] <= height + 0.01:
+                    low, fitted = middle, (middle, trial)
+                else:
+                    high = middle
+            factor, (built, total, too_wide, used, missing) = fitted
+        else:
+            factor = min_factor
+            built, total, too_wide, used, missing = trial
+    offset = {VAlign.TOP: 0.0, VAlign.MIDDLE: (height - total) / 2, VAlign.BOTTOM: height - total}
+    cursor = top - max(0.0, offset[valign])
+    lines: list[TextLine] = []
+    sizes: list[float] = []
+    for paragraph, para_height, before, after in built:
+        cursor -= before
+        lines.append(TextLine(paragraph, x, cursor - para_height))
+        sizes.append(paragraph.style.fontSize)
+        cursor -= para_height + after
+    return Typeset(
+        lines=tuple(lines),
+        height=total,
+        scale=factor,
+        overflow=max(0.0, total - height),
+        too_wide=too_wide,
+        missing="".join(sorted(set(missing))),
+        sizes=tuple(sizes),
+        used_width=used,
+    )
+
+
+def paragraph_style(style: ResolvedStyle, cmyk: bool, factor: float = 1.0) -> ParagraphStyle:
+    """The ReportLab style of a resolved style (no widows or orphans), for flowing text."""
+    return _paragraph_style(style, factor, cmyk)

@@ -1,0 +1,124 @@
+"""What the layout knows about each built file, written beside it as ``manifest.json``.
+
+The preflight (``packgen check``) reads a PDF for everything the PDF can tell;
+what only the layout knows (which text is body text, where the folds and the
+safe area are, which URL each QR code must carry) comes from this manifest,
+and only while the file's sha256 still matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packgen.layout.placed import PlacedDocument, PlacedText, Rect
+from packgen.render.write import write_atomic
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class PageExpect:
+    trim: tuple[float, float, float, float]  # x, y, w, h in points
+    safe_areas: list[tuple[float, float, float, float]]
+    folds: list[float]
+    body_text: list[tuple[float, float, float, float]]
+
+
+@dataclass
+class FileEntry:
+    file: str
+    product: str
+    size: str
+    profile: str
+    pages: int
+    bytes: int
+    sha256: str
+    qr_urls: list[str]
+    min_text: float
+    min_body: float
+    page_expect: list[PageExpect] = field(default_factory=list)
+
+
+def _rect(rect: Rect) -> tuple[float, float, float, float]:
+    return (round(rect.x, 3), round(rect.y, 3), round(rect.w, 3), round(rect.h, 3))
+
+
+def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> FileEntry:
+    pages = [
+        PageExpect(
+            trim=_rect(page.trim),
+            safe_areas=[_rect(area) for area in (page.safe_areas or [page.safe])],
+            folds=[round(x, 3) for x in page.folds],
+            body_text=[
+                _rect(item.used)
+                for item in page.items
+                if isinstance(item, PlacedText) and item.is_body
+            ]
+            + [_rect(region) for region in page.body_regions],
+        )
+        for page in placed.pages
+    ]
+    return FileEntry(
+        file=path.name,
+        product=product,
+        size=placed.size,
+        profile=placed.profile,
+        pages=len(placed.pages),
+        bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        qr_urls=list(placed.qr_urls),
+        min_text=placed.min_text,
+        min_body=placed.min_body,
+        page_expect=pages,
+    )
+
+
+def write_manifest(folder: Path, entries: list[FileEntry]) -> None:
+    """Merge ``entries`` into the folder's manifest (files not rebuilt are kept)."""
+    known = {e.file: e for e in read_manifest(folder).values() if (folder / e.file).exists()}
+    known.update({e.file: e for e in entries})
+    document = {
+        "format": FORMAT,
+        "files": [asdict(e) for e in sorted(known.values(), key=lambda e: e.file)],
+    }
+    write_atomic(folder / MANIFEST, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+
+
+def _entry(raw: dict[str, Any]) -> FileEntry:
+    pages = [
+        PageExpect(
+            trim=tuple(p["trim"]),
+            safe_areas=[tuple(a) for a in p["safe_areas"]],
+            folds=list(p["folds"]),
+            body_text=[tuple(b) for b in p["body_text"]],
+        )
+        for p in raw.get("page_expect", [])
+    ]
+    fields = {k: v for k, v in raw.items() if k != "page_expect"}
+    return FileEntry(**fields, page_expect=pages)
+
+
+def read_manifest(folder: Path) -> dict[str, FileEntry]:
+    """The manifest's entries by file name; empty when absent or unreadable."""
+    path = folder / MANIFEST
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document.get("format") != FORMAT:
+            return {}
+        return {raw["file"]: _entry(raw) for raw in document["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def expectation_for(pdf: Path) -> FileEntry | None:
+    """The manifest entry for ``pdf`` if one exists and still matches its bytes."""
+    entry = read_manifest(pdf.parent).get(pdf.name)
+    if entry is None:
+        return None
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    return entry if digest == entry.sha256 else None

@@ -1,0 +1,360 @@
+"""Placed documents into PDF bytes with ReportLab. Draws; decides nothing.
+
+Output is reproducible (ReportLab's invariant mode: fixed dates and IDs), so
+the same inputs give the same bytes. Press output uses CMYK for every colour,
+including those inside SVG art (mapped through the campaign palette).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from functools import lru_cache, partial
+from pathlib import Path
+
+from PIL import Image
+from reportlab import rl_config
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing, Group
+from reportlab.lib.colors import CMYKColor, CMYKColorSep, Color
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from svglib.svglib import svg2rlg
+
+from packgen.colour import Colour
+from packgen.layout.placed import (
+    Placed,
+    PlacedDocument,
+    PlacedDrawing,
+    PlacedPage,
+    PlacedQr,
+    PlacedShape,
+    PlacedText,
+    Rect,
+    ShapeKind,
+    backdrop,
+)
+from packgen.layout.typeset import ink
+from packgen.render.pdfx import PdfxCanvas
+from packgen.resolve.icc import OutputCondition
+
+# Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
+rl_config.useA85 = 0
+
+MARK_WIDTH = 0.25  # pt, the customary hairline for crop and fold marks
+MARK_CLEARANCE = 2.0  # pt between the bleed edge and where a mark begins
+# Registration colour: PDF's /All separation prints on every plate (marks only).
+REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All")
+PRESS_QR_DARK = CMYKColor(0, 0, 0, 1)  # QR modules on press: 100% K only
+
+
+@lru_cache(maxsize=64)
+def _svg(path: Path, mtime_ns: int) -> Drawing:
+    drawing = svg2rlg(str(path))
+    if drawing is None:
+        raise ValueError(f"cannot read SVG {path}")
+    return drawing
+
+
+def _to_cmyk(colour: object, palette: dict[str, Colour], condition: OutputCondition) -> object:
+    """An SVG colour as CMYK: the palette's ink for its exact sRGB, else colour-managed."""
+    if isinstance(colour, Color) and not isinstance(colour, CMYKColor):
+        channels = (colour.red, colour.green, colour.blue)
+        hexed = "#" + "".join(f"{round(v * 255):02X}" for v in channels)
+        match = palette.get(hexed)
+        if match is not None:
+            return CMYKColor(*match.cmyk_fraction)
+        return CMYKColor(*_managed(hexed, condition))
+    return colour
+
+
+@lru_cache(maxsize=4096)
+def _managed(hexed: str, condition: OutputCondition) -> tuple[float, ...]:
+    """An sRGB hex colour in the condition's CMYK (cached: art repeats its colours)."""
+    rgb = tuple(int(hexed[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return tuple(round(v, 4) for v in condition.cmyk_of(rgb))  # type: ignore[arg-type]
+
+
+def _convert(node: object, palette: dict[str, Colour], condition: OutputCondition) -> None:
+    for attr in ("fillColor", "strokeColor"):
+        if hasattr(node, attr):
+            setattr(node, attr, _to_cmyk(getattr(node, attr), palette, condition))
+    if isinstance(node, (Group, Drawing)):
+        for child in node.contents:
+            _convert(child, palette, condition)
+
+
+_cmyk_drawings: dict[tuple[Path, int, str, int], Drawing] = {}
+
+
+def _drawing(
+    item: PlacedDrawing, palette: dict[str, Colour], condition: OutputCondition | None
+) -> Drawing:
+    mtime = item.path.stat().st_mtime_ns
+    if condition is None:
+        return _svg(item.path, mtime)
+    key = (item.path, mtime, condition.fingerprint, hash(tuple(sorted(palette))))
+    if key not in _cmyk_drawings:
+        drawing = svg2rlg(str(item.path))
+        _convert(drawing, palette, condition)
+        # renderPDF starts from black in RGB unless the drawing says otherwise
+        # (set through __dict__: Drawing refuses attributes it does not declare)
+        drawing.__dict__["initialFillColor"] = CMYKColor(0, 0, 0, 1)
+        drawing.__dict__["initialStrokeColor"] = CMYKColor(0, 0, 0, 1)
+        _cmyk_drawings[key] = drawing
+    return _cmyk_drawings[key]
+
+
+def _raster(
+    path: Path, condition: OutputCondition | None, backdrop: Colour | None
+) -> ImageReader | str:
+    """A raster image for drawing: as it is, or in the output condition's CMYK for press.
+
+    sRGB pixels are converted with the output profile (relative colorimetric,
+    black-point compensation). CMYK has no alpha channel, so transparency is
+    flattened onto ``backdrop``, the ink behind the image (paper without one),
+    in CMYK: fully transparent pixels print exactly the backdrop's ink.
+    """
+    if condition is None:
+        return str(path)
+    mtime = path.stat().st_mtime_ns
+    ink = backdrop.cmyk_fraction if backdrop is not None else (0.0, 0.0, 0.0, 0.0)
+    return ImageReader(_press_image(path, mtime, condition.fingerprint, ink, condition))
+
+
+@lru_cache(maxsize=32)
+def _press_image(
+    path: Path,
+    mtime_ns: int,
+    fingerprint: str,
+    backdrop: tuple[float, float, float, float],
+    condition: OutputCondition,
+) -> Image.Image:
+    with Image.open(path) as opened:
+        opened.load()
+        if opened.mode == "CMYK":
+            return opened.copy()  # already separated: taken as made for the condition
+        image: Image.Image = opened.convert("RGBA")
+    converted = condition.to_cmyk(image.convert("RGB"))
+    alpha = image.getchannel("A")
+    if alpha.getextrema() == (255, 255):
+        return converted
+    behind = Image.new("CMYK", image.size, tuple(round(v * 255) for v in backdrop))
+    return Image.composite(converted, behind, alpha)
+
+
+_qr_paths: dict[int, tuple[tuple[tuple[int, int, int], ...], str]] = {}
+
+
+def _qr_path(runs: tuple[tuple[int, int, int], ...]) -> str:
+    """PDF path operators for QR runs, in module units with y upwards from the top edge.
+
+    Rows overlap by 2% of a module so no hairline seam shows when rasterised.
+    Cached per runs tuple (qr.runs is itself cached per URL), so a batch of
+    thousands of packs formats each code once.
+    """
+    cached = _qr_paths.get(id(runs))
+    if cached is not None and cached[0] is runs:
+        return cached[1]
+    text = "".join(f"{col} {-(row + 1) - 0.02:.2f} {length} 1.02 re\n" for row, col, length in runs)
+    _qr_paths[id(runs)] = (runs, text)
+    return text
+
+
+_FONT_STATE = re.compile(r"^BT /F\d+ [\d.]+ Tf [\d.]+ TL ET$")
+_operators: dict[int, tuple[Drawing, str | None]] = {}
+
+
+def _vector_operators(drawing: Drawing) -> str | None:
+    """The PDF operators renderPDF writes for ``drawing``, worked out once per drawing.
+
+    Art is drawn thousands of times in a batch; its operators do not change, so
+    they are captured from a scratch canvas and replayed with addLiteral. Only
+    self-contained art qualifies: after dropping renderPDF's idle font-state
+    lines, nothing may refer to a resource (fonts, images, patterns); anything
+    else is drawn through renderPDF every time.
+    """
+    cached = _operators.get(id(drawing))
+    if cached is not None and cached[0] is drawing:
+        return cached[1]
+    scratch = Canvas(io.BytesIO(), invariant=1, initialFontName="Helvetica")
+    start = len(scratch._code)
+    renderPDF.draw(drawing, scratch, 0, 0)
+    lines = [line for line in scratch._code[start:] if not _FONT_STATE.match(line)]
+    text: str | None = "\n".join(lines)
+    if any("/" in line or "BT" in line for line in lines):
+        text = None
+    _operators[id(drawing)] = (drawing, text)
+    return text
+
+
+class Painter:
+    """Draws placed items on a ReportLab canvas in the output's colour model."""
+
+    def __init__(
+        self,
+        canvas: Canvas,
+        cmyk: bool,
+        palette: dict[str, Colour],
+        condition: OutputCondition | None = None,
+    ) -> None:
+        if cmyk and condition is None:
+            raise ValueError("press (CMYK) output needs an output condition")
+        self.canvas = canvas
+        self.cmyk = cmyk
+        self.palette = palette
+        self.condition = condition if cmyk else None
+
+    def fill(self, colour: Colour) -> None:
+        self.canvas.setFillColor(ink(colour, self.cmyk))
+
+    def stroke(self, colour: Colour) -> None:
+        self.canvas.setStrokeColor(ink(colour, self.cmyk))
+
+    def shape(self, item: PlacedShape) -> None:
+        c, r = self.canvas, item.rect
+        if item.fill is not None:
+            self.fill(item.fill)
+        if item.stroke is not None:
+            self.stroke(item.stroke)
+            c.setLineWidth(item.stroke_width)
+        fill, stroke = int(item.fill is not None), int(item.stroke is not None)
+        if item.kind is ShapeKind.RECT:
+            c.rect(r.x, r.y, r.w, r.h, stroke=stroke, fill=fill)
+        elif item.kind is ShapeKind.ROUNDED:
+            c.roundRect(r.x, r.y, r.w, r.h, item.radius, stroke=stroke, fill=fill)
+        elif item.kind is ShapeKind.ELLIPSE:
+            c.ellipse(r.x, r.y, r.right, r.top, stroke=stroke, fill=fill)
+        else:
+            c.setLineCap(1)
+            c.line(r.x, r.top, r.right, r.y)
+
+    def text(self, item: PlacedText) -> None:
+        for line in item.lines:
+            line.flowable.drawOn(self.canvas, line.x, line.y)
+
+    def drawing(self, item: PlacedDrawing, backdrop: Colour | None = None) -> None:
+        c, r = self.canvas, item.rect
+        if item.kind == "raster":
+            image = _raster(item.path, self.condition, backdrop)
+            c.drawImage(image, r.x, r.y, r.w, r.h, mask=None if self.cmyk else "auto")
+            return
+        drawing = _drawing(item, self.palette, self.condition)
+        # SVG renders start from a font state; use the canvas's own, so a document
+        # whose initial font is embedded references no other font (set through
+        # __dict__: Drawing refuses attributes it does not declare)
+        drawing.__dict__["initialFontName"] = c._initialFontName
+        c.saveState()
+        c.translate(r.x, r.y)
+        c.scale(r.w / drawing.width, r.h / drawing.height)
+        operators = _vector_operators(drawing)
+        if operators is None:
+            renderPDF.draw(drawing, c, 0, 0)
+        else:
+            c.addLiteral(operators)
+        c.restoreState()
+
+    def qr(self, item: PlacedQr) -> None:
+        c, s = self.canvas, item.symbol
+        self.fill(item.light)
+        c.rect(item.tile.x, item.tile.y, item.tile.w, item.tile.h, stroke=0, fill=1)
+        if self.cmyk:  # one ink, so misregistration cannot blur a module
+            c.setFillColor(PRESS_QR_DARK)
+        else:
+            self.fill(item.dark)
+        # the modules as one path in module units, scaled into place by the matrix
+        matrix = f"{item.module:.6f} 0 0 {item.module:.6f} {s.x:.4f} {s.top:.4f} cm"
+        c.addLiteral(f"q {matrix}\n{_qr_path(item.runs)}f\nQ")
+
+    def item(self, item: Placed, backdrop: Colour | None = None) -> None:
+        if isinstance(item, PlacedShape):
+            self.shape(item)
+        elif isinstance(item, PlacedText):
+            self.text(item)
+        elif isinstance(item, PlacedDrawing):
+            self.drawing(item, backdrop)
+        else:
+            self.qr(item)
+
+    def marks(self, page: PlacedPage) -> None:
+        """Crop marks in line with the trim, fold marks dashed, all outside the bleed.
+
+        On press they are in registration colour (the /All separation: every plate).
+        """
+        c, t, b, media = self.canvas, page.trim, page.bleed, page.media
+        c.setLineWidth(MARK_WIDTH)
+        c.setStrokeColor(REGISTRATION if self.cmyk else Color(0, 0, 0))
+        clear = MARK_CLEARANCE
+        for y in (t.y, t.top):
+            c.line(media.x, y, b.x - clear, y)
+            c.line(b.right + clear, y, media.right, y)
+        for x in (t.x, t.right):
+            c.line(x, media.y, x, b.y - clear)
+            c.line(x, b.top + clear, x, media.top)
+        c.setDash(2, 2)
+        for x in page.folds:
+            c.line(x, media.y, x, b.y - clear)
+            c.line(x, b.top + clear, x, media.top)
+        c.setDash()
+
+
+def render(
+    document: PlacedDocument,
+    palette: dict[str, Colour],
+    condition: OutputCondition | None = None,
+) -> bytes:
+    """The document as PDF bytes: PDF/X-4 for ``condition`` when it is press (CMYK) output."""
+    buffer = io.BytesIO()
+    first = document.pages[0].media
+    if document.cmyk and condition is None:
+        raise ValueError("press (CMYK) output needs an output condition")
+    make = partial(PdfxCanvas, condition=condition) if document.cmyk else Canvas
+    canvas = make(
+        buffer,
+        pagesize=(first.w, first.h),
+        invariant=1,
+        pageCompression=1,
+        lang=document.info.language,
+        initialFontName=document.base_font,
+    )
+    canvas.setTitle(document.info.title)
+    canvas.setAuthor(document.info.author)
+    canvas.setSubject(document.info.subject)
+    canvas.setKeywords(document.info.keywords)
+    canvas.setCreator("packgen")
+    canvas.setViewerPreference("DisplayDocTitle", "true")
+    painter = Painter(canvas, document.cmyk, by_rgb(palette), condition)
+    for page in document.pages:
+        canvas.setPageSize((page.media.w, page.media.h))
+        paint_page(painter, page)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def by_rgb(palette: dict[str, Colour]) -> dict[str, Colour]:
+    """The palette keyed by sRGB hex, as the painter maps SVG colours to inks."""
+    return {c.rgb: c for c in palette.values()}
+
+
+def paint_page(painter: Painter, page: PlacedPage) -> None:
+    """One placed page: page boxes, background to the bleed, items, marks, links."""
+    canvas = painter.canvas
+    if page.media != page.trim:
+        canvas.setTrimBox(_box(page.trim))
+        canvas.setBleedBox(_box(page.bleed))
+    if page.background is not None:
+        painter.fill(page.background)
+        b = page.bleed
+        canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
+    for index, item in enumerate(page.items):
+        painter.item(item, backdrop(page, index) if isinstance(item, PlacedDrawing) else None)
+    if page.marks:
+        painter.marks(page)
+    for link in page.links:
+        r = link.rect
+        canvas.linkURL(link.url, (r.x, r.y, r.right, r.top), relative=0, thickness=0)
+
+
+def _box(rect: Rect) -> tuple[float, float, float, float]:
+    return (rect.x, rect.y, rect.right, rect.top)

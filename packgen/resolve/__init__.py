@@ -1,0 +1,1 @@
+"""Stage 3, resolve: styles, overlays, copy, campaign data, assets, fonts and QR matrices."""

@@ -1,0 +1,148 @@
+"""Copy lookup and the values copy can insert (``{campaign.hashtag}``, …)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from packgen.colour import Colour
+from packgen.errors import Diagnostic, PackgenError, Span, error, suggest
+from packgen.model.campaign import Campaign, Link
+from packgen.resolve.markup import Block, MissingValue, plain, to_blocks
+from packgen.resolve.scripts import script_problem
+from packgen.source.load import SourceDict
+
+
+def flatten_copy(data: Any, file: str, prefix: str = "") -> tuple[dict[str, str], dict[str, Span]]:
+    """Nested copy mappings into ``{"poster.headline": text}`` with spans.
+
+    Every value that is not text is reported, all in one error.
+    """
+    texts: dict[str, str] = {}
+    spans: dict[str, Span] = {}
+    problems: list[Diagnostic] = []
+    _flatten(data, file, prefix, texts, spans, problems)
+    if problems:
+        raise PackgenError(problems)
+    return texts, spans
+
+
+def _flatten(
+    data: Any,
+    file: str,
+    prefix: str,
+    texts: dict[str, str],
+    spans: dict[str, Span],
+    problems: list[Diagnostic],
+) -> None:
+    if not isinstance(data, dict):
+        span = getattr(data, "span", None) or Span(file)
+        problems.append(Diagnostic("a copy file is a mapping of keys to text", span))
+        return
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        span = data.value_spans.get(key) if isinstance(data, SourceDict) else None
+        if isinstance(value, dict):
+            _flatten(value, file, dotted + ".", texts, spans, problems)
+        elif isinstance(value, str):
+            problem = script_problem(value)
+            if problem and not any(p.message.endswith(problem) for p in problems):
+                problems.append(
+                    Diagnostic(
+                        f"copy '{dotted}': {problem}",
+                        span or Span(file),
+                        "keep this language's copy out of the project until packgen can shape it"
+                        " (the first such value in this file is shown)",
+                    )
+                )
+            texts[dotted] = value
+            spans[dotted] = span or Span(file)
+        else:
+            problems.append(
+                Diagnostic(
+                    f"copy '{dotted}' must be text, found {value!r}",
+                    span or Span(file),
+                    'quote it, e.g. "10"',
+                )
+            )
+
+
+@dataclass
+class Content:
+    """Copy for one language plus data for placeholders and links by key."""
+
+    copy: dict[str, str]
+    copy_spans: dict[str, Span]
+    data: dict[str, str]
+    links: dict[str, Link]
+    language: str
+    palette: dict[str, Colour]
+    tracking: dict[str, str] | None = None  # UTM parameters, when enabled
+    product: str = ""
+    _blocks: dict[str, list[Block]] = field(default_factory=dict)
+
+    def has(self, key: str) -> bool:
+        return key in self.copy
+
+    def keys(self) -> list[str]:
+        return list(self.copy)
+
+    def link(self, key: str) -> Link | None:
+        return self.links.get(key)
+
+    def link_names(self) -> list[str]:
+        return list(self.links)
+
+    def blocks(self, key: str) -> list[Block]:
+        """Blocks of the copy at ``key``; raises for a missing placeholder value."""
+        cached = self._blocks.get(key)
+        if cached is None:
+            try:
+                cached = to_blocks(self.copy[key], self.data)
+            except MissingValue as exc:
+                raise error(
+                    f"copy '{key}' uses {{{exc.name}}}, which has no value here",
+                    self.copy_spans.get(key),
+                    hint=_value_hint(exc.name, sorted(self.data)),
+                ) from None
+            self._blocks[key] = cached
+        return cached
+
+    def tracked(self, url: str) -> str:
+        """``url`` with UTM parameters added when tracking is on; else unchanged."""
+        if not self.tracking:
+            return url
+        from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+        parts = urlsplit(url)
+        query = dict(parse_qsl(parts.query))
+        query.update(self.tracking)
+        query["utm_content"] = self.product
+        return urlunsplit(parts._replace(query=urlencode(query)))
+
+    def plain(self, key: str) -> str:
+        return plain(self.copy.get(key, ""), self.data)
+
+
+def _value_hint(name: str, known: list[str]) -> str:
+    """A "did you mean" for a misspelt placeholder, then every value there is."""
+    guess = suggest(name, known)
+    listing = "values available: " + ", ".join(known)
+    return f"{guess} {listing}" if guess else listing
+
+
+def campaign_data(campaign: Campaign) -> dict[str, str]:
+    data = {
+        "campaign.name": campaign.name,
+        "campaign.short_name": campaign.short_name,
+        "campaign.theme": campaign.theme,
+        "campaign.hashtag": campaign.hashtag,
+        "campaign.dates": campaign.date_range(),
+        "campaign.year": str(campaign.dates.start.year),
+        "campaign.coordinator": campaign.coordinator,
+        "support.name": campaign.support.name,
+        "support.phone": campaign.support.phone or "",
+    }
+    for name, link in campaign.links.items():
+        data[f"link.{name}"] = link.display
+    return data

@@ -1,0 +1,171 @@
+"""Organisation profiles (YAML) into validated co-branding data.
+
+An organisation gives its name, logo, website and local support service; the
+pack then carries them instead of the campaign defaults. Everything is
+checked: http(s) URLs only, phone and e-mail shapes, a logo that really is a
+PNG, JPEG or SVG (by content), within byte and pixel limits, inside the
+profile's own folder.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from packgen.colour import Colour
+from packgen.errors import Diagnostic, PackgenError, Span
+from packgen.model.campaign import Link, check_http_url, short_url
+from packgen.resolve.assets import Asset, load_asset
+from packgen.resolve.scripts import script_problem
+from packgen.source.load import SourceDict, load_yaml, parse_yaml
+from packgen.source.validate import validate
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,22}[0-9]$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+MAX_NAME = 120
+NO_BREAK = "\u00a0"  # a phone number never breaks across lines
+
+
+def _text(value: str, what: str, limit: int) -> str:
+    value = " ".join(value.split())
+    if not value:
+        raise ValueError(f"{what} is empty")
+    if len(value) > limit:
+        raise ValueError(f"{what} is {len(value)} characters; the limit is {limit}")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co") for ch in value):
+        raise ValueError(f"{what} contains control or invisible characters")
+    problem = script_problem(value)
+    if problem:
+        raise ValueError(f"{what}: {problem}")
+    return value
+
+
+class Support(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    url: str
+    phone: str
+    email: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _text(value, "the service name", MAX_NAME)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_http_url(value)
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        value = " ".join(str(value).split())
+        digits = re.sub(r"\D", "", value)
+        if not _PHONE.match(value) or not 9 <= len(digits) <= 15:
+            raise ValueError(
+                f"'{value}' is not a phone number: use digits, spaces and an optional "
+                "leading +, e.g. 0114 496 0000 or +44 114 496 0000"
+            )
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not _EMAIL.match(value):
+            raise ValueError(f"'{value}' is not an e-mail address such as name@example.org")
+        return value
+
+
+class Tracking(BaseModel):
+    """UTM parameters on every QR link (off unless ``enabled``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    enabled: bool = False
+    source: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,60}$")] | None = None
+
+
+class OrgProfile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    logo: str
+    website: str
+    support: Support
+    accent: Colour | None = None
+    tracking: Tracking = Tracking()
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _text(value, "the organisation name", MAX_NAME)
+
+    @field_validator("website")
+    @classmethod
+    def _website(cls, value: str) -> str:
+        return check_http_url(value)
+
+
+def slug(name: str) -> str:
+    """``Tom & Jerry's <Hub>`` → ``tom-jerry-s-hub``: safe for file names and UTM."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "organisation"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A validated profile with its logo found and checked."""
+
+    profile: OrgProfile
+    logo: Asset
+    file: str
+
+    @property
+    def slug(self) -> str:
+        return self.profile.tracking.source or slug(self.profile.name)
+
+    def data(self) -> dict[str, str]:
+        support = self.profile.support
+        return {
+            "org.name": self.profile.name,
+            "org.website": short_url(self.profile.website),
+            "support.name": support.name,
+            "support.phone": support.phone.replace(" ", NO_BREAK),
+            "support.email": support.email or "",
+        }
+
+    def links(self) -> dict[str, Link]:
+        return {
+            "support": Link(url=self.profile.support.url),
+            "org": Link(url=self.profile.website),
+        }
+
+
+def load_org(path: Path, shown: str | None = None) -> Organisation:
+    """Read, validate and check an organisation profile and its logo."""
+    name = shown or str(path)
+    return _organisation(load_yaml(path, name), path.parent, name)
+
+
+def load_org_text(text: str, folder: Path, shown: str) -> Organisation:
+    """A profile given as YAML text (a CSV row, a web form); the logo is in ``folder``."""
+    return _organisation(parse_yaml(text, shown), folder, shown)
+
+
+def _organisation(data: object, folder: Path, name: str) -> Organisation:
+    profile = validate(OrgProfile, data, name)
+    span = data.value_spans.get("logo") if isinstance(data, SourceDict) else None
+    try:
+        logo = load_asset(folder, profile.logo, span or Span(name), what="logo")
+    except PackgenError as exc:
+        raise PackgenError(
+            [Diagnostic(d.message, d.span, d.hint, d.severity, "logo") for d in exc.diagnostics]
+        ) from None
+    return Organisation(profile, logo, name)

@@ -1,0 +1,234 @@
+"""A project folder: its layouts, campaign, copy, fonts and paper sizes.
+
+The embedded default campaign ships inside the package (``packgen/_embedded``
+in a wheel; the repository root in a source checkout). A designer can point
+``--project`` at a copy of those folders instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, error, relative
+from packgen.model.campaign import Campaign
+from packgen.resolve.content import Content, campaign_data, flatten_copy
+from packgen.resolve.fonts import FontFamily, register, register_fallback
+from packgen.resolve.icc import OutputCondition, load_intent
+from packgen.resolve.org import Organisation
+from packgen.source.load import load_yaml
+from packgen.source.validate import validate
+from packgen.units import Length, parse_length
+
+ORG_ACCENT = "org-accent"  # the palette entry an organisation's accent colour replaces
+
+
+class FontConfig(BaseModel):
+    """``assets/fonts.yaml``: font families by alias, and a fallback family."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    families: dict[str, str]
+    fallback: str | None = None
+
+
+class Settings(BaseModel):
+    """``assets/packgen.yaml``: which campaign and language to build by default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    campaign: str
+    language: str
+    output_intent: str | None = None  # relative to assets/: the press printing condition
+
+
+def embedded_root() -> Path:
+    """Where the default campaign's ``layouts/`` and ``assets/`` live."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "_embedded"
+    if (packaged / "layouts").is_dir():
+        return packaged
+    return package.parent
+
+
+@dataclass(frozen=True)
+class PaperSize:
+    name: str
+    width: Length
+    height: Length
+
+
+@dataclass
+class Project:
+    root: Path
+    campaign_name: str | None = None
+    language: str | None = None
+    output_intent: Path | None = None  # ``build --output-intent``: overrides the campaign's
+    cache: dict[tuple[object, ...], object] = field(default_factory=dict)
+
+    def layouts_stamp(self) -> tuple[int, ...]:
+        """Modification times of every layout file: a key that changes on any edit."""
+        return tuple(p.stat().st_mtime_ns for p in sorted(self.layouts_dir.glob("*.yaml")))
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.root / "assets"
+
+    def shown(self, path: Path) -> str:
+        return relative(path, self.root)
+
+    @cached_property
+    def settings(self) -> Settings:
+        path = self.assets_dir / "packgen.yaml"
+        return validate(Settings, load_yaml(path, self.shown(path)), self.shown(path))
+
+    @property
+    def campaign_dir(self) -> Path:
+        name = self.campaign_name or self.settings.campaign
+        folder = self.assets_dir / "campaigns" / name
+        if not folder.is_dir():
+            known = sorted(p.name for p in (self.assets_dir / "campaigns").glob("*") if p.is_dir())
+            raise error(f"unknown campaign '{name}'", hint=allowed_hint(name, known, "campaigns"))
+        return folder
+
+    @cached_property
+    def campaign(self) -> Campaign:
+        path = self.campaign_dir / "campaign.yaml"
+        return validate(Campaign, load_yaml(path, self.shown(path)), self.shown(path))
+
+    @cached_property
+    def output_condition(self) -> OutputCondition:
+        """The printing condition of press output: ``--output-intent``, else the campaign's,
+        else the project's (``assets/packgen.yaml``)."""
+        if self.output_intent is not None:
+            return load_intent(self.output_intent, str(self.output_intent))
+        named = self.campaign.output_intent or self.settings.output_intent
+        if named is None:
+            raise error(
+                "no output intent: press files need a printing condition",
+                Span(self.shown(self.campaign_dir / "campaign.yaml")),
+                "add `output_intent: colour/FOGRA39.yaml` (relative to assets/)"
+                " to campaign.yaml or assets/packgen.yaml",
+            )
+        path = self.assets_dir / named
+        return load_intent(path, self.shown(path))
+
+    @property
+    def language_code(self) -> str:
+        return self.language or self.settings.language
+
+    @cached_property
+    def copy(self) -> tuple[dict[str, str], dict[str, Span]]:
+        """All copy of the language: every ``copy/<language>/*.yaml``, merged."""
+        folder = self.campaign_dir / "copy"
+        lang_dir = folder / self.language_code
+        files = sorted(lang_dir.glob("*.yaml")) if lang_dir.is_dir() else []
+        if not files:
+            known = sorted(p.name for p in folder.iterdir() if p.is_dir())
+            raise error(
+                f"no copy for language '{self.language_code}'",
+                Span(self.shown(folder)),
+                allowed_hint(self.language_code, known, "languages"),
+            )
+        texts: dict[str, str] = {}
+        spans: dict[str, Span] = {}
+        problems: list[Diagnostic] = []  # of every copy file, reported together
+        for path in files:
+            shown = self.shown(path)
+            try:
+                more, more_spans = flatten_copy(load_yaml(path, shown), shown)
+            except PackgenError as exc:
+                problems.extend(exc.diagnostics)
+                continue
+            for key in sorted(more.keys() & texts.keys()):
+                problems.append(
+                    Diagnostic(
+                        f"copy key '{key}' is also defined in {spans[key]}",
+                        more_spans[key],
+                        "each key lives in one file",
+                    )
+                )
+            texts.update(more)
+            spans.update(more_spans)
+        if problems:
+            raise PackgenError(problems)
+        return texts, spans
+
+    def content(self, org: Organisation | None = None, product: str = "") -> Content:
+        """Copy, data, links and palette: the campaign's, with an organisation's on top."""
+        texts, spans = self.copy
+        data = campaign_data(self.campaign)
+        if self.campaign.mark:
+            data["campaign.mark"] = self.campaign.mark
+        links = dict(self.campaign.links)
+        palette = dict(self.campaign.palette)
+        tracking: dict[str, str] | None = None
+        if org is not None:
+            data.update(org.data())
+            links.update(org.links())
+            if org.profile.accent is not None:
+                palette[ORG_ACCENT] = org.profile.accent
+            if org.profile.tracking.enabled:
+                tracking = {
+                    "utm_source": org.slug,
+                    "utm_medium": "print",
+                    "utm_campaign": self.campaign.id,
+                }
+        return Content(texts, spans, data, links, self.language_code, palette, tracking, product)
+
+    @cached_property
+    def font_config(self) -> FontConfig:
+        path = self.assets_dir / "fonts.yaml"
+        shown = self.shown(path)
+        return validate(FontConfig, load_yaml(path, shown), shown)
+
+    def author(self, org: Organisation | None = None) -> str:
+        """The PDF author: the campaign's, led by the organisation's name when co-branded."""
+        author = self.campaign.author
+        return f"{org.profile.name} ({author})" if org else author
+
+    def register_fonts(self) -> None:
+        """Make every font family (and the fallback) available to ReportLab."""
+        for family in self.fonts.values():
+            register(family)
+        if self.font_config.fallback:
+            register_fallback(self.font_config.fallback)
+
+    @property
+    def fonts(self) -> dict[str, FontFamily]:
+        return {alias: FontFamily(alias, name) for alias, name in self.font_config.families.items()}
+
+    @cached_property
+    def paper_sizes(self) -> dict[str, PaperSize]:
+        path = self.layouts_dir / "_paper.yaml"
+        shown = self.shown(path)
+        data = load_yaml(path, shown)
+        sizes: dict[str, PaperSize] = {}
+        for name, entry in data.items():
+            span = data.value_spans.get(name)
+            try:
+                sizes[name] = PaperSize(
+                    name, parse_length(entry["width"]), parse_length(entry["height"])
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                raise error(f"paper size '{name}': {exc}", span, field=name) from None
+        return sizes
+
+    def products(self) -> list[str]:
+        """Every layout that makes a product: ``layouts/*.yaml`` not starting with '_'."""
+        return sorted(p.stem for p in self.layouts_dir.glob("*.yaml") if not p.name.startswith("_"))
+
+    def layout_path(self, name: str) -> Path:
+        path = self.layouts_dir / f"{name}.yaml"
+        if not path.is_file():
+            raise error(
+                f"unknown product '{name}'", hint=allowed_hint(name, self.products(), "products")
+            )
+        return path
