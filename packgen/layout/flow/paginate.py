@@ -29,11 +29,11 @@ from packgen.layout.fixed import Sheet
 from packgen.layout.flow.flowables import Heading
 from packgen.layout.flow.preparer import HeadingEntry, Story
 from packgen.layout.flow.templates import PageInfo
-from packgen.resolve.icc import OutputCondition
 from packgen.layout.placed import DocumentInfo, PlacedPage, Rect
 from packgen.model.pack import Template
-from packgen.render.pdfx import PdfxCanvas
 from packgen.render.pdf import Painter, by_rgb, paint_page
+from packgen.render.pdfx import PdfxCanvas
+from packgen.resolve.icc import OutputCondition
 
 MAX_PASSES = 6
 
