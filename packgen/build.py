@@ -22,6 +22,7 @@ from packgen.render.write import write_atomic
 from packgen.resolve.design import Design, load_design, resolve
 from packgen.resolve.org import Organisation
 from packgen.resolve.project import Project
+from packgen.source.load import load_yaml
 
 if TYPE_CHECKING:
     from packgen.check import FileReport
@@ -94,6 +95,12 @@ def build(
     all_entries: list[FileEntry] = []
     names = list(only) or project.products()
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
+    if any(p.cmyk for p in chosen):
+        try:
+            report.warnings.extend(_ink_warnings(project, org))
+        except PackgenError as exc:  # the campaign or its output intent cannot be read
+            report.failures["output intent"] = exc
+            return report
     for name in names:
         try:
             design = load_design(project, name)
@@ -137,6 +144,22 @@ def build(
     if all_entries:
         write_manifest(out, all_entries)
     return report
+
+
+def _ink_warnings(project: Project, org: Organisation | None) -> list[Diagnostic]:
+    """Palette colours whose CMYK and sRGB part under the output condition (once per palette)."""
+    from packgen.render.inks import palette_warnings
+
+    palette = project.content(org).palette
+    condition = project.output_condition
+    key = ("ink-warnings", condition.fingerprint, tuple(sorted(palette.items())))
+    cached = project.cache.get(key)
+    if cached is None:
+        path = project.campaign_dir / "campaign.yaml"
+        shown = project.shown(path)
+        spans = getattr(load_yaml(path, shown).get("palette"), "value_spans", {})
+        cached = project.cache[key] = palette_warnings(palette, condition, spans, shown)
+    return list(cached)  # type: ignore[call-overload]
 
 
 def _preflight(name: str, entries: list[FileEntry], out: Path, report: BuildReport) -> None:
