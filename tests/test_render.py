@@ -115,7 +115,7 @@ def test_a_logo_converted_with_the_profile_is_within_8_delta_e(
     gap = delta_e76(condition.lab_of_cmyk(cmyk), lab_of_srgb(tuple(c / 255 for c in PLUM)))
     assert gap < 8
     # the naive conversion (C, M, Y = 1 - R, G, B) printed it about 22 ΔE away
-    naive = tuple(1 - c / 255 for c in PLUM) + (0.0,)
+    naive = (*(1 - c / 255 for c in PLUM), 0.0)
     naive_gap = delta_e76(condition.lab_of_cmyk(naive), lab_of_srgb(tuple(c / 255 for c in PLUM)))
     assert naive_gap > 20
 
