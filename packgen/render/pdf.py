@@ -235,6 +235,9 @@ class Painter:
 
     def drawing(self, item: PlacedDrawing, backdrop: Colour | None = None) -> None:
         c, r = self.canvas, item.rect
+        knockout = getattr(c, "knockout", None)  # the PDF/X canvas: overprint off
+        if knockout is not None:
+            knockout()
         if item.kind == "raster":
             image = _raster(item.path, self.condition, backdrop)
             c.drawImage(image, r.x, r.y, r.w, r.h, mask=None if self.cmyk else "auto")

@@ -41,6 +41,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFZCompress,
 )
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.textobject import PDFTextObject
 
 from packgen.resolve.icc import OutputCondition
 
@@ -176,6 +177,28 @@ def is_solid_black(colour: object) -> bool:
     )
 
 
+def _state_name(canvas: Canvas, key: str, value: object) -> str:
+    """The page's ExtGState resource name for ``key = value`` (ReportLab's own naming)."""
+    states = canvas._extgstate
+    shown = str(value).lower() if isinstance(value, bool) else value
+    token = (key, shown)
+    if token not in states._c:
+        states._c[token] = f"gRLs{len(states._c)}"
+    states._d[key] = value
+    return str(states._c[token])
+
+
+class _PdfxText(PDFTextObject):  # type: ignore[misc]
+    """A text object whose colour changes also set fill overprint, inside BT … ET."""
+
+    def setFillColor(self, aColor: Any, alpha: Any = None) -> None:
+        super().setFillColor(aColor, alpha)
+        black = is_solid_black(aColor)
+        names = [_state_name(self._canvas, "OPM", 1)] if black else []
+        names.append(_state_name(self._canvas, "op", black))
+        self._code.append(" ".join(f"/{name} gs" for name in names))
+
+
 class PdfxCanvas(Canvas):  # type: ignore[misc]
     """A ReportLab canvas whose saved file is PDF/X-4 for ``condition``."""
 
@@ -203,6 +226,14 @@ class PdfxCanvas(Canvas):  # type: ignore[misc]
         if black:
             self._setOverprintMask(1)
         self._setStrokeOverprint(black)
+
+    def knockout(self) -> None:
+        """Overprint off, for what follows without a colour of its own (images, cached art)."""
+        self._setFillOverprint(False)
+        self._setStrokeOverprint(False)
+
+    def beginText(self, x: float = 0, y: float = 0, direction: Any = None) -> _PdfxText:
+        return _PdfxText(self, x, y, direction=direction)
 
     def showPage(self) -> None:
         # the page's operators (image and font names in them are content digests)
