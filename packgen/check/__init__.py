@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from packgen.check.facts import read_facts
+from packgen.check.press import PRESS
 from packgen.check.rules import FAST, SLOW, Finding, Level, Subject
 from packgen.render.manifest import FileEntry, expectation_for
 
@@ -63,7 +64,7 @@ def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) 
         report.findings.append(Finding("read", Level.FAIL, "the PDF has no pages"))
         return report
     subject = Subject(facts, press, expect)
-    for rule in FAST + ([] if fast else SLOW):
+    for rule in FAST + PRESS + ([] if fast else SLOW):
         try:
             report.findings.extend(rule(subject))
         except Exception as exc:  # a rule that cannot read this PDF reports, not crashes
