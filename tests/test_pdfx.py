@@ -226,3 +226,13 @@ def test_another_printing_condition_is_embedded(project_copy: Path, tmp_path: Pa
         intent = pdf.Root.OutputIntents[0]
         assert str(intent.OutputConditionIdentifier) == project.output_condition.description
         assert "/RegistryName" not in intent
+
+
+def test_the_pack_is_a_booklet(built: BuildReport) -> None:
+    """The stakeholder pack saddle-stitches: a multiple of 4 pages, and the check agrees."""
+    from packgen.check import check_file
+
+    pack = next(f for f in built.files if f.product == "pack-stakeholder" and f.profile == "press")
+    assert pack.pages % 4 == 0
+    booklet = [f for f in check_file(pack.path, fast=True).findings if f.check == "booklet"]
+    assert [f.level.value for f in booklet] == ["pass"]
