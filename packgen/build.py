@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
 from packgen.layout.fixed import layout_document
@@ -159,7 +159,7 @@ def _ink_warnings(project: Project, org: Organisation | None) -> list[Diagnostic
         shown = project.shown(path)
         spans = getattr(load_yaml(path, shown).get("palette"), "value_spans", {})
         cached = project.cache[key] = palette_warnings(palette, condition, spans, shown)
-    return list(cached)  # type: ignore[call-overload]
+    return list(cast("list[Diagnostic]", cached))
 
 
 def _preflight(name: str, entries: list[FileEntry], out: Path, report: BuildReport) -> None:

@@ -11,6 +11,7 @@ import io
 import re
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from reportlab import rl_config
@@ -309,9 +310,11 @@ def render(
     """The document as PDF bytes: PDF/X-4 for ``condition`` when it is press (CMYK) output."""
     buffer = io.BytesIO()
     first = document.pages[0].media
-    if document.cmyk and condition is None:
-        raise ValueError("press (CMYK) output needs an output condition")
-    make = partial(PdfxCanvas, condition=condition) if document.cmyk else Canvas
+    make: Any = Canvas
+    if document.cmyk:
+        if condition is None:
+            raise ValueError("press (CMYK) output needs an output condition")
+        make = partial(PdfxCanvas, condition=condition)
     canvas = make(
         buffer,
         pagesize=(first.w, first.h),

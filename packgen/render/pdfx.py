@@ -62,7 +62,7 @@ class _PdfxInfo(PDFInfo):  # type: ignore[misc]
         formatted: bytes = super().format(document)
         # the dictionary ends with '>>'; the key goes in just before it
         head, _, _ = formatted.rpartition(b">>")
-        key = PDFString(PDFX_VERSION).format(document)
+        key: bytes = PDFString(PDFX_VERSION).format(document)
         return head.rstrip() + b"\n/GTS_PDFXVersion " + key + b"\n>>"
 
 
@@ -77,7 +77,7 @@ class _Metadata(XMP):  # type: ignore[misc]
     """The XMP stream, never compressed (so any reader can find the PDF/X identification)."""
 
     def format(self, document: Any) -> bytes:
-        self.filters = []
+        self.filters: list[Any] = []
         self.content = self.makeContent(document)
         self.dictionary["Length"] = len(self.content)
         fd = self.dictionary.format(document)

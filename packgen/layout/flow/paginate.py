@@ -194,6 +194,8 @@ def run(
     document._firstPageTemplateIndex = list(setting.templates).index(setting.start)
     try:
         if setting.cmyk:
+            if setting.condition is None:
+                raise ValueError("press (CMYK) output needs an output condition")
             maker = partial(PdfxCanvas, condition=setting.condition)
             document.build(story.flowables(numbers), canvasmaker=maker)
         else:
