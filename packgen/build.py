@@ -21,7 +21,7 @@ from packgen.render.pdf import render
 from packgen.render.write import write_atomic
 from packgen.resolve.design import Design, load_design, resolve
 from packgen.resolve.org import Organisation
-from packgen.resolve.project import Project
+from packgen.resolve.project import ORG_ACCENT, Project
 from packgen.source.load import load_yaml
 
 if TYPE_CHECKING:
@@ -157,9 +157,20 @@ def _ink_warnings(project: Project, org: Organisation | None) -> list[Diagnostic
     if cached is None:
         path = project.campaign_dir / "campaign.yaml"
         shown = project.shown(path)
-        spans = getattr(load_yaml(path, shown).get("palette"), "value_spans", {})
+        spans = dict(getattr(load_yaml(path, shown).get("palette"), "value_spans", {}))
+        if org is not None and org.profile.accent is not None:
+            spans[ORG_ACCENT] = _accent_span(org)
         cached = project.cache[key] = palette_warnings(palette, condition, spans, shown)
     return list(cast("list[Diagnostic]", cached))
+
+
+def _accent_span(org: Organisation) -> Span:
+    """Where an organisation profile sets its accent colour (the file, if not found)."""
+    try:
+        data = load_yaml(Path(org.file), org.file)
+        return data.value_spans.get("accent") or Span(org.file)
+    except PackgenError:
+        return Span(org.file)
 
 
 def _preflight(name: str, entries: list[FileEntry], out: Path, report: BuildReport) -> None:
