@@ -126,3 +126,33 @@ def test_a_bare_profile_is_identified_by_its_description(tmp_path: Path) -> None
     condition = load_intent(copy, "shop.icc")
     assert condition.identifier == condition.description
     assert condition.registry is None
+
+
+def test_a_campaign_names_a_missing_profile(project_copy: Path) -> None:
+    campaign = project_copy / "assets" / "campaigns" / "imhaw-2024" / "campaign.yaml"
+    text = campaign.read_text(encoding="utf-8")
+    campaign.write_text(
+        text.replace("output_intent: colour/FOGRA39.yaml", "output_intent: colour/shop.icc"),
+        encoding="utf-8",
+    )
+    line = next(
+        n for n, row in enumerate(campaign.read_text().splitlines(), 1) if "shop.icc" in row
+    )
+    with pytest.raises(PackgenError) as caught:
+        _ = Project(project_copy).output_condition
+    message = caught.value.format()
+    assert message.startswith(
+        f"assets/campaigns/imhaw-2024/campaign.yaml:{line}:16: error: output intent profile"
+        " 'assets/colour/shop.icc' not found"
+    ), message
+
+
+def test_a_campaign_may_name_a_bare_profile(project_copy: Path) -> None:
+    campaign = project_copy / "assets" / "campaigns" / "imhaw-2024" / "campaign.yaml"
+    text = campaign.read_text(encoding="utf-8")
+    campaign.write_text(
+        text.replace("output_intent: colour/FOGRA39.yaml", "output_intent: colour/FOGRA39.icc"),
+        encoding="utf-8",
+    )
+    condition = Project(project_copy).output_condition
+    assert condition.identifier.startswith("FOGRA39 (ISO 12647-2:2004/Amd 1")

@@ -118,7 +118,11 @@ class Project:
                 " to campaign.yaml or assets/packgen.yaml",
             )
         path = self.assets_dir / named
-        return load_intent(path, self.shown(path))
+        source = self.campaign_dir / "campaign.yaml"
+        if not self.campaign.output_intent:
+            source = self.assets_dir / "packgen.yaml"
+        spans = getattr(load_yaml(source, self.shown(source)), "value_spans", {})
+        return load_intent(path, self.shown(path), spans.get("output_intent"))
 
     @property
     def language_code(self) -> str:
