@@ -191,6 +191,9 @@ def test_no_annotations_forms_or_actions(press: list[Path]) -> None:
         for page in pdf.pages:
             assert "/Annots" not in page.obj, path
             assert "/AA" not in page.obj
+        with pdf.open_outline() as outline:  # bookmarks go to a destination, not an action
+            for item in outline.root:
+                assert item.destination is not None and item.action is None, path
 
 
 def test_no_transparency_or_transfer_functions(press: list[Path]) -> None:
