@@ -1,4 +1,7 @@
-"""Build products: every size and profile of every chosen layout, into PDF files.
+"""Build products: every size and profile of every chosen layout, into output files.
+
+Each profile's writer (:mod:`packgen.render.writers`) makes the file, names it
+and describes it for the manifest.
 
 One product's errors never stop the others; each failure is returned with its
 diagnostics, and the caller decides the exit code.
@@ -16,9 +19,9 @@ from packgen.layout.fixed import layout_document
 from packgen.layout.flow import make_pack
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import PROFILES, Profile
-from packgen.render.manifest import FileEntry, entry_for, write_manifest
-from packgen.render.pdf import render
+from packgen.render.manifest import FileEntry, write_manifest
 from packgen.render.write import write_atomic
+from packgen.render.writers import Output, output, writer_for
 from packgen.resolve.design import Design, load_design, resolve
 from packgen.resolve.org import Organisation
 from packgen.resolve.project import ORG_ACCENT, Project
@@ -51,10 +54,6 @@ class BuildReport:
         return not self.failures
 
 
-def output_name(product: str, size: str, profile: Profile) -> str:
-    return f"{product}-{size}-{profile.suffix}.pdf"
-
-
 def make(
     project: Project,
     design: Design,
@@ -62,8 +61,13 @@ def make(
     profile: Profile,
     org: Organisation | None = None,
 ) -> tuple[PlacedDocument, bytes]:
-    """Lay out and render one size of one design in one profile."""
+    """Lay out and write one size of one design in one profile (its writer's bytes)."""
+    writer = writer_for(profile)
     if design.kind == "pack":
+        if writer.format != "pdf":  # until the flow engine hands its pages to the writers
+            raise PackgenError(
+                [Diagnostic(f"a pack cannot be written as {writer.format} yet", Span(design.file))]
+            )
         return make_pack(project, design, size, profile, org)
     project.register_fonts()
     resolved = resolve(project, design, size)
@@ -78,14 +82,14 @@ def make(
         org_file=org.file if org else None,
     )
     condition = project.output_condition if profile.cmyk else None
-    return placed, render(placed, content.palette, condition)
+    return placed, writer.write(placed, content.palette, condition)
 
 
 def build(
     project: Project,
     out: Path,
     only: Iterable[str] = (),
-    profiles: Iterable[str] = ("press", "office"),
+    profiles: Iterable[str] = tuple(PROFILES),
     on_file: Callable[[BuiltFile], None] | None = None,
     preflight: bool = True,
     org: Organisation | None = None,
@@ -104,11 +108,11 @@ def build(
     for name in names:
         try:
             design = load_design(project, name)
-            made: list[tuple[Path, PlacedDocument, bytes]] = []
+            made: list[Output] = []
             for size in design.sizes:
                 for profile in chosen:
                     try:
-                        placed, pdf = make(project, design, size, profile, org)
+                        placed, data = make(project, design, size, profile, org)
                     except PackgenError as exc:
                         # the first failing size says it all; the others repeat it scaled
                         note = Diagnostic(
@@ -116,21 +120,25 @@ def build(
                             severity=Severity.NOTE,
                         )
                         raise PackgenError([*exc.diagnostics, note]) from None
-                    made.append((out / output_name(name, size, profile), placed, pdf))
+                    made.append(output(out, name, profile, placed, data))
                     for warning in placed.warnings:
                         if warning not in report.warnings:
                             report.warnings.append(warning)
-            entries = []
-            for path, placed, pdf in made:
-                write_atomic(path, pdf)
-                entries.append(entry_for(path, name, placed, pdf))
+            entries: list[FileEntry] = []
+            checked: list[FileEntry] = []  # what the preflight reads (PDF)
+            for made_file in made:
+                write_atomic(made_file.path, made_file.data)
+                entries.append(made_file.entry())
+                if made_file.writer.format == "pdf":
+                    checked.append(entries[-1])
+                placed = made_file.placed
                 built = BuiltFile(
-                    path,
+                    made_file.path,
                     name,
                     placed.size,
                     placed.profile,
                     len(placed.pages),
-                    len(pdf),
+                    len(made_file.data),
                     tuple(placed.qr_urls),
                 )
                 report.files.append(built)
@@ -138,7 +146,7 @@ def build(
                     on_file(built)
             all_entries.extend(entries)
             if preflight:
-                _preflight(name, entries, out, report)
+                _preflight(name, checked, out, report)
         except PackgenError as exc:
             report.failures[name] = exc
     if all_entries:

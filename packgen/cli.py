@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from packgen.errors import PackgenError
+from packgen.model import profiles
 
 DEFAULT_OUT = Path("out")
 
@@ -34,10 +35,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     out = Path(args.out)
-    profiles = ["press", "office"] if args.profile == "all" else [args.profile]
+    chosen = profiles.profile_names(args.profile)
     if args.output_intent:
         project.output_intent = Path(args.output_intent)
-    if "press" in profiles:
+    if any(profiles.PROFILES[name].cmyk for name in chosen):
         _ = project.output_condition  # a bad profile is refused before anything is written
     org = None
     if args.org:
@@ -50,7 +51,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{file.path}  {pages}  {_human(file.bytes)}")
 
     report = build(
-        project, out, args.only or (), profiles, on_file=show, org=org, marks=not args.no_marks
+        project, out, args.only or (), chosen, on_file=show, org=org, marks=not args.no_marks
     )
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
@@ -80,7 +81,6 @@ def _org(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from packgen.designer.preview import preview
-    from packgen.model.profiles import PROFILES
 
     report = preview(
         _project(args),
@@ -89,7 +89,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         dpi=args.dpi,
         guides=args.guides,
         sizes=[args.size] if args.size else [],
-        profile=PROFILES[args.profile],
+        profile=profiles.PROFILES[args.profile],
         org=_org(args),
     )
     for file in report.files:
@@ -107,14 +107,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
     for name in args.names:
         project.layout_path(name)  # an unknown product is an error, with a suggestion
     root = project.root
-    profiles = ["press", "office"] if args.profile == "all" else [args.profile]
+    chosen = profiles.profile_names(args.profile)
     out, previews = Path(args.out), Path(args.previews)
     watcher = Watcher(
         root,
         args.names,
         out,
         None if args.no_previews else previews,
-        profiles,
+        chosen,
         Path(args.org) if args.org else None,
         args.dpi,
         args.campaign,
@@ -148,8 +148,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from packgen.designer.reference import dumps, layout_schema, org_schema
+    from packgen.designer.reference import dumps, layout_schema, org_schema, write
 
+    if args.write:
+        from packgen.resolve.project import embedded_root
+
+        for path in write(Path(args.project) if args.project else embedded_root()):
+            print(path)
+        return 0
     sys.stdout.write(dumps(org_schema() if args.org else layout_schema()))
     return 0
 
@@ -211,14 +217,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"packgen batch: {folder} is not a folder of organisation profiles", file=sys.stderr)
         return 1
     out = Path(args.out)
-    profiles = ("press", "office") if args.profile == "all" else (args.profile,)
+    chosen = profiles.profile_names(args.profile)
 
     def progress(done: int, total: int, result: OrgResult) -> None:
         state = f"ok, {result.files} files" if result.ok else "FAILED"
         print(f"[{done}/{total}] {result.label}: {state}", flush=True)
 
     results = run_batch(
-        project.root, folder, out, args.jobs, args.zip, profiles, progress, not args.no_check
+        project.root, folder, out, args.jobs, args.zip, tuple(chosen), progress, not args.no_check
     )
     if not results:
         print(f"packgen batch: no profiles (*.yaml, *.csv) in {folder}", file=sys.stderr)
@@ -303,9 +309,9 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--profile",
-        choices=["press", "office", "all"],
-        default="all",
-        help="press (bleed, marks, CMYK), office (paper size, RGB) or all (default)",
+        choices=profiles.choices(),
+        default=profiles.ALL,
+        help=profiles.help_text(default=profiles.ALL),
     )
     build.set_defaults(run=cmd_build)
 
@@ -316,7 +322,12 @@ def parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: out)")
     batch.add_argument("--jobs", type=int, default=1, help="parallel processes (default: 1)")
     batch.add_argument("--zip", action="store_true", help="also write a zip per organisation")
-    batch.add_argument("--profile", choices=["press", "office", "all"], default="all")
+    batch.add_argument(
+        "--profile",
+        choices=profiles.choices(),
+        default=profiles.ALL,
+        help=profiles.help_text(default=profiles.ALL),
+    )
     batch.add_argument(
         "--no-check",
         action="store_true",
@@ -346,9 +357,9 @@ def parser() -> argparse.ArgumentParser:
     view.add_argument("--size", help="only this size, e.g. A3 (default: every size)")
     view.add_argument(
         "--profile",
-        choices=["press", "office"],
-        default="press",
-        help="press (trim, bleed and marks; default) or office (the paper)",
+        choices=profiles.choices(with_all=False),
+        default=profiles.PREVIEW,
+        help=profiles.help_text(default=profiles.PREVIEW),
     )
     view.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
     view.set_defaults(run=cmd_preview)
@@ -361,7 +372,12 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--previews", default="previews", help="PNG folder (default: previews)")
     watch.add_argument("--no-previews", action="store_true", help="build PDFs only")
     watch.add_argument("--dpi", type=float, default=100, help="preview resolution (default: 100)")
-    watch.add_argument("--profile", choices=["press", "office", "all"], default="all")
+    watch.add_argument(
+        "--profile",
+        choices=profiles.choices(),
+        default=profiles.ALL,
+        help=profiles.help_text(default=profiles.ALL),
+    )
     watch.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
     watch.add_argument("--interval", type=float, default=0.3, help="seconds between looks")
     watch.add_argument("--polls", type=int, default=None, help=argparse.SUPPRESS)  # tests
@@ -373,6 +389,12 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--org", action="store_true", help="the schema of organisation profiles instead"
     )
+    schema.add_argument(
+        "--write",
+        action="store_true",
+        help="refresh docs/*.schema.json and the reference in docs/layouts.md (developers)",
+    )
+    schema.add_argument("--project", help=argparse.SUPPRESS)
     schema.set_defaults(run=cmd_schema)
 
     serve = commands.add_parser(

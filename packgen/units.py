@@ -18,6 +18,8 @@ POINTS_PER: dict[str, float] = {
     "in": 72.0,
 }
 
+MM = POINTS_PER["mm"]  # points in a millimetre: the one definition; everything imports it
+
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
 LENGTH_PATTERN = r"^-?\d+(\.\d+)?\s*(mm|cm|in|pt)$"
 

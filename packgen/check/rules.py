@@ -14,8 +14,8 @@ from enum import Enum
 from packgen.check.facts import Box, PageFacts, PdfFacts, TextRun
 from packgen.colour import contrast_ratio
 from packgen.render.manifest import FileEntry
+from packgen.units import MM
 
-MM = 72 / 25.4
 MIN_BLEED_MM = 3.0
 SAFE_MM = 3.0  # any PDF: text and codes this far inside the trim
 OFFICE_SAFE_MM = 5.0  # office output: nothing important this close to the paper edge

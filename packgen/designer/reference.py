@@ -11,7 +11,7 @@ what lists hold (pages, elements, panels, frames, story items) is written
 whole, so it keeps its required fields.
 
 ``reference_markdown()`` renders the reference tables of ``docs/layouts.md``.
-``python -m packgen.designer.reference --write`` refreshes the committed schemas and
+``packgen schema --write`` refreshes the committed schemas and
 that section; a test fails when they drift from the models.
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 import typing
 from functools import cache
 from pathlib import Path
@@ -55,7 +54,7 @@ TITLES: dict[str, str] = {
     "Rules": "`rules:`",
     "Style": "`styles:` (one style)",
     "PageModel": "`pages:` (one page)",
-    "Panel": "`pages[].panels:` (one fold panel)",
+    "FoldPanel": "`pages[].panels:` (one fold panel)",
     "Box": "`box:`",
     "OrgProfile": "Organisation profile (top level)",
     "Support": "`support:`",
@@ -465,13 +464,3 @@ def write(root: Path) -> list[Path]:
     guide.write_text(head + reference_markdown().rstrip("\n") + tail, encoding="utf-8")
     written.append(guide)
     return written
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] != ["--write"]:
-        print("usage: python -m packgen.designer.reference --write", file=sys.stderr)
-        raise SystemExit(2)
-    from packgen.resolve.project import embedded_root
-
-    for path in write(embedded_root()):
-        print(path)

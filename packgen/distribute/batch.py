@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from packgen.errors import PackgenError, Span, error
+from packgen.model.profiles import PROFILES
 from packgen.resolve.org import Organisation
 
 _project = None  # the worker process's Project, loaded once
@@ -147,7 +148,7 @@ def run_batch(
     out: Path,
     jobs: int,
     make_zip: bool,
-    profiles: tuple[str, ...] = ("press", "office"),
+    profiles: tuple[str, ...] = tuple(PROFILES),
     progress: Callable[[int, int, OrgResult], None] | None = None,
     preflight: bool = True,
 ) -> list[OrgResult]:

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from packgen.build import BuiltFile
+from packgen.model.profiles import PROFILES
 from packgen.render.manifest import read_manifest
 from packgen.render.raster import pages
 from packgen.render.write import write_atomic
@@ -42,9 +43,14 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 
 def _thumbnail_source(files: list[BuiltFile]) -> dict[str, BuiltFile]:
-    """Per product, the smallest office file (or any file) to draw a thumbnail from."""
+    """Per product, the smallest sRGB (office) file, or any file, to draw a thumbnail from."""
+
+    def cmyk(file: BuiltFile) -> bool:
+        profile = PROFILES.get(file.profile)
+        return profile is None or profile.cmyk
+
     chosen: dict[str, BuiltFile] = {}
-    for file in sorted(files, key=lambda f: (f.profile != "office", f.bytes)):
+    for file in sorted(files, key=lambda f: (cmyk(f), f.bytes)):
         chosen.setdefault(file.product, file)
     return chosen
 

@@ -1,13 +1,17 @@
 """The element registry: every element type, its model and its layout function.
 
 One module per type. Adding a type means a module with a ``*Element`` model
-(whose ``type`` literal is its name) and a ``layout`` function, listed here.
+(whose ``type`` literal is its name) and a ``layout`` function, listed once
+in :data:`REGISTRY`; the ``Element`` union the validator picks from is made
+from that list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 from pydantic import Field
 
@@ -27,15 +31,16 @@ REGISTRY: dict[
     "text": (text.TextElement, text.layout),
 }
 
-Element = Annotated[
-    group.GroupElement
-    | image.ImageElement
-    | logo.LogoElement
-    | qr.QrElement
-    | shape.ShapeElement
-    | text.TextElement,
-    Field(discriminator="type"),
-]
+for _name, (_model, _) in REGISTRY.items():  # the key is the model's `type:` value
+    assert get_args(_model.model_fields["type"].annotation) == (_name,), _name
+assert len({model for model, _ in REGISTRY.values()}) == len(REGISTRY), "a model listed twice"
+
+if TYPE_CHECKING:
+    Element = ElementBase  # to the type checker, any element is an ElementBase
+else:
+    Element = Annotated[
+        reduce(or_, (model for model, _ in REGISTRY.values())), Field(discriminator="type")
+    ]
 
 group.GroupElement.model_rebuild(_types_namespace={"Element": Element})
 

@@ -1,11 +1,11 @@
-"""``group``: elements placed relative to the group's top-left corner."""
+"""``group``: elements placed relative to the group's top corner at its start edge."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
 from packgen.layout.context import Frame, LayoutContext
-from packgen.layout.placed import Placed, Rect
+from packgen.layout.placed import Placed
 from packgen.model.common import ElementBase
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def layout(element: GroupElement, frame: Frame, ctx: LayoutContext) -> list[Plac
     from packgen.elements import layout_element
 
     rect = ctx.place(element.box, frame, element.field_span("box"))
-    inner = Frame(Rect(rect.x, rect.y, rect.w, rect.h), Rect(rect.x, rect.y, rect.w, rect.h), None)
+    inner = Frame(rect, rect, None, frame.direction)  # children run the page's way
     placed: list[Placed] = []
     for child in element.elements:
         placed.extend(layout_element(child, inner, ctx))

@@ -7,27 +7,26 @@ from typing import Literal
 from packgen.elements.shape import extend_to_bleed
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed, PlacedDrawing, Rect
-from packgen.model.common import Align, Bleed, ElementBase, VAlign, bleed_edges
+from packgen.model.common import Align, Bleed, BoxAlign, Direction, ElementBase, VAlign, bleed_edges
 from packgen.resolve.assets import Asset
 
 
 class ImageElement(ElementBase):
     type: Literal["image"]
     src: str
-    align: Align = Align.CENTER
+    align: BoxAlign = Align.CENTER
     valign: VAlign = VAlign.MIDDLE
     bleed: Bleed | None = None
 
 
-def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign) -> Rect:
+def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign, direction: Direction) -> Rect:
     """The largest rect with the asset's aspect ratio inside ``rect``, aligned."""
     ratio = asset.width / asset.height
     w, h = rect.w, rect.w / ratio
     if h > rect.h:
         w, h = rect.h * ratio, rect.h
-    dx = {Align.LEFT: 0.0, Align.CENTER: (rect.w - w) / 2, Align.RIGHT: rect.w - w}[align]
     dy = {VAlign.BOTTOM: 0.0, VAlign.MIDDLE: (rect.h - h) / 2, VAlign.TOP: rect.h - h}[valign]
-    return Rect(rect.x + dx, rect.y + dy, w, h)
+    return Rect(rect.aligned(w, align, direction), rect.y + dy, w, h)
 
 
 def placed_asset(element_id: str, asset: Asset, rect: Rect) -> PlacedDrawing:
@@ -47,6 +46,6 @@ def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Plac
     target = (
         extend_to_bleed(rect, edges, ctx)
         if edges
-        else fit(asset, rect, element.align, element.valign)
+        else fit(asset, rect, element.align, element.valign, ctx.direction)
     )
     return [placed_asset(element.id, asset, target)]

@@ -11,14 +11,13 @@ from packgen.elements.image import fit, placed_asset
 from packgen.errors import Severity, Span
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed
-from packgen.model.common import Align, ElementBase, VAlign
-
-MM = 72 / 25.4
+from packgen.model.common import Align, BoxAlign, ElementBase, VAlign
+from packgen.units import MM
 
 
 class LogoElement(ElementBase):
     type: Literal["logo"]
-    align: Align = Align.LEFT
+    align: BoxAlign = Align.START
     valign: VAlign = VAlign.MIDDLE
     fallback: Literal["campaign", "none"] = "campaign"
 
@@ -37,7 +36,7 @@ def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Place
         if asset is None:
             return []
     ctx.require_safe(element.id, rect, element.field_span("box"))
-    placed = fit(asset, rect, element.align, element.valign)
+    placed = fit(asset, rect, element.align, element.valign, ctx.direction)
     if asset.kind == "raster" and asset is ctx.org_logo:
         _check_resolution(asset.width, placed.w, ctx)
     return [placed_asset(element.id, asset, placed)]

@@ -1,9 +1,11 @@
 """``qr``: a QR code to a link, drawn as vector modules, with its caption and URL.
 
 The tile (``size``, default the box width) includes the 4-module quiet zone.
-The caption (a copy key) and the short URL go below the tile or to its right,
-inside the element's box. The symbol must be at least ``rules.qr_min_symbol``
-(scaled with the design), so it scans from a sensible distance.
+The caption (a copy key) and the short URL go below the tile or beside it
+(``end``: after it in the copy's direction; ``left``/``right`` are absolute),
+inside the element's box. A URL always runs left to right. The symbol must
+be at least ``rules.qr_min_symbol`` (scaled with the design), so it scans
+from a sensible distance.
 """
 
 from __future__ import annotations
@@ -15,23 +17,21 @@ from packgen.elements.text import copy_blocks, report_missing_glyphs
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed, PlacedLink, PlacedQr, PlacedText, Rect
 from packgen.layout.typeset import Typeset, typeset
-from packgen.model.common import Align, ElementBase, VAlign
+from packgen.model.common import Align, BoxAlign, Direction, ElementBase, VAlign
 from packgen.resolve import qr
 from packgen.resolve.fonts import text_width
 from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import LengthField
-
-MM = 72 / 25.4
+from packgen.units import MM, LengthField
 
 
 class QrElement(ElementBase):
     type: Literal["qr"]
     link: str
     size: LengthField | None = None
-    align: Align = Align.LEFT
+    align: BoxAlign = Align.START
     caption: str | None = None
-    caption_side: Literal["below", "right"] = "below"
+    caption_side: Literal["below", "start", "end", "left", "right"] = "below"
     caption_gap: LengthField | None = None
     caption_style: str | None = None
     url_style: str | None = None
@@ -91,8 +91,7 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
         ctx.report(
             f"QR tile ({side / MM:.1f} mm) is larger than its box", element.field_span("size"), None
         )
-    offset = {Align.LEFT: 0.0, Align.CENTER: (box.w - side) / 2, Align.RIGHT: box.w - side}
-    tile = Rect(box.x + offset[element.align], box.top - side, side, side)
+    tile = Rect(box.aligned(side, element.align, ctx.direction), box.top - side, side, side)
     minimum = float(ctx.rules.qr_min_symbol) * ctx.scale
     version = _version_for(url, level, side, minimum)
     matrix = qr.encode(url, level, version)
@@ -111,12 +110,12 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
     placed: list[Placed] = [
         PlacedQr(element.id, tile, symbol, module, qr.runs(url, level, version), dark, light, url)
     ]
-    if ctx.profile.links:
+    if ctx.profile.interactive:
         ctx.links.append(PlacedLink(tile, url))
     caption = _caption(element, box, tile, link.display, ctx)
     if caption is not None:
         placed.append(caption)
-        if ctx.profile.links:
+        if ctx.profile.interactive:
             ctx.links.append(PlacedLink(caption.used, url))
     return placed
 
@@ -125,11 +124,15 @@ def _caption(
     element: QrElement, box: Rect, tile: Rect, display: str, ctx: LayoutContext
 ) -> PlacedText | None:
     styled: list[tuple[Block, ResolvedStyle]] = []
-    if element.caption_side == "right":
-        gap = float(element.caption_gap or 0) * ctx.scale
-        area = Rect(tile.right + gap, box.y, box.right - tile.right - gap, box.h)
+    gap = float(element.caption_gap or 0) * ctx.scale
+    beside = element.caption_side != "below"
+    if beside:
+        side = Align(element.caption_side).physical(ctx.direction)
+        if side is Align.RIGHT:
+            area = Rect(tile.right + gap, box.y, box.right - tile.right - gap, box.h)
+        else:
+            area = Rect(box.x, box.y, tile.x - gap - box.x, box.h)
     else:
-        gap = float(element.caption_gap or 0) * ctx.scale
         area = Rect(box.x, box.y, box.w, tile.y - gap - box.y)
     if element.caption:
         style = ctx.style(
@@ -143,6 +146,7 @@ def _caption(
         style = ctx.style(element.url_style, element.field_span("url_style"), "url_style")
         if style is None:
             return None
+        style = style.for_copy(style.language, Direction.LTR)  # a URL runs left to right
         lines = url_lines(display, style, style.size * ctx.scale, area.w)
         markup = "<br/>".join(escape(line) for line in lines)
         styled.append((Block(BlockKind.PARAGRAPH, markup), style))
@@ -171,7 +175,7 @@ def _caption(
 
     top = area.top
     result = set_caption(top)
-    if element.caption_side == "right" and result.height < tile.h:
+    if beside and result.height < tile.h:
         # beside the code, the caption is centred on the tile, not on the whole box
         top = area.top - (tile.h - result.height) / 2
         result = set_caption(top)
@@ -184,8 +188,11 @@ def _caption(
             "enlarge the box or shorten the caption",
         )
     ctx.require_safe(element.id, area, element.field_span("box"))
-    used = Rect(area.x, top - result.height, min(area.w, result.used_width), result.height)
+    width = min(area.w, result.used_width)
+    x = area.across(0.0, width, ctx.direction).x  # lines begin at the start edge
+    used = Rect(x, top - result.height, width, result.height)
     names = {style.name: style for _, style in styled}
+    first = styled[0][1]
     return PlacedText(
         element_id=f"{element.id}.caption",
         rect=area,
@@ -194,4 +201,6 @@ def _caption(
         font_sizes=result.sizes,
         colours=tuple(style.colour for style in names.values()),
         is_body=False,
+        language=first.language,
+        direction=first.direction,
     )

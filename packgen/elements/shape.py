@@ -21,9 +21,13 @@ class ShapeElement(ElementBase):
 
 
 def extend_to_bleed(rect: Rect, edges: frozenset[Edge], ctx: LayoutContext) -> Rect:
-    """Push the named edges of ``rect`` out to the edge of the bleed."""
+    """Push the named edges of ``rect`` out to the edge of the bleed.
+
+    Edges are named as for left-to-right copy: right-to-left copy mirrors them.
+    """
     if not edges:
         return rect
+    edges = frozenset(edge.mirrored(ctx.direction) for edge in edges)
     b = ctx.bleed_rect
     x0 = b.x if Edge.LEFT in edges else rect.x
     y0 = b.y if Edge.BOTTOM in edges else rect.y

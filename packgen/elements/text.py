@@ -19,9 +19,8 @@ from packgen.layout.typeset import typeset
 from packgen.model.common import ElementBase, VAlign
 from packgen.resolve.markup import BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import LengthField
+from packgen.units import MM, LengthField
 
-MM = 72 / 25.4
 DARK_TEXT = 0.1  # relative luminance under which body text is "dark" and may print as 100% K
 
 
@@ -89,8 +88,10 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             + ("" if element.min_size else ", or allow shrinking with min_size"),
         )
     ctx.require_safe(element.id, rect, element.field_span("box"))
-    used = Rect(rect.x, rect.top - result.height, min(rect.w, result.used_width), result.height)
-    if element.link and ctx.profile.links:
+    width = min(rect.w, result.used_width)
+    x = rect.across(0.0, width, ctx.direction).x  # lines begin at the start edge
+    used = Rect(x, rect.top - result.height, width, result.height)
+    if element.link and ctx.profile.interactive:
         target = ctx.link(element.link, element.field_span("link"), "link")
         if target is not None:
             ctx.links.append(PlacedLink(used, target.url))
@@ -106,6 +107,8 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             colours=tuple({styles[k].colour_name: styles[k].colour for k in kinds}.values()),
             is_body=is_body,
             scale=result.scale,
+            language=base.language,
+            direction=base.direction,
         )
     ]
 

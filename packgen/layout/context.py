@@ -2,6 +2,8 @@
 
 A :class:`Frame` is the coordinate system an element's ``box`` is written in
 (the trim, a fold panel, or a group), converted here to absolute points.
+Geometry is written as for left-to-right copy: ``x`` and grid column 1 are
+at the frame's start edge, so right-to-left copy mirrors the layout.
 Element layout functions report problems into ``diagnostics`` and go on, so
 every error in a document is found in one run.
 """
@@ -15,11 +17,12 @@ from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
 from packgen.layout.placed import PlacedLink, Rect
 from packgen.model.campaign import Link
-from packgen.model.common import Box, Grid, Rules
+from packgen.model.common import Box, Direction, Grid, Rules
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset, load_asset
 from packgen.resolve.content import Content
 from packgen.resolve.styles import ResolvedStyle
+from packgen.units import MM
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,10 @@ class Frame:
     rect: Rect  # absolute, points
     content: Rect  # the area inside its margins, where grid columns run
     grid: Grid | None
+    direction: Direction = Direction.LTR  # column 1 and x = 0 are at the start edge
 
     def column_span(self, col: int, span: int, scale: float) -> tuple[float, float] | None:
-        """Absolute x and width of grid columns ``col``..``col+span-1``."""
+        """Absolute x and width of grid columns ``col``..``col+span-1`` (1 at the start)."""
         if self.grid is None:
             return None
         gutter = float(self.grid.gutter) * scale
@@ -39,8 +43,8 @@ class Frame:
         if col + span - 1 > columns:
             return None
         width = (self.content.w - gutter * (columns - 1)) / columns
-        x = self.content.x + (col - 1) * (width + gutter)
-        return x, width * span + gutter * (span - 1)
+        across = width * span + gutter * (span - 1)
+        return self.content.across((col - 1) * (width + gutter), across, self.direction).x, across
 
     def columns(self, scale: float) -> list[Rect]:
         """Absolute areas of the grid's columns (full height of the content area)."""
@@ -77,6 +81,16 @@ class LayoutContext:
     qr_urls: list[str] = field(default_factory=list)
     safe_areas: list[Rect] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # every style sets this copy: its runs carry the copy's language and direction
+        language, direction = self.content.language, self.content.direction
+        self.styles = {n: s.for_copy(language, direction) for n, s in self.styles.items()}
+
+    @property
+    def direction(self) -> Direction:
+        """Which way the copy runs; start and end, columns and panels follow it."""
+        return self.content.direction
+
     def report(
         self,
         message: str,
@@ -106,7 +120,8 @@ class LayoutContext:
             x, w = across
         else:
             assert box.x is not None and box.w is not None
-            x, w = frame.rect.x + float(box.x) * s, float(box.w) * s
+            w = float(box.w) * s
+            x = frame.rect.across(float(box.x) * s, w, frame.direction).x
         h = float(box.h) * s if box.h is not None else (w if square else 0.0)
         top = frame.rect.top - float(box.y) * s
         return Rect(x, top - h, w, h)
@@ -157,7 +172,7 @@ class LayoutContext:
         if any(area.contains(rect) for area in areas):
             return
         nearest = min(areas, key=lambda area: area.overshoot(rect))
-        by = nearest.overshoot(rect) / (72 / 25.4)
+        by = nearest.overshoot(rect) / MM
         self.report(
             f"element '{element_id}' reaches {by:.1f} mm outside the safe area",
             span,

@@ -3,7 +3,9 @@
 Page set-up follows the profile: press output grows the media by the bleed and
 a slug for marks and sets the trim inside it; office output is the paper
 itself. The design is scaled from its base size to the made size; bleed and
-the safe area are print rules and do not scale.
+the safe area are print rules and do not scale. Fold panels follow the
+copy's direction: the first panel is at the start edge, so right-to-left
+copy mirrors them (and the margins, grid columns and boxes inside).
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ from packgen.layout.placed import (
     Rect,
     ShapeKind,
 )
-from packgen.model.common import Edge, ElementBase, Margins, PageSpec
+from packgen.model.common import Direction, Edge, ElementBase, Margins, PageSpec
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
 from packgen.resolve.design import Resolved
 from packgen.resolve.project import PaperSize
 from packgen.source.load import span_at
+from packgen.units import MM
 
 
 def margins_of(spec: PageSpec) -> Margins:
@@ -68,8 +71,13 @@ def sheet(spec: PageSpec, paper: PaperSize, scale: float, profile: Profile) -> S
     return Sheet(media, trim, trim.outset(bleed), trim.inset(float(spec.safe)), bleed, content)
 
 
-def _inset(rect: Rect, margins: Margins, scale: float) -> Rect:
+def _inset(
+    rect: Rect, margins: Margins, scale: float, direction: Direction = Direction.LTR
+) -> Rect:
+    """``rect`` inside its margins; left and right swap for right-to-left copy (a mirror)."""
     left, right = float(margins.left) * scale, float(margins.right) * scale
+    if direction is Direction.RTL:
+        left, right = right, left
     top, bottom = float(margins.top) * scale, float(margins.bottom) * scale
     return Rect(rect.x + left, rect.y + bottom, rect.w - left - right, rect.h - top - bottom)
 
@@ -114,31 +122,34 @@ def layout_document(
             org_logo=org_logo,
             org_file=org_file,
         )
+        direction = ctx.direction
         frames: dict[str | None, Frame] = {
-            None: Frame(trim, _inset(trim, margins, scale), spec.grid)
+            None: Frame(trim, _inset(trim, margins, scale, direction), spec.grid, direction)
         }
         folds: list[float] = []
         backgrounds: list[Placed] = []
         if page.panels:
-            x = trim.x
+            offset = 0.0  # from the trim's start edge: panels run in reading order
             clearance = float(spec.fold_clearance or spec.safe)
             total = sum(float(p.width) for p in page.panels) * scale
             if abs(total - trim.w) > 0.5:
                 diagnostics.append(
                     Diagnostic(
-                        f"panels of page '{page.id}' add up to {total / (72 / 25.4):.1f} mm, "
-                        f"but the page is {trim.w / (72 / 25.4):.1f} mm wide",
+                        f"panels of page '{page.id}' add up to {total / MM:.1f} mm, "
+                        f"but the page is {trim.w / MM:.1f} mm wide",
                         span_at(resolved.data, (*page_path, "panels")) or Span(ctx.file),
                         field=f"pages.{page.id}.panels",
                     )
                 )
             for index, panel in enumerate(page.panels):
                 w = float(panel.width) * scale
-                rect = Rect(x, trim.y, w, trim.h)
-                frames[panel.id] = Frame(rect, _inset(rect, margins, scale), spec.grid)
-                left = float(spec.safe) if index == 0 else clearance
-                right = float(spec.safe) if index == len(page.panels) - 1 else clearance
-                ctx.safe_areas.append(Rect(x + left, safe.y, w - left - right, safe.h))
+                rect = trim.across(offset, w, direction)
+                inner = _inset(rect, margins, scale, direction)
+                frames[panel.id] = Frame(rect, inner, spec.grid, direction)
+                start = float(spec.safe) if index == 0 else clearance
+                end = float(spec.safe) if index == len(page.panels) - 1 else clearance
+                area = rect.across(start, w - start - end, direction)
+                ctx.safe_areas.append(Rect(area.x, safe.y, area.w, safe.h))
                 if panel.background:
                     fill = ctx.colour(
                         panel.background,
@@ -146,16 +157,16 @@ def layout_document(
                         f"pages.{page.id}.panels.{panel.id}.background",
                     )
                     edges = {Edge.TOP, Edge.BOTTOM}
-                    edges |= {Edge.LEFT} if index == 0 else set()
+                    edges |= {Edge.LEFT} if index == 0 else set()  # the start edge
                     edges |= {Edge.RIGHT} if index == len(page.panels) - 1 else set()
                     area = extend_to_bleed(rect, frozenset(edges), ctx)
                     if fill is not None:
                         backgrounds.append(
                             PlacedShape(f"panel-{panel.id}", ShapeKind.RECT, area, fill, None, 0.0)
                         )
-                x += w
+                offset += w
                 if index < len(page.panels) - 1:
-                    folds.append(x)
+                    folds.append(rect.end(direction))
         background = None
         if page.background:
             background = ctx.colour(

@@ -13,6 +13,7 @@ from typing import Any
 
 from packgen.colour import Colour
 from packgen.errors import Diagnostic
+from packgen.model.common import Align, Direction
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,28 @@ class Rect:
     @property
     def top(self) -> float:
         return self.y + self.h
+
+    def start(self, direction: Direction) -> float:
+        """x of the edge lines begin at: the left in left-to-right text, else the right."""
+        return self.x if direction is Direction.LTR else self.right
+
+    def end(self, direction: Direction) -> float:
+        """x of the edge lines end at."""
+        return self.right if direction is Direction.LTR else self.x
+
+    def across(self, offset: float, width: float, direction: Direction) -> Rect:
+        """The full-height slice ``width`` wide whose start edge is ``offset`` in from ours."""
+        x = self.x + offset if direction is Direction.LTR else self.right - offset - width
+        return Rect(x, self.y, width, self.h)
+
+    def aligned(self, width: float, align: Align, direction: Direction) -> float:
+        """x of something ``width`` wide placed across this rect by ``align``."""
+        side = align.physical(direction)
+        if side is Align.RIGHT:
+            return self.right - width
+        if side is Align.CENTER:
+            return self.x + (self.w - width) / 2
+        return self.x
 
     def inset(self, d: float) -> Rect:
         return Rect(self.x + d, self.y + d, self.w - 2 * d, self.h - 2 * d)
@@ -92,6 +115,8 @@ class PlacedText:
     colours: tuple[Colour, ...]
     is_body: bool
     scale: float = 1.0  # < 1 when shrunk to fit
+    language: str = ""  # BCP 47 tag of the copy (the PDF's /Lang when empty)
+    direction: Direction = Direction.LTR
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Text fit is a layout decision, and the only faithful measure of how ReportLab
 will break lines is ReportLab's own paragraph engine, so this module (with
 ``fonts`` and ``render``) is allowed to import it. It measures and places; it
-never draws.
+never draws. Each style carries the direction of its copy: ``start`` and
+``end`` alignment and the indent (from the start edge) follow it, and
+right-to-left copy gets ReportLab's right-to-left line wrapping.
 """
 
 from __future__ import annotations
@@ -11,31 +13,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.lib.colors import CMYKColor, Color
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from packgen.colour import Colour
 from packgen.layout.placed import TextLine
-from packgen.model.common import TextAlign, VAlign
+from packgen.model.common import Align, Direction, VAlign
+from packgen.render.ink import ink
 from packgen.resolve.fonts import face_name, with_fallback
 from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.styles import ResolvedStyle
 
-_ALIGN = {
-    TextAlign.LEFT: TA_LEFT,
-    TextAlign.CENTER: TA_CENTER,
-    TextAlign.RIGHT: TA_RIGHT,
-    "justify": TA_JUSTIFY,
+_ALIGN = {  # by physical side (Align.physical)
+    Align.LEFT: TA_LEFT,
+    Align.CENTER: TA_CENTER,
+    Align.RIGHT: TA_RIGHT,
+    Align.JUSTIFY: TA_JUSTIFY,
 }
-
-
-def ink(colour: Colour, cmyk: bool) -> Color:
-    """A palette colour as the ReportLab colour of the output's colour model."""
-    if cmyk:
-        return CMYKColor(*colour.cmyk_fraction)
-    return Color(*colour.rgb_fraction)
 
 
 @dataclass(frozen=True)
@@ -52,14 +46,18 @@ class Typeset:
 
 def _paragraph_style(style: ResolvedStyle, factor: float, cmyk: bool) -> ParagraphStyle:
     size = style.size * factor
+    rtl = style.direction is Direction.RTL
+    indent = style.indent * factor  # at the start edge
     return ParagraphStyle(
         name=f"{style.name}@{factor:.3f}",
         fontName=face_name(style.font, style.bold, style.italic),
         fontSize=size,
         leading=size * style.leading,
         textColor=ink(style.colour, cmyk),
-        alignment=_ALIGN[style.align],
-        leftIndent=style.indent * factor,
+        alignment=_ALIGN[style.align.physical(style.direction)],
+        leftIndent=0.0 if rtl else indent,
+        rightIndent=indent if rtl else 0.0,
+        wordWrap="RTL" if rtl else None,
         bulletIndent=0,
         bulletFontName=face_name(style.font, True, False),
         bulletFontSize=size,
@@ -93,9 +91,10 @@ def _build(
         missing += lacking
         paragraph = Paragraph(markup, pstyle, bulletText=bullet)
         _, height = paragraph.wrap(width, 1e6)
-        if paragraph.minWidth() > width - pstyle.leftIndent + 0.01 and too_wide is None:
+        indent = pstyle.leftIndent + pstyle.rightIndent  # one of them: the start indent
+        if paragraph.minWidth() > width - indent + 0.01 and too_wide is None:
             too_wide = _widest_word(block.markup)
-        used = max(used, _line_width(paragraph) + pstyle.leftIndent)
+        used = max(used, _line_width(paragraph) + indent)
         before = pstyle.spaceBefore if index > 0 else 0.0
         after = pstyle.spaceAfter if index < len(items) - 1 else 0.0
         built.append((paragraph, height, before, after))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from packgen.errors import Span
 from packgen.units import LengthField
@@ -23,17 +23,60 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Direction(str, Enum):
+    """Which way a line of text runs, from the language of the copy."""
+
+    LTR = "ltr"
+    RTL = "rtl"
+
+
 class Edge(str, Enum):
+    """A side of a box, as written for left-to-right copy (mirrored for right-to-left)."""
+
     TOP = "top"
     RIGHT = "right"
     BOTTOM = "bottom"
     LEFT = "left"
 
+    def mirrored(self, direction: Direction) -> Edge:
+        """The side of the page this edge is on when the layout runs in ``direction``."""
+        if direction is Direction.LTR or self in (Edge.TOP, Edge.BOTTOM):
+            return self
+        return Edge.RIGHT if self is Edge.LEFT else Edge.LEFT
+
 
 class Align(str, Enum):
-    LEFT = "left"
+    """Where text or a fitted object sits across its box.
+
+    ``start`` and ``end`` follow the text direction (in left-to-right copy,
+    left and right); ``left`` and ``right`` are absolute sides of the page.
+    ``justify`` is for text only.
+    """
+
+    START = "start"
     CENTER = "center"
+    END = "end"
+    JUSTIFY = "justify"
+    LEFT = "left"
     RIGHT = "right"
+
+    def physical(self, direction: Direction) -> Align:
+        """``left``, ``center``, ``right`` or ``justify`` for text running in ``direction``."""
+        if self is Align.START:
+            return Align.LEFT if direction is Direction.LTR else Align.RIGHT
+        if self is Align.END:
+            return Align.RIGHT if direction is Direction.LTR else Align.LEFT
+        return self
+
+
+def _not_justify(value: Align) -> Align:
+    if value is Align.JUSTIFY:
+        raise ValueError("justify is for text; use start, center or end")
+    return value
+
+
+BoxAlign = Annotated[Align, AfterValidator(_not_justify)]
+"""An :class:`Align` for an object in a box (an image, a logo, a QR tile)."""
 
 
 class VAlign(str, Enum):
@@ -116,12 +159,6 @@ class Weight(str, Enum):
     BOLD = "bold"
 
 
-class TextAlign(str, Enum):
-    LEFT = "left"
-    CENTER = "center"
-    RIGHT = "right"
-
-
 class Style(Model):
     """A named text style; unset fields come from ``parent``."""
 
@@ -130,7 +167,7 @@ class Style(Model):
     size: LengthField | None = None
     leading: Annotated[float, Field(gt=0.8, le=3.0)] | None = None
     colour: str | None = None
-    align: TextAlign | None = None
+    align: Align | None = None
     weight: Weight | None = None
     italic: bool | None = None
     space_before: LengthField | None = None
@@ -151,8 +188,8 @@ class Grid(Model):
     gutter: LengthField
 
 
-class Panel(Model):
-    """A fold panel of a page, left to right.
+class FoldPanel(Model):
+    """A fold panel of a page, in reading order (left to right for left-to-right copy).
 
     ``background`` fills the panel: to the bleed on trim edges, to the fold on others.
     """

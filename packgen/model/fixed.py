@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from packgen.elements import Element
-from packgen.model.common import Metadata, Model, PageSpec, Panel, Rules, Style
+from packgen.model.common import FoldPanel, Metadata, Model, PageSpec, Rules, Style
 
 
 class SizeVariant(Model):
@@ -25,7 +25,7 @@ class PageModel(Model):
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
     background: str | None = None
-    panels: list[Panel] = []
+    panels: list[FoldPanel] = []
     elements: list[Element] = []
 
 

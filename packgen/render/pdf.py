@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from packgen.layout.placed import (
     ShapeKind,
     backdrop,
 )
-from packgen.layout.typeset import ink
+from packgen.render.ink import ink
 from packgen.render.pdfx import PdfxCanvas
 from packgen.resolve.icc import OutputCondition
 
@@ -271,14 +272,17 @@ class Painter:
         c.addLiteral(f"q {matrix}\n{_qr_path(item.runs)}f\nQ")
 
     def item(self, item: Placed, backdrop: Colour | None = None) -> None:
-        if isinstance(item, PlacedShape):
-            self.shape(item)
-        elif isinstance(item, PlacedText):
-            self.text(item)
-        elif isinstance(item, PlacedDrawing):
+        """Draw ``item`` with the method for its kind; an unknown kind is a bug, not a QR code.
+
+        ``backdrop`` is the ink behind a raster image (what its transparency flattens onto).
+        """
+        if isinstance(item, PlacedDrawing):
             self.drawing(item, backdrop)
-        else:
-            self.qr(item)
+            return
+        draw = _DRAW.get(type(item))
+        if draw is None:
+            raise TypeError(f"the painter cannot draw {type(item).__name__}")
+        draw(self, item)
 
     def marks(self, page: PlacedPage) -> None:
         """Crop marks in line with the trim, fold marks dashed, all outside the bleed.
@@ -300,6 +304,14 @@ class Painter:
             c.line(x, media.y, x, b.y - clear)
             c.line(x, b.top + clear, x, media.top)
         c.setDash()
+
+
+_DRAW: dict[type, Callable[[Painter, Any], None]] = {
+    PlacedShape: Painter.shape,
+    PlacedText: Painter.text,
+    PlacedDrawing: Painter.drawing,
+    PlacedQr: Painter.qr,
+}
 
 
 def render(

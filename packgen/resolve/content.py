@@ -1,4 +1,8 @@
-"""Copy lookup and the values copy can insert (``{campaign.hashtag}``, …)."""
+"""Copy lookup and the values copy can insert (``{campaign.hashtag}``, …).
+
+The copy's language (its folder under ``copy/``, a BCP 47 tag such as
+``en-GB``) also gives the direction its text runs in.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,26 @@ from typing import Any
 from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Span, error, suggest
 from packgen.model.campaign import Campaign, Link
+from packgen.model.common import Direction
 from packgen.resolve.markup import Block, MissingValue, plain, to_blocks
 from packgen.resolve.scripts import script_problem
 from packgen.source.load import SourceDict
+
+# Languages written right to left (by primary subtag), and scripts that decide either way
+# when the tag names one (``az-Arab``, ``ku-Latn``): Unicode CLDR's character order.
+_RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "nqo", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
+_RTL_SCRIPTS = frozenset({"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "rohg", "mand"})
+
+
+def direction_of(language: str) -> Direction:
+    """The direction text in ``language`` (a BCP 47 tag) runs in."""
+    parts = language.replace("_", "-").lower().split("-")
+    script = next((part for part in parts[1:] if len(part) == 4 and part.isalpha()), None)
+    if script is not None:
+        return Direction.RTL if script in _RTL_SCRIPTS else Direction.LTR
+    return Direction.RTL if parts[0] in _RTL_LANGUAGES else Direction.LTR
 
 
 def flatten_copy(data: Any, file: str, prefix: str = "") -> tuple[dict[str, str], dict[str, Span]]:
@@ -80,6 +101,11 @@ class Content:
     tracking: dict[str, str] | None = None  # UTM parameters, when enabled
     product: str = ""
     _blocks: dict[str, list[Block]] = field(default_factory=dict)
+
+    @property
+    def direction(self) -> Direction:
+        """Which way the copy's lines run (from its language)."""
+        return direction_of(self.language)
 
     def has(self, key: str) -> bool:
         return key in self.copy

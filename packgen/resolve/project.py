@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, error, relative
 from packgen.model.campaign import Campaign
+from packgen.model.common import Direction
 from packgen.resolve.content import Content, campaign_data, flatten_copy
 from packgen.resolve.fonts import FontFamily, register, register_fallback
 from packgen.resolve.icc import OutputCondition, load_intent
@@ -185,7 +186,17 @@ class Project:
                     "utm_medium": "print",
                     "utm_campaign": self.campaign.id,
                 }
-        return Content(texts, spans, data, links, self.language_code, palette, tracking, product)
+        content = Content(texts, spans, data, links, self.language_code, palette, tracking, product)
+        if content.direction is not Direction.LTR:
+            folder = self.campaign_dir / "copy" / self.language_code
+            raise error(
+                f"copy in '{self.language_code}' runs right to left, which packgen cannot "
+                "typeset yet (it has no text shaping)",
+                Span(self.shown(folder)),
+                "build a left-to-right language for now (--language)",
+                "language",
+            )
+        return content
 
     @cached_property
     def font_config(self) -> FontConfig:

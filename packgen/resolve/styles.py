@@ -1,13 +1,17 @@
-"""Named text styles with ``parent:`` inheritance into flat resolved styles."""
+"""Named text styles with ``parent:`` inheritance into flat resolved styles.
+
+A resolved style also carries the language and direction of the copy set in
+it (the layout context sets them from the copy; see ``for_copy``).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from packgen.colour import Colour
 from packgen.errors import Diagnostic, Span, allowed_hint
-from packgen.model.common import Style, TextAlign, Weight
+from packgen.model.common import Align, Direction, Style, Weight
 from packgen.source.load import span_at
 
 
@@ -19,18 +23,26 @@ class ResolvedStyle:
     leading: float  # ratio of size
     colour: Colour
     colour_name: str
-    align: TextAlign
+    align: Align  # start and end follow ``direction``
     bold: bool
     italic: bool
     space_before: float
     space_after: float
-    indent: float
+    indent: float  # from the start edge
     bullet: str
+    language: str = ""  # BCP 47 tag of the copy set in this style
+    direction: Direction = Direction.LTR
+
+    def for_copy(self, language: str, direction: Direction) -> ResolvedStyle:
+        """This style setting copy in ``language``, running in ``direction``."""
+        if language == self.language and direction is self.direction:
+            return self
+        return replace(self, language=language, direction=direction)
 
 
 _DEFAULTS = {
     "leading": 1.25,
-    "align": TextAlign.LEFT,
+    "align": Align.START,
     "weight": Weight.REGULAR,
     "italic": False,
     "space_before": 0.0,
@@ -137,7 +149,7 @@ def resolve_styles(
             leading=float(str(merged["leading"])),
             colour=palette[colour_name],
             colour_name=colour_name,
-            align=TextAlign(merged["align"]),
+            align=Align(merged["align"]),
             bold=Weight(merged["weight"]) is Weight.BOLD,
             italic=bool(merged["italic"]),
             space_before=_points(merged["space_before"]),

@@ -62,7 +62,7 @@ def make_pack(
         sheet=sheet,
         info=info,
         cmyk=profile.cmyk,
-        outline_open=profile.links,
+        outline_open=profile.interactive,
         palette=content.palette,
         initial_font=face_name(next(iter(project.fonts)), bold=False, italic=False),
         condition=project.output_condition if profile.cmyk else None,

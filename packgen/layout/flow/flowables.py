@@ -12,7 +12,7 @@ module builds them from the layout file, already styled and checked.
   with a side column (a fact's figure), one or several across.
 - :class:`FieldLine` — a line of text with a fill-in line; a PDF form field
   over it in office output.
-- :class:`Panel` — positioned elements (QR codes, art) drawn by the painter.
+- :class:`GroupFlowable` — positioned elements (QR codes, art) drawn by the painter.
 """
 
 from __future__ import annotations
@@ -373,7 +373,7 @@ class FieldLine(Flowable):  # type: ignore[misc]
             )
 
 
-class Panel(Flowable):  # type: ignore[misc]
+class GroupFlowable(Flowable):  # type: ignore[misc]
     """Elements laid out in a fixed box (origin at its bottom-left), drawn by the painter."""
 
     def __init__(

@@ -14,10 +14,11 @@ from typing import Any
 
 from packgen.errors import allowed_hint
 from packgen.layout.flow.flowables import BIG, FieldLine, FieldSpec
-from packgen.layout.flow.preparer import MM, Preparer
-from packgen.layout.typeset import ink
+from packgen.layout.flow.preparer import Preparer
 from packgen.model.pack import FormItem
+from packgen.render.ink import ink
 from packgen.resolve.markup import Block, BlockKind
+from packgen.units import MM
 
 PREFIX = "field."
 _MARK = re.compile("\ue010([A-Za-z0-9_-]+)\ue011")

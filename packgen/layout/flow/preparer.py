@@ -21,14 +21,13 @@ from packgen.errors import PackgenError, Span, allowed_hint
 from packgen.layout.context import LayoutContext
 from packgen.layout.flow.flowables import Look
 from packgen.layout.flow.templates import MIN_CONTRAST
-from packgen.layout.typeset import ink, paragraph_style
+from packgen.layout.typeset import paragraph_style
 from packgen.model.pack import CardLook, ItemBase
+from packgen.render.ink import ink
 from packgen.resolve.content import Content
 from packgen.resolve.markup import Block, BlockKind, MissingValue, to_blocks
 from packgen.resolve.pack import ResolvedPack
 from packgen.resolve.styles import ResolvedStyle
-
-MM = 72 / 25.4
 
 Factory = Callable[[Mapping[str, int]], list[Any]]
 
@@ -63,7 +62,7 @@ class Preparer:
         self.ctx = ctx
         self.content: Content = ctx.content
         self.cmyk = ctx.profile.cmyk
-        self.office = ctx.profile.links
+        self.office = ctx.profile.interactive  # links, live contents, fillable fields
         self.measure = 0.0  # width of the narrowest frame the current item can land in
         self.backgrounds: list[tuple[str, Colour]] = []  # what lies behind it there
         self.story = Story()

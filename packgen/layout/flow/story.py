@@ -21,11 +21,10 @@ from packgen.colour import Colour
 from packgen.elements import layout_element
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.flow import cards, form
-from packgen.layout.flow.flowables import Contents, ContentsRow, Heading, Panel
+from packgen.layout.flow.flowables import Contents, ContentsRow, GroupFlowable, Heading
 from packgen.layout.flow.preparer import HeadingEntry, Preparer, Story
 from packgen.layout.flow.templates import check_contrast
 from packgen.layout.placed import PlacedText, Rect
-from packgen.layout.typeset import ink
 from packgen.model.pack import (
     BreakItem,
     CardsItem,
@@ -38,6 +37,7 @@ from packgen.model.pack import (
     SpaceItem,
     TextItem,
 )
+from packgen.render.ink import ink
 from packgen.render.pdf import by_rgb
 from packgen.resolve.pack import ResolvedPack, anchor
 
@@ -128,7 +128,9 @@ def panel(prep: Preparer, item: PanelItem) -> None:
     prep.story.qr_urls.extend(ctx.qr_urls)
     links, width, cmyk = list(ctx.links), prep.measure, prep.cmyk
     palette = by_rgb(prep.content.palette)
-    prep.add(lambda n: prep.keep(item, [Panel(placed, links, width, height, cmyk, palette)]))
+    prep.add(
+        lambda n: prep.keep(item, [GroupFlowable(placed, links, width, height, cmyk, palette)])
+    )
 
 
 def page_break(prep: Preparer, item: BreakItem) -> None:

@@ -26,8 +26,8 @@ from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
 from packgen.resolve.pack import ResolvedPack
+from packgen.units import MM
 
-MM = 72 / 25.4
 MIN_CONTRAST = 4.5  # WCAG 2 AA for text
 PAPER = Colour(cmyk=(0, 0, 0, 0), rgb="#FFFFFF")  # behind text where no background is set
 

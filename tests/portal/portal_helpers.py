@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples" / "orgs"
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples" / "orgs"
 
 GOOD = {
     "name": "Riverside Family Hub",

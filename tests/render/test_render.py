@@ -12,7 +12,7 @@ from packgen.check import check_file
 from packgen.model.profiles import OFFICE, PRESS
 from packgen.render.pdf import render
 from packgen.resolve.project import Project
-from tests.test_layout import item, place
+from tests.layout.probe import item, place
 
 IMAGE_AND_BODY = """pages:
   - id: front
@@ -155,3 +155,17 @@ def test_palette_colours_whose_print_and_screen_part_are_warned(project_copy: Pa
     assert "hint: cmyk: [" in text
     # the default campaign's palette passes
     assert palette_warnings(Project(project_copy).campaign.palette, condition) == []
+
+
+def test_the_painter_refuses_an_item_kind_it_does_not_know() -> None:
+    import io
+
+    import pytest
+    from reportlab.pdfgen.canvas import Canvas
+
+    from packgen.layout.placed import PlacedLink, Rect
+    from packgen.render.pdf import Painter
+
+    painter = Painter(Canvas(io.BytesIO()), cmyk=False, palette={})
+    with pytest.raises(TypeError, match="the painter cannot draw PlacedLink"):
+        painter.item(PlacedLink(Rect(0, 0, 1, 1), "https://example.org"))  # type: ignore[arg-type]

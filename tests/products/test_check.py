@@ -19,8 +19,8 @@ from packgen.check.rules import Level
 from packgen.cli import main
 from packgen.resolve.fonts import FontFamily, register
 from packgen.resolve.qr import encode
+from packgen.units import MM
 
-MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
 
 

@@ -13,7 +13,7 @@ from packgen.errors import PackgenError
 from packgen.resolve.icc import delta_e76, delta_e2000, lab_of_srgb, load_condition, load_intent
 from packgen.resolve.project import Project, embedded_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = embedded_root()
 PROFILE = ROOT / "assets" / "colour" / "FOGRA39.icc"
 
 # FOGRA39L.ti3 patches (CMYK %, measured CIELAB D50): paper, primaries, overprints, black

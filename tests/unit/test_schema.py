@@ -33,7 +33,7 @@ from packgen.resolve.org import OrgProfile
 from tests.conftest import FIXTURES, ROOT
 
 DOCS = ROOT / "docs"
-REGENERATE = "run: PYTHONPATH=. python -m packgen.designer.reference --write"
+REGENERATE = "run: packgen schema --write"
 LAYOUTS = sorted(p for p in (ROOT / "layouts").glob("*.yaml") if p.name != "_paper.yaml")
 
 

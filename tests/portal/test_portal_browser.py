@@ -26,7 +26,7 @@ import pytest
 from pypdf import PdfReader
 
 from packgen.render.raster import decode_pdf_qr
-from tests.portal_helpers import EXAMPLES, GOOD
+from tests.portal.portal_helpers import EXAMPLES, GOOD
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -39,7 +39,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -91,6 +91,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()  # else an unclosed-file ResourceWarning (an error here)
 
 
 @pytest.fixture(scope="module")

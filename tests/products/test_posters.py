@@ -10,9 +10,9 @@ from pypdf import PdfReader
 from packgen.build import BuildReport, BuiltFile, build
 from packgen.render.raster import decode_pdf_qr
 from packgen.resolve.project import Project
+from packgen.units import MM
 from tests.conftest import ROOT
 
-MM = 72 / 25.4
 POSTERS = ("poster-speak-up", "poster-know-your-baby")
 TRIM_MM = {"A4": (210, 297), "A3": (297, 420), "A2": (420, 594)}
 HEADLINES = {"poster-speak-up": "Speak up", "poster-know-your-baby": "Get to know"}

@@ -17,7 +17,7 @@ from packgen.render.manifest import FileEntry
 from packgen.render.pdfx import PdfxCanvas
 from packgen.resolve.fonts import FontFamily, register
 from packgen.resolve.project import Project, embedded_root
-from tests.test_check import A4, MM, black_text, pdf
+from tests.products.test_check import A4, MM, black_text, pdf
 
 EXTRA = 13 * MM  # bleed 3 mm + slug 10 mm, as tests.test_check.pdf makes press files
 

@@ -12,8 +12,7 @@ from packgen.layout.placed import PlacedDocument, PlacedShape
 from packgen.model.profiles import OFFICE, PRESS, Profile
 from packgen.resolve.design import load_design, resolve
 from packgen.resolve.project import Project
-
-MM = 72 / 25.4
+from packgen.units import MM
 
 LAYOUT = """\
 extends: _base.yaml

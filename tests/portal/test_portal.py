@@ -25,7 +25,7 @@ from packgen.web.jobs import RESULT
 from packgen.web.pages import PageCopy
 from packgen.web.upload import MAX_LOGO
 from tests.conftest import ROOT
-from tests.portal_helpers import GOOD, bomb_png, field_errors, files, group, png_logo
+from tests.portal.portal_helpers import GOOD, bomb_png, field_errors, files, group, png_logo
 
 KEY_PATH = re.compile(r"^/packs/([0-9a-f]{64})$")
 

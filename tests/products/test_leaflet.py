@@ -25,13 +25,14 @@ from packgen.layout.placed import (
     Rect,
     ShapeKind,
 )
+from packgen.model.common import Align, Direction
 from packgen.model.profiles import OFFICE, PRESS, Profile
 from packgen.render.raster import decode_pdf_qr
 from packgen.resolve.design import load_design, resolve
 from packgen.resolve.fonts import register
 from packgen.resolve.project import Project
+from packgen.units import MM
 
-MM = 72 / 25.4
 FOLDED = "leaflet-cues"
 SINGLE = "leaflet-cues-a5"
 LEAFLETS = (FOLDED, SINGLE)
@@ -218,11 +219,12 @@ def test_text_contrast(project: Project, name: str) -> None:
 
 
 @pytest.mark.parametrize("name", LEAFLETS)
-def test_styles_left_aligned(project: Project, name: str) -> None:
+def test_body_styles_start_aligned(project: Project, name: str) -> None:
     design = load_design(project, name)
     resolved = resolve(project, design, design.sizes[0])
     for style in resolved.document.body_styles:
-        assert resolved.styles[style].align.value == "left"
+        assert resolved.styles[style].align is Align.START
+        assert resolved.styles[style].align.physical(Direction.LTR) is Align.LEFT
 
 
 # --- QR codes -------------------------------------------------------------------

@@ -20,8 +20,8 @@ from packgen.designer.preview import (
 from packgen.model.profiles import OFFICE, PRESS
 from packgen.resolve.design import load_design
 from packgen.resolve.project import Project
+from packgen.units import MM
 
-MM = 72 / 25.4
 DPI = 100
 
 

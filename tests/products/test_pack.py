@@ -23,6 +23,7 @@ from packgen.render.raster import decode_pdf_qr
 from packgen.resolve.design import load_design
 from packgen.resolve.pack import ResolvedPack, resolve_pack
 from packgen.resolve.project import Project
+from packgen.units import MM
 from tests.conftest import ROOT
 
 PACK = "pack-stakeholder"
@@ -154,7 +155,7 @@ def test_press_has_no_annotations_or_form(press: pypdf.PdfReader) -> None:
 
 
 def test_press_boxes_colour_and_fonts(press: pypdf.PdfReader) -> None:
-    mm = 72 / 25.4
+    mm = MM
     for page in press.pages:
         trim, bleed = page.trimbox, page.bleedbox
         assert float(trim.width) == pytest.approx(210 * mm, abs=0.01)
@@ -385,7 +386,7 @@ def test_no_widow_line_at_a_page_top(project_copy: Path) -> None:
 
     pstyle, leading, _ = _body(project_copy)
     paragraph = Paragraph(LONG, pstyle)
-    paragraph.wrap(170 * 72 / 25.4, 1e6)
+    paragraph.wrap(170 * MM, 1e6)
     count = len(paragraph.blPara.lines)
     assert count >= 4
     # room for all lines but the last: the last would be alone on page 2

@@ -11,10 +11,10 @@ from packgen.layout.placed import PlacedDocument, PlacedQr, PlacedText
 from packgen.model.profiles import OFFICE, PRESS, Profile
 from packgen.resolve.design import load_design
 from packgen.resolve.project import Project
+from packgen.units import MM
 from tests.conftest import ROOT
 
 GUIDE = (ROOT / "docs" / "layouts.md").read_text(encoding="utf-8")
-MM = 72 / 25.4
 
 HEADLINE = "styles:\n  headline: {colour: plum}\n"
 QR_VIDEO = """\

@@ -1,0 +1,84 @@
+"""Placed documents into output files: the writer registry, file names and manifest entries.
+
+A writer turns one :class:`~packgen.layout.placed.PlacedDocument` into the
+bytes of one file (PDF; PNG for one-page screen documents). Each profile
+names its writer's ``format`` (the shipped profiles write PDF); adding a
+format (HTML next) is one module with a ``write`` function and one entry in
+:data:`WRITERS`. File names and manifest entries are made here, and
+only here, so every caller names an output the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from packgen.colour import Colour
+from packgen.errors import allowed_hint, error
+from packgen.layout.placed import PlacedDocument
+from packgen.model.profiles import Profile
+from packgen.render import pdf, png
+from packgen.render.manifest import FileEntry, entry_for
+from packgen.resolve.icc import OutputCondition
+
+# (document, palette, press output condition or None) → bytes
+WriteFunction = Callable[[PlacedDocument, dict[str, Colour], OutputCondition | None], bytes]
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output format: how its files are named, served and written."""
+
+    format: str  # the key profiles name it by
+    suffix: str  # the file name's extension, with its dot
+    media_type: str  # for the portal's downloads
+    write: WriteFunction
+
+
+WRITERS: dict[str, Writer] = {
+    writer.format: writer
+    for writer in (
+        Writer("pdf", ".pdf", "application/pdf", pdf.render),
+        Writer("png", ".png", "image/png", png.write),  # one-page, sRGB documents
+    )
+}
+
+
+def writer_for(profile: Profile) -> Writer:
+    """The writer of ``profile``'s format; an unknown format is an error naming the known ones."""
+    found = WRITERS.get(profile.format)
+    if found is None:
+        raise error(
+            f"profile '{profile.suffix}' asks for format '{profile.format}', which has no writer",
+            hint=allowed_hint(profile.format, list(WRITERS), "formats"),
+        )
+    return found
+
+
+def output_name(product: str, size: str, profile: Profile) -> str:
+    """``poster-speak-up-A3-press.pdf``: product, size, profile and the writer's suffix."""
+    return f"{product}-{size}-{profile.suffix}{writer_for(profile).suffix}"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One made file before it is written: where it goes, what it shows, its bytes."""
+
+    path: Path
+    product: str
+    placed: PlacedDocument
+    data: bytes
+    writer: Writer
+
+    def entry(self) -> FileEntry:
+        """What the layout knows about this file, for the folder's manifest."""
+        return entry_for(self.path, self.product, self.placed, self.data)
+
+
+def output(
+    folder: Path, product: str, profile: Profile, placed: PlacedDocument, data: bytes
+) -> Output:
+    """The output of one size of ``product`` in ``profile``, named in ``folder``."""
+    path = folder / output_name(product, placed.size, profile)
+    return Output(path, product, placed, data, writer_for(profile))
