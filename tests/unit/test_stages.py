@@ -39,6 +39,7 @@ KNOWN = {
     ("packgen.layout.typeset", "packgen.render.ink"): "paragraphs carry their colour",
     ("packgen.layout.flow.flowables", "packgen.render.pdf"): "flowables draw (engine rewrite)",
     ("packgen.layout.flow.paginate", "packgen.render.pdf"): "passes write PDFs (engine rewrite)",
+    ("packgen.layout.flow.paginate", "packgen.render.pdfx"): "press passes write PDF/X (rewrite)",
     ("packgen.layout.flow.story", "packgen.render.pdf"): "panel palette (engine rewrite)",
     ("packgen.layout.flow.form", "packgen.render.ink"): "form fields colour (engine rewrite)",
     ("packgen.layout.flow.story", "packgen.render.ink"): "card colours (engine rewrite)",
