@@ -9,6 +9,7 @@ diagnostics, and the caller decides the exit code.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -81,8 +82,8 @@ def make(
         author=project.author(org),
         org_file=org.file if org else None,
     )
-    condition = project.output_condition if profile.cmyk else None
-    return placed, writer.write(placed, content.palette, condition)
+    placed.condition = project.output_condition if profile.cmyk else None
+    return placed, writer.write(placed, content.palette)
 
 
 def build(
@@ -100,11 +101,9 @@ def build(
     names = list(only) or project.products()
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
     if any(p.cmyk for p in chosen):
-        try:
+        # a broken campaign, copy or output intent: each product reports it
+        with contextlib.suppress(PackgenError):
             report.warnings.extend(_ink_warnings(project, org))
-        except PackgenError as exc:  # the campaign or its output intent cannot be read
-            report.failures["output intent"] = exc
-            return report
     for name in names:
         try:
             design = load_design(project, name)

@@ -14,6 +14,7 @@ from typing import Any
 from packgen.colour import Colour
 from packgen.errors import Diagnostic
 from packgen.model.common import Align, Direction
+from packgen.resolve.icc import OutputCondition
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ class PlacedDocument:
     warnings: list[Diagnostic] = field(default_factory=list)
     min_text: float = 0.0  # the layout's rules, in points (0: no rule)
     min_body: float = 0.0
+    condition: OutputCondition | None = None  # press: the printing condition (PDF/X intent)
 
 
 def backdrop(page: PlacedPage, index: int) -> Colour | None:

@@ -319,7 +319,9 @@ def render(
     palette: dict[str, Colour],
     condition: OutputCondition | None = None,
 ) -> bytes:
-    """The document as PDF bytes: PDF/X-4 for ``condition`` when it is press (CMYK) output."""
+    """The document as PDF bytes: PDF/X-4 when it is press (CMYK) output, for ``condition``
+    (by default the printing condition the document was laid out for)."""
+    condition = condition or document.condition
     buffer = io.BytesIO()
     first = document.pages[0].media
     make: Any = Canvas

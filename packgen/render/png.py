@@ -14,17 +14,12 @@ from packgen.errors import error
 from packgen.layout.placed import PlacedDocument
 from packgen.render import pdf
 from packgen.render.raster import pages
-from packgen.resolve.icc import OutputCondition
 
 DPI = 150
 
 
-def write(
-    document: PlacedDocument,
-    palette: dict[str, Colour],
-    condition: OutputCondition | None = None,
-) -> bytes:
-    """The document's one page as PNG bytes (sRGB: ``condition`` is not used)."""
+def write(document: PlacedDocument, palette: dict[str, Colour]) -> bytes:
+    """The document's one page as PNG bytes."""
     if len(document.pages) != 1:
         raise error(
             f"a PNG holds one page; '{document.name}' has {len(document.pages)}",

@@ -20,10 +20,8 @@ from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import Profile
 from packgen.render import pdf, png
 from packgen.render.manifest import FileEntry, entry_for
-from packgen.resolve.icc import OutputCondition
 
-# (document, palette, press output condition or None) → bytes
-WriteFunction = Callable[[PlacedDocument, dict[str, Colour], OutputCondition | None], bytes]
+WriteFunction = Callable[[PlacedDocument, dict[str, Colour]], bytes]
 
 
 @dataclass(frozen=True)

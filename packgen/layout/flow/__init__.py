@@ -97,6 +97,7 @@ def make_pack(
             qr_urls=[*qr_urls, *story.qr_urls],
             min_text=float(document.rules.min_text),
             min_body=float(document.rules.min_body),
+            condition=setting.condition,
         ),
         pdf,
     )
