@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
-from packgen.layout.fixed import layout_document
-from packgen.layout.flow import make_pack
+from packgen.layout import lay_out
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import PROFILES, Profile
 from packgen.render.manifest import FileEntry, write_manifest
 from packgen.render.write import write_atomic
 from packgen.render.writers import Output, output, writer_for
-from packgen.resolve.design import Design, load_design, resolve
+from packgen.resolve.design import Design, load_design
 from packgen.resolve.org import Organisation
 from packgen.resolve.project import ORG_ACCENT, Project
 from packgen.source.load import load_yaml
@@ -62,28 +61,11 @@ def make(
     profile: Profile,
     org: Organisation | None = None,
 ) -> tuple[PlacedDocument, bytes]:
-    """Lay out and write one size of one design in one profile (its writer's bytes)."""
-    writer = writer_for(profile)
-    if design.kind == "pack":
-        if writer.format != "pdf":  # until the flow engine hands its pages to the writers
-            raise PackgenError(
-                [Diagnostic(f"a pack cannot be written as {writer.format} yet", Span(design.file))]
-            )
-        return make_pack(project, design, size, profile, org)
-    project.register_fonts()
-    resolved = resolve(project, design, size)
-    content = project.content(org, product=design.name)
-    placed = layout_document(
-        resolved,
-        profile,
-        content,
-        project.assets_dir,
-        org_logo=org.logo if org else None,
-        author=project.author(org),
-        org_file=org.file if org else None,
-    )
-    placed.condition = project.output_condition if profile.cmyk else None
-    return placed, writer.write(placed, content.palette)
+    """Lay out and write one size of a design in one profile (any kind; its writer's bytes)."""
+    placed = lay_out(project, design, size, profile, org)
+    if profile.cmyk:  # press: the printing condition its PDF/X output intent names
+        placed.condition = project.output_condition
+    return placed, writer_for(profile).write(placed, placed.palette)
 
 
 def build(

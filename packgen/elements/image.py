@@ -1,12 +1,17 @@
-"""``image``: SVG vector art or a PNG/JPEG, fitted into its box without distortion."""
+"""``image``: SVG vector art or a PNG/JPEG, fitted into its box without distortion.
+
+With ``alt`` (a copy key) the image is a figure and that copy is its text
+alternative; without it, the image is decoration (an artifact to a reader).
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from packgen.elements.shape import extend_to_bleed
+from packgen.errors import allowed_hint
 from packgen.layout.context import Frame, LayoutContext
-from packgen.layout.placed import Placed, PlacedDrawing, Rect
+from packgen.layout.placed import ARTIFACT, Placed, PlacedDrawing, Rect, Role
 from packgen.model.common import Align, Bleed, BoxAlign, Direction, ElementBase, VAlign, bleed_edges
 from packgen.resolve.assets import Asset
 
@@ -17,6 +22,22 @@ class ImageElement(ElementBase):
     align: BoxAlign = Align.CENTER
     valign: VAlign = VAlign.MIDDLE
     bleed: Bleed | None = None
+    alt: str | None = None
+
+
+def alt_role(key: str | None, element: ElementBase, ctx: LayoutContext) -> Role:
+    """A figure with the copy at ``key`` as its alt text; without a key, an artifact."""
+    if key is None:
+        return ARTIFACT
+    if not ctx.content.has(key):
+        ctx.report(
+            f"unknown copy key '{key}' (language {ctx.content.language})",
+            element.field_span("alt"),
+            allowed_hint(key, ctx.content.keys(), "keys"),
+            "alt",
+        )
+        return ARTIFACT
+    return Role.figure(ctx.content.plain(key))
 
 
 def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign, direction: Direction) -> Rect:
@@ -29,9 +50,9 @@ def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign, direction: Direc
     return Rect(rect.aligned(w, align, direction), rect.y + dy, w, h)
 
 
-def placed_asset(element_id: str, asset: Asset, rect: Rect) -> PlacedDrawing:
+def placed_asset(element_id: str, asset: Asset, rect: Rect, role: Role) -> PlacedDrawing:
     pixels = (int(asset.width), int(asset.height)) if asset.kind == "raster" else None
-    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels)
+    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels, role=role)
 
 
 def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
@@ -48,4 +69,4 @@ def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Plac
         if edges
         else fit(asset, rect, element.align, element.valign, ctx.direction)
     )
-    return [placed_asset(element.id, asset, target)]
+    return [placed_asset(element.id, asset, target, alt_role(element.alt, element, ctx))]

@@ -1,16 +1,18 @@
 """``logo``: the organisation's logo slot, or the campaign mark without one.
 
 Any aspect ratio fits the slot without distortion, aligned as the layout says.
+The organisation's logo is a figure whose alt text is the copy at ``alt``
+(``{org.name}`` works there); the campaign mark standing in for it is decoration.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from packgen.elements.image import fit, placed_asset
+from packgen.elements.image import alt_role, fit, placed_asset
 from packgen.errors import Severity, Span
 from packgen.layout.context import Frame, LayoutContext
-from packgen.layout.placed import Placed
+from packgen.layout.placed import ARTIFACT, Placed
 from packgen.model.common import Align, BoxAlign, ElementBase, VAlign
 from packgen.units import MM
 
@@ -20,6 +22,7 @@ class LogoElement(ElementBase):
     align: BoxAlign = Align.START
     valign: VAlign = VAlign.MIDDLE
     fallback: Literal["campaign", "none"] = "campaign"
+    alt: str | None = None
 
 
 def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
@@ -39,7 +42,8 @@ def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Place
     placed = fit(asset, rect, element.align, element.valign, ctx.direction)
     if asset.kind == "raster" and asset is ctx.org_logo:
         _check_resolution(asset.width, placed.w, ctx)
-    return [placed_asset(element.id, asset, placed)]
+    role = alt_role(element.alt, element, ctx) if asset is ctx.org_logo else ARTIFACT
+    return [placed_asset(element.id, asset, placed, role)]
 
 
 def _check_resolution(pixels: float, width: float, ctx: LayoutContext) -> None:

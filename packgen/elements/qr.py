@@ -5,7 +5,8 @@ The caption (a copy key) and the short URL go below the tile or beside it
 (``end``: after it in the copy's direction; ``left``/``right`` are absolute),
 inside the element's box. A URL always runs left to right. The symbol must
 be at least ``rules.qr_min_symbol`` (scaled with the design), so it scans
-from a sensible distance.
+from a sensible distance. Its alt text (what a screen reader says for it) is
+the copy at ``alt``, else the short URL.
 """
 
 from __future__ import annotations
@@ -13,9 +14,22 @@ from __future__ import annotations
 from typing import Literal
 from xml.sax.saxutils import escape
 
+from packgen.elements.image import alt_role
 from packgen.elements.text import copy_blocks, report_missing_glyphs
+from packgen.layout.checks import press_style
 from packgen.layout.context import Frame, LayoutContext
-from packgen.layout.placed import Placed, PlacedLink, PlacedQr, PlacedText, Rect
+from packgen.layout.placed import (
+    PARAGRAPH,
+    Placed,
+    PlacedLink,
+    PlacedQr,
+    PlacedText,
+    Rect,
+    Role,
+    RoleKind,
+    TextInk,
+    block_role,
+)
 from packgen.layout.typeset import Typeset, typeset
 from packgen.model.common import Align, BoxAlign, Direction, ElementBase, VAlign
 from packgen.resolve import qr
@@ -37,6 +51,7 @@ class QrElement(ElementBase):
     url_style: str | None = None
     dark: str = "ink"
     light: str = "white"
+    alt: str | None = None
 
 
 def url_lines(display: str, style: ResolvedStyle, size: float, width: float) -> list[str]:
@@ -107,8 +122,14 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
         )
     ctx.require_safe(element.id, tile, element.field_span("box"))
     ctx.qr_urls.append(url)
+    alt = link.display
+    if element.alt is not None:
+        figure = alt_role(element.alt, element, ctx)
+        alt = figure.alt or alt
+    role = Role(RoleKind.QR, alt=alt)
+    runs = qr.runs(url, level, version)
     placed: list[Placed] = [
-        PlacedQr(element.id, tile, symbol, module, qr.runs(url, level, version), dark, light, url)
+        PlacedQr(element.id, tile, symbol, module, runs, dark, light, url, role=role)
     ]
     if ctx.profile.interactive:
         ctx.links.append(PlacedLink(tile, url))
@@ -118,6 +139,11 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
         if ctx.profile.interactive:
             ctx.links.append(PlacedLink(caption.used, url))
     return placed
+
+
+def _printed(style: ResolvedStyle, ctx: LayoutContext) -> ResolvedStyle:
+    """The style as this output prints it (small dark text in 100% K on press)."""
+    return press_style(style, style.size * ctx.scale, style.name in ctx.body_styles, ctx)[0]
 
 
 def _caption(
@@ -141,12 +167,13 @@ def _caption(
         blocks = copy_blocks(element.caption, element, ctx)
         if style is None or blocks is None:
             return None
+        style = _printed(style, ctx)
         styled.extend((block, style) for block in blocks)
     if element.url_style:
         style = ctx.style(element.url_style, element.field_span("url_style"), "url_style")
         if style is None:
             return None
-        style = style.for_copy(style.language, Direction.LTR)  # a URL runs left to right
+        style = _printed(style, ctx).for_copy(style.language, Direction.LTR)  # URLs run LTR
         lines = url_lines(display, style, style.size * ctx.scale, area.w)
         markup = "<br/>".join(escape(line) for line in lines)
         styled.append((Block(BlockKind.PARAGRAPH, markup), style))
@@ -203,4 +230,9 @@ def _caption(
         is_body=False,
         language=first.language,
         direction=first.direction,
+        inks=tuple(
+            TextInk(s.colour, s.size * ctx.scale, s.bold, s.name in ctx.body_styles)
+            for s in names.values()
+        ),
+        role=block_role(result.lines) if result.lines else PARAGRAPH,
     )

@@ -6,22 +6,27 @@ unless ``min_size`` allows shrinking and the shrunk text fits.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field
 
-from packgen.colour import luminance
 from packgen.errors import PackgenError, Span, allowed_hint
+from packgen.layout.checks import press_style
 from packgen.layout.context import Frame, LayoutContext
-from packgen.layout.placed import Placed, PlacedLink, PlacedText, Rect
+from packgen.layout.placed import (
+    PARAGRAPH,
+    Placed,
+    PlacedLink,
+    PlacedText,
+    Rect,
+    TextInk,
+    block_role,
+)
 from packgen.layout.typeset import typeset
 from packgen.model.common import ElementBase, VAlign
 from packgen.resolve.markup import BlockKind
 from packgen.resolve.styles import ResolvedStyle
 from packgen.units import MM, LengthField
-
-DARK_TEXT = 0.1  # relative luminance under which body text is "dark" and may print as 100% K
 
 
 class TextElement(ElementBase):
@@ -41,6 +46,12 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
         ctx.report("a text frame needs a height", element.field_span("box"), "add h: 40mm", "box.h")
         return []
     styles: dict[BlockKind, ResolvedStyle] = {}
+    body: dict[BlockKind, bool] = {}
+    smallest = 1.0  # the press inks are chosen for the smallest the text may shrink to
+    if element.min_size is not None:
+        base = ctx.styles.get(element.style)
+        if base is not None:
+            smallest = min(1.0, float(element.min_size) / base.size)
     for kind, name, field in (
         (BlockKind.PARAGRAPH, element.style, "style"),
         (BlockKind.HEADING, element.heading_style or element.style, "heading_style"),
@@ -49,7 +60,9 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
         style = ctx.style(name, element.field_span(field), field)
         if style is None:
             return []
-        styles[kind] = _press_body(style, ctx)
+        body[kind] = body_kind(kind, name, element.style, ctx.body_styles)
+        size = style.size * ctx.scale * smallest
+        styles[kind] = press_style(style, size, body[kind], ctx)[0]
     blocks = copy_blocks(element.copy_key, element, ctx)
     if blocks is None:
         return []
@@ -96,7 +109,12 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
         if target is not None:
             ctx.links.append(PlacedLink(used, target.url))
     kinds = {b.kind for b in blocks}
-    is_body = any(styles[k].name in ctx.body_styles for k in kinds)
+    is_body = any(body[k] for k in kinds)
+    factor = ctx.scale * result.scale
+    inks = tuple(
+        TextInk(styles[k].colour, styles[k].size * factor, styles[k].bold, body[k])
+        for k in sorted(kinds, key=list(BlockKind).index)
+    )
     return [
         PlacedText(
             element_id=element.id,
@@ -109,19 +127,17 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             scale=result.scale,
             language=base.language,
             direction=base.direction,
+            inks=inks,
+            role=block_role(result.lines) if result.lines else PARAGRAPH,
         )
     ]
 
 
-def _press_body(style: ResolvedStyle, ctx: LayoutContext) -> ResolvedStyle:
-    """Body text in the press ink the rules name (100% K), so small type registers."""
-    ink = ctx.rules.press_body_colour
-    if not (ctx.profile.cmyk and ink and style.name in ctx.body_styles):
-        return style
-    if luminance(style.colour.rgb_fraction) > DARK_TEXT:
-        return style  # light text on a dark ground keeps its colour
-    colour = ctx.colour(ink, None, "rules.press_body_colour")
-    return replace(style, colour=colour, colour_name=ink) if colour else style
+def body_kind(kind: BlockKind, name: str, paragraph: str, body_styles: frozenset[str]) -> bool:
+    """Body text: a body style, or the bullets of body paragraphs (list items are body text)."""
+    if name in body_styles:
+        return True
+    return kind is BlockKind.BULLET and paragraph in body_styles
 
 
 def report_missing_glyphs(

@@ -5,19 +5,22 @@ A :class:`Frame` is the coordinate system an element's ``box`` is written in
 Geometry is written as for left-to-right copy: ``x`` and grid column 1 are
 at the frame's start edge, so right-to-left copy mirrors the layout.
 Element layout functions report problems into ``diagnostics`` and go on, so
-every error in a document is found in one run.
+every error in a document is found in one run. :func:`page_context` and
+:func:`document_info` are the one way both layout modes make these.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
-from packgen.layout.placed import PlacedLink, Rect
+from packgen.layout.placed import DocumentInfo, PlacedLink, Rect
+from packgen.layout.sheet import Sheet
 from packgen.model.campaign import Link
-from packgen.model.common import Box, Direction, Grid, Rules
+from packgen.model.common import Box, Direction, Grid, Metadata, Rules
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset, load_asset
 from packgen.resolve.content import Content
@@ -179,3 +182,48 @@ class LayoutContext:
             "keep text, QR codes and logos inside the safe area (see page.safe and "
             "page.fold_clearance)",
         )
+
+
+def page_context(
+    file: str,
+    scale: float,
+    profile: Profile,
+    page: Sheet,
+    styles: dict[str, ResolvedStyle],
+    rules: Rules,
+    body_styles: Iterable[str],
+    content: Content,
+    assets_dir: Path,
+    org_logo: Asset | None = None,
+    org_file: str | None = None,
+) -> LayoutContext:
+    """The context element layout functions get, for a page of either layout mode."""
+    return LayoutContext(
+        file=file,
+        scale=scale,
+        profile=profile,
+        trim=page.trim,
+        bleed_rect=page.bleed_rect,
+        safe=page.safe,
+        bleed=page.bleed,
+        styles=styles,
+        palette=content.palette,
+        rules=rules,
+        body_styles=frozenset(body_styles),
+        content=content,
+        assets_dir=assets_dir,
+        has_org=org_logo is not None or "org.name" in content.data,
+        org_logo=org_logo,
+        org_file=org_file,
+    )
+
+
+def document_info(metadata: Metadata, content: Content, author: str) -> DocumentInfo:
+    """The document information of either layout mode, from its metadata copy keys."""
+    return DocumentInfo(
+        title=content.plain(metadata.title),
+        author=author,
+        subject=content.plain(metadata.subject),
+        keywords=content.plain(metadata.keywords),
+        language=content.language,
+    )

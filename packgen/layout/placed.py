@@ -1,12 +1,16 @@
-"""The layout stage's output: pages of boxes at absolute positions.
+"""The layout stage's output: pages of boxes at absolute positions, each with a role.
 
-Coordinates are PDF points on the media box, origin bottom-left. Rendering
-draws these and decides nothing; checks read them without a PDF.
+Coordinates are PDF points on the media box, origin bottom-left. Both layout
+modes (fixed pages and flowing stories) produce these; the PDF writer draws
+them and decides nothing; checks read them without a PDF. Every item carries
+a :class:`Role` (what it is to a reader: heading, paragraph, list item,
+figure with its alt text, link, QR code, form field, or an artifact such as
+decoration and running heads), so tagged and non-PDF writers need no guessing.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -79,6 +83,42 @@ class Rect:
         )
 
 
+class RoleKind(str, Enum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST = "list"
+    LIST_ITEM = "list_item"
+    FIGURE = "figure"
+    LINK = "link"
+    QR = "qr"
+    FORM_FIELD = "form_field"
+    CONTENTS_ENTRY = "contents_entry"
+    ARTIFACT = "artifact"
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a placed item is to a reader (tagged PDF, HTML), not how it looks."""
+
+    kind: RoleKind
+    level: int = 0  # headings: 1 is the top level
+    alt: str = ""  # figures and QR codes: the words that stand for them
+
+    @staticmethod
+    def heading(level: int) -> Role:
+        return Role(RoleKind.HEADING, level=level)
+
+    @staticmethod
+    def figure(alt: str) -> Role:
+        return Role(RoleKind.FIGURE, alt=alt)
+
+
+ARTIFACT = Role(RoleKind.ARTIFACT)
+PARAGRAPH = Role(RoleKind.PARAGRAPH)
+LIST = Role(RoleKind.LIST)
+LIST_ITEM = Role(RoleKind.LIST_ITEM)
+
+
 class ShapeKind(str, Enum):
     RECT = "rect"
     ROUNDED = "rounded"
@@ -95,15 +135,28 @@ class PlacedShape:
     stroke: Colour | None
     stroke_width: float
     radius: float = 0.0
+    dash: tuple[float, ...] = ()  # on, off (pt); a round-capped (0, step) line is dots
+    role: Role = field(default=ARTIFACT, kw_only=True)  # shapes are decoration
 
 
 @dataclass(frozen=True)
 class TextLine:
-    """One typeset flowable and where its top-left goes."""
+    """One typeset paragraph and where it goes; its role comes from the copy's markup."""
 
-    flowable: Any  # a wrapped ReportLab flowable; only render draws it
+    flowable: Any  # a wrapped ReportLab paragraph; only the writer draws it
     x: float
     y: float  # bottom of the flowable, as drawOn expects
+    role: Role = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class TextInk:
+    """One style's worth of a text block, as the rules see it."""
+
+    colour: Colour
+    size: float  # pt, as set (after any shrinking)
+    bold: bool
+    body: bool  # body text (held to min_body and to one ink on press)
 
 
 @dataclass(frozen=True)
@@ -118,6 +171,8 @@ class PlacedText:
     scale: float = 1.0  # < 1 when shrunk to fit
     language: str = ""  # BCP 47 tag of the copy (the PDF's /Lang when empty)
     direction: Direction = Direction.LTR
+    inks: tuple[TextInk, ...] = ()  # colour, size and kind of each style in it
+    role: Role = field(kw_only=True)  # of the whole block; each line has its own too
 
 
 @dataclass(frozen=True)
@@ -129,6 +184,7 @@ class PlacedDrawing:
     path: Path
     kind: str  # "svg" | "raster"
     pixel_size: tuple[int, int] | None = None
+    role: Role = field(kw_only=True)  # a figure with alt text, or an artifact
 
 
 @dataclass(frozen=True)
@@ -141,15 +197,69 @@ class PlacedQr:
     dark: Colour
     light: Colour
     url: str
+    role: Role = field(kw_only=True)  # QR, with alt text naming where it leads
+
+
+@dataclass(frozen=True)
+class PlacedField:
+    """A fillable text field (office output): its box, name and the text it takes."""
+
+    element_id: str
+    rect: Rect
+    name: str
+    tooltip: str
+    max_length: int
+    font: str  # an embedded face, as registered with ReportLab
+    size: float
+    colour: Colour
+    role: Role = field(default=Role(RoleKind.FORM_FIELD), kw_only=True)
 
 
 @dataclass(frozen=True)
 class PlacedLink:
+    """A clickable area: to a web address, or (``anchor``) to a place in the document."""
+
     rect: Rect
     url: str
+    anchor: str = ""
 
 
-Placed = PlacedShape | PlacedText | PlacedDrawing | PlacedQr
+@dataclass(frozen=True)
+class PlacedAnchor:
+    """A named place (a heading's top): a link target, and an outline entry when titled."""
+
+    name: str
+    x: float
+    y: float
+    title: str
+    level: int  # outline depth, 0 at the top
+
+
+Placed = PlacedShape | PlacedText | PlacedDrawing | PlacedQr | PlacedField
+
+
+def block_role(lines: tuple[TextLine, ...]) -> Role:
+    """The role of a block of lines: a heading or a list when all its lines are, else text."""
+    kinds = {line.role.kind for line in lines}
+    if kinds == {RoleKind.HEADING}:
+        return lines[0].role
+    if kinds == {RoleKind.LIST_ITEM}:
+        return LIST
+    return PARAGRAPH
+
+
+def moved(item: Placed, dx: float, dy: float) -> Placed:
+    """The same item ``dx``, ``dy`` points further (a panel placed where the story put it)."""
+
+    def shift(rect: Rect) -> Rect:
+        return Rect(rect.x + dx, rect.y + dy, rect.w, rect.h)
+
+    if isinstance(item, PlacedText):
+        lines = tuple(replace(line, x=line.x + dx, y=line.y + dy) for line in item.lines)
+        return replace(item, rect=shift(item.rect), used=shift(item.used), lines=lines)
+    if isinstance(item, PlacedQr):
+        return replace(item, tile=shift(item.tile), symbol=shift(item.symbol))
+    return replace(item, rect=shift(item.rect))
 
 
 @dataclass
@@ -165,6 +275,7 @@ class PlacedPage:
     columns: list[Rect] = field(default_factory=list)  # grid columns (per panel, when folded)
     items: list[Placed] = field(default_factory=list)
     links: list[PlacedLink] = field(default_factory=list)
+    anchors: list[PlacedAnchor] = field(default_factory=list)
     marks: bool = False
 
 
@@ -190,6 +301,8 @@ class PlacedDocument:
     warnings: list[Diagnostic] = field(default_factory=list)
     min_text: float = 0.0  # the layout's rules, in points (0: no rule)
     min_body: float = 0.0
+    palette: dict[str, Colour] = field(default_factory=dict)  # maps SVG colours to inks
+    show_outline: bool = False  # open the bookmarks panel (office packs)
     condition: OutputCondition | None = None  # press: the printing condition (PDF/X intent)
 
 

@@ -17,7 +17,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from packgen.layout.placed import TextLine
+from packgen.layout.placed import LIST_ITEM, PARAGRAPH, Role, TextLine
 from packgen.model.common import Align, Direction, VAlign
 from packgen.render.ink import ink
 from packgen.resolve.fonts import face_name, with_fallback
@@ -30,6 +30,13 @@ _ALIGN = {  # by physical side (Align.physical)
     Align.RIGHT: TA_RIGHT,
     Align.JUSTIFY: TA_JUSTIFY,
 }
+
+
+def role_of(kind: BlockKind, heading_level: int) -> Role:
+    """A block of copy's role: markup headings at ``heading_level``, bullets as list items."""
+    if kind is BlockKind.HEADING:
+        return Role.heading(heading_level)
+    return LIST_ITEM if kind is BlockKind.BULLET else PARAGRAPH
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,7 @@ def typeset(
     min_factor: float,
     valign: VAlign,
     cmyk: bool,
+    heading_level: int = 1,
 ) -> Typeset:
     """Lay styled blocks into the frame, shrinking no further than ``min_factor``."""
     built, total, too_wide, used, missing = _build(items, scale, width, cmyk)
@@ -158,9 +166,10 @@ def typeset(
     cursor = top - max(0.0, offset[valign])
     lines: list[TextLine] = []
     sizes: list[float] = []
-    for paragraph, para_height, before, after in built:
+    for (block, _), (paragraph, para_height, before, after) in zip(items, built, strict=True):
         cursor -= before
-        lines.append(TextLine(paragraph, x, cursor - para_height))
+        role = role_of(block.kind, heading_level)
+        lines.append(TextLine(paragraph, x, cursor - para_height, role=role))
         sizes.append(paragraph.style.fontSize)
         cursor -= para_height + after
     return Typeset(

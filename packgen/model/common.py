@@ -228,6 +228,7 @@ class Rules(Model):
     qr_min_symbol: LengthField
     qr_error_correction: Literal["M", "Q", "H"] = "M"
     press_body_colour: str | None = None  # body styles print in this ink on press output
+    press_one_ink_under: LengthField | None = None  # smaller text prints in one ink on press
     logo_warn_ppi: Annotated[int, Field(ge=72)] = 300  # a raster logo under this: warning
     logo_fail_ppi: Annotated[int, Field(ge=72)] = 150  # ... under this: error
 

@@ -176,6 +176,7 @@ class FormItem(ItemBase):
     bullet_style: str | None = None
     fields: dict[Name, FormField]
     line: str  # colour of the fill-in line
+    line_width: LengthField | None = None  # its width (default 1pt)
     min_field: LengthField  # the narrowest a field may be
 
 

@@ -1,5 +1,9 @@
 """Placed documents into PDF bytes with ReportLab. Draws; decides nothing.
 
+The only code that writes a PDF, for every kind of document: fixed pages and
+paginated stories arrive here alike, as placed pages of items, links, anchors
+(bookmarks and outline entries) and form fields.
+
 Output is reproducible (ReportLab's invariant mode: fixed dates and IDs), so
 the same inputs give the same bytes. Press output uses CMYK for every colour,
 including those inside SVG art (mapped through the campaign palette).
@@ -28,6 +32,7 @@ from packgen.layout.placed import (
     Placed,
     PlacedDocument,
     PlacedDrawing,
+    PlacedField,
     PlacedPage,
     PlacedQr,
     PlacedShape,
@@ -36,6 +41,7 @@ from packgen.layout.placed import (
     ShapeKind,
     backdrop,
 )
+from packgen.render.forms import text_field
 from packgen.render.ink import ink
 from packgen.render.pdfx import PdfxCanvas
 from packgen.resolve.icc import OutputCondition
@@ -229,7 +235,11 @@ class Painter:
             c.ellipse(r.x, r.y, r.right, r.top, stroke=stroke, fill=fill)
         else:
             c.setLineCap(1)
+            if item.dash:
+                c.setDash(list(item.dash))
             c.line(r.x, r.top, r.right, r.y)
+            if item.dash:
+                c.setDash()
 
     def text(self, item: PlacedText) -> None:
         for line in item.lines:
@@ -271,6 +281,9 @@ class Painter:
         matrix = f"{item.module:.6f} 0 0 {item.module:.6f} {s.x:.4f} {s.top:.4f} cm"
         c.addLiteral(f"q {matrix}\n{_qr_path(item.runs)}f\nQ")
 
+    def field(self, item: PlacedField) -> None:
+        text_field(self.canvas, item, self.cmyk)
+
     def item(self, item: Placed, backdrop: Colour | None = None) -> None:
         """Draw ``item`` with the method for its kind; an unknown kind is a bug, not a QR code.
 
@@ -311,16 +324,17 @@ _DRAW: dict[type, Callable[[Painter, Any], None]] = {
     PlacedText: Painter.text,
     PlacedDrawing: Painter.drawing,
     PlacedQr: Painter.qr,
+    PlacedField: Painter.field,
 }
 
 
 def render(
     document: PlacedDocument,
-    palette: dict[str, Colour],
+    palette: dict[str, Colour] | None = None,
     condition: OutputCondition | None = None,
 ) -> bytes:
-    """The document as PDF bytes: PDF/X-4 when it is press (CMYK) output, for ``condition``
-    (by default the printing condition the document was laid out for)."""
+    """The document as PDF bytes (``palette``: the document's own, unless given): PDF/X-4
+    when it is press (CMYK) output, for ``condition`` (by default the document's own)."""
     condition = condition or document.condition
     buffer = io.BytesIO()
     first = document.pages[0].media
@@ -336,6 +350,7 @@ def render(
         pageCompression=1,
         lang=document.info.language,
         initialFontName=document.base_font,
+        enforceColorSpace="sep_cmyk" if document.cmyk else None,  # CMYK and the /All marks
     )
     canvas.setTitle(document.info.title)
     canvas.setAuthor(document.info.author)
@@ -343,7 +358,10 @@ def render(
     canvas.setKeywords(document.info.keywords)
     canvas.setCreator("packgen")
     canvas.setViewerPreference("DisplayDocTitle", "true")
-    painter = Painter(canvas, document.cmyk, by_rgb(palette), condition)
+    inks = by_rgb(document.palette if palette is None else palette)
+    painter = Painter(canvas, document.cmyk, inks, condition)
+    if document.show_outline:
+        canvas.showOutline()
     for page in document.pages:
         canvas.setPageSize((page.media.w, page.media.h))
         paint_page(painter, page)
@@ -371,9 +389,16 @@ def paint_page(painter: Painter, page: PlacedPage) -> None:
         painter.item(item, backdrop(page, index) if isinstance(item, PlacedDrawing) else None)
     if page.marks:
         painter.marks(page)
+    for anchor in page.anchors:
+        canvas.bookmarkHorizontal(anchor.name, anchor.x, anchor.y)
+        if anchor.title:
+            canvas.addOutlineEntry(anchor.title, anchor.name, anchor.level, closed=False)
     for link in page.links:
         r = link.rect
-        canvas.linkURL(link.url, (r.x, r.y, r.right, r.top), relative=0, thickness=0)
+        if link.anchor:
+            canvas.linkRect("", link.anchor, _box(r), relative=0)
+        else:
+            canvas.linkURL(link.url, _box(r), relative=0, thickness=0)
 
 
 def _box(rect: Rect) -> tuple[float, float, float, float]:

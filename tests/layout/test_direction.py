@@ -13,8 +13,9 @@ from pydantic import ValidationError
 from packgen.build import build, make
 from packgen.elements.qr import QrElement
 from packgen.layout.context import Frame
-from packgen.layout.fixed import _inset, layout_document
+from packgen.layout.fixed import layout_document
 from packgen.layout.placed import PlacedDocument, PlacedQr, PlacedText, Rect
+from packgen.layout.sheet import inset
 from packgen.layout.typeset import paragraph_style
 from packgen.model.common import Align, Direction, Edge, Grid, Margins
 from packgen.model.profiles import OFFICE
@@ -71,7 +72,7 @@ def test_grid_column_one_and_margins_are_at_the_start_edge() -> None:
     trim = Rect(0.0, 0.0, 300.0, 100.0)
     margins = Margins(top=mm(0), bottom=mm(0), left=mm(10), right=mm(5))
     grid = Grid(columns=3, gutter=mm(0))
-    ltr_inner, rtl_inner = _inset(trim, margins, 1.0, LTR), _inset(trim, margins, 1.0, RTL)
+    ltr_inner, rtl_inner = inset(trim, margins, 1.0, LTR), inset(trim, margins, 1.0, RTL)
     assert ltr_inner.x == pytest.approx(float(mm(10)))
     assert rtl_inner.right == pytest.approx(300.0 - float(mm(10)))
     ltr = Frame(trim, ltr_inner, grid, LTR)

@@ -7,7 +7,6 @@ reader gets, not what the code meant to draw.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -330,9 +329,22 @@ def test_a_post_over_its_limit_is_an_error_at_its_copy(
     assert f"hint: shorten it by {length - 280} characters" in err
 
 
+def _paragraph_lines(paragraph: object) -> list[str]:
+    """The text of each line of a wrapped paragraph, as it will be drawn."""
+    lines = paragraph.blPara.lines  # type: ignore[attr-defined]
+    found = []
+    for line in lines:
+        if isinstance(line, tuple):
+            found.append(" ".join(line[1]))
+        else:
+            found.append("".join(getattr(frag, "text", "") for frag in line.words))
+    return [text.strip() for text in found if text.strip()]
+
+
 def _flow_pack(root: Path, frame_h: float, story: str, copy: dict[str, str]) -> list[list[str]]:
-    """Build a one-frame pack in ``root``; the text lines of each page (office)."""
-    from packgen.build import make
+    """Lay out a one-frame pack in ``root`` (no PDF); the text lines of each placed page."""
+    from packgen.layout import lay_out
+    from packgen.layout.placed import PlacedText
 
     lines = "".join(f"  {key}: |\n    {text}\n" for key, text in copy.items())
     (root / "assets/campaigns/imhaw-2024/copy/en-GB/flow.yaml").write_text(
@@ -349,9 +361,17 @@ def _flow_pack(root: Path, frame_h: float, story: str, copy: dict[str, str]) -> 
         encoding="utf-8",
     )
     project = Project(root)
-    _, pdf = make(project, load_design(project, "pack-flow"), "A4", PROFILES["office"])
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return [[ln for ln in page.extract_text().splitlines() if ln.strip()] for page in reader.pages]
+    placed = lay_out(project, load_design(project, "pack-flow"), "A4", PROFILES["office"])
+    return [
+        [
+            text
+            for item in page.items
+            if isinstance(item, PlacedText)
+            for line in item.lines
+            for text in _paragraph_lines(line.flowable)
+        ]
+        for page in placed.pages
+    ]
 
 
 def _body(project_copy: Path) -> tuple[object, float, float]:
@@ -427,3 +447,115 @@ def test_a_plan_hint_from_another_build_never_changes_the_bytes(tmp_path: Path) 
     fresh = build(Project(ROOT), tmp_path / "fresh", only=["pack-stakeholder"], profiles=["office"])
     assert hinted.ok and fresh.ok
     assert hinted.files[0].path.read_bytes() == fresh.files[0].path.read_bytes()
+
+
+def test_pagination_writes_no_pdf(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Measuring passes record where flowables land; only the writer makes a PDF."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from packgen.layout import lay_out
+    from packgen.layout.placed import PlacedText
+
+    def refuse(self: object) -> None:
+        raise AssertionError("a layout pass wrote a PDF")
+
+    monkeypatch.setattr(Canvas, "save", refuse)
+    project.cache.clear()
+    placed = lay_out(project, load_design(project, PACK), "A4", PROFILES["office"])
+    assert 10 <= len(placed.pages) <= 16
+    body = [i for p in placed.pages[1:-1] for i in p.items if isinstance(i, PlacedText)]
+    assert len(body) > 100
+    anchors = [a.name for page in placed.pages for a in page.anchors]
+    assert "about" in anchors and "letter" in anchors
+
+
+def test_every_placed_item_has_a_role(project: Project) -> None:
+    """Headings, list items, figures with alt text, QR codes, fields and artifacts."""
+    from packgen.layout import lay_out
+    from packgen.layout.placed import (
+        PlacedDrawing,
+        PlacedField,
+        PlacedQr,
+        PlacedShape,
+        PlacedText,
+        Role,
+        RoleKind,
+    )
+
+    placed = lay_out(project, load_design(project, PACK), "A4", PROFILES["office"])
+    items = [item for page in placed.pages for item in page.items]
+    assert all(isinstance(item.role, Role) for item in items)
+    kinds = {item.role.kind for item in items}
+    assert {
+        RoleKind.HEADING,
+        RoleKind.PARAGRAPH,
+        RoleKind.LIST_ITEM,
+        RoleKind.FIGURE,
+        RoleKind.QR,
+        RoleKind.FORM_FIELD,
+        RoleKind.CONTENTS_ENTRY,
+        RoleKind.ARTIFACT,
+    } <= kinds
+    headings = [i for i in items if isinstance(i, PlacedText) and i.role.kind is RoleKind.HEADING]
+    assert {h.role.level for h in headings} >= {1, 2}
+    assert all(i.role.kind is RoleKind.ARTIFACT for i in items if isinstance(i, PlacedShape))
+    qrs = [i for i in items if isinstance(i, PlacedQr)]
+    assert qrs and all(q.role.alt.startswith("QR code: ") for q in qrs)
+    art = [i for i in items if isinstance(i, PlacedDrawing) and i.role.kind is RoleKind.FIGURE]
+    assert art and all(a.role.alt for a in art)
+    fields = [i for i in items if isinstance(i, PlacedField)]
+    assert {f.name for f in fields} == FIELDS
+    running = [i for i in placed.pages[2].items if getattr(i, "element_id", "") == "footer-page"]
+    assert running and running[0].role.kind is RoleKind.ARTIFACT
+
+
+def _text_runs_by_fill(page: pypdf.PageObject) -> list[tuple[tuple[float, ...], float, str]]:
+    """(fill colour operands, font size, text) of every text run, read from the content."""
+    state: dict[str, object] = {"fill": (), "size": 0.0}
+    runs: list[tuple[tuple[float, ...], float, str]] = []
+
+    def before(operator: bytes, args: list, cm: object, tm: object) -> None:  # type: ignore[type-arg]
+        if operator in (b"k", b"rg", b"g"):
+            state["fill"] = tuple(float(a) for a in args)
+        elif operator == b"Tf":
+            state["size"] = float(args[1])
+
+    def text(value: str, cm: object, tm: object, font: object, size: float) -> None:
+        if value.strip():
+            runs.append((state["fill"], float(tm[0]) * size if tm else size, value))  # type: ignore[arg-type,index]
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return runs
+
+
+def test_press_body_text_prints_in_100_k(press: pypdf.PdfReader) -> None:
+    """Body text (bullets too) and dark text under 12pt are black only; none is 4-colour navy."""
+    navy = (0.88, 0.72, 0.36, 0.38)
+    runs = [run for page in press.pages for run in _text_runs_by_fill(page)]
+    black = [r for r in runs if r[0] == (0.0, 0.0, 0.0, 1.0)]
+    small_navy = [r for r in runs if r[0] == navy and r[1] < 11.99]
+    assert len(black) > 200
+    assert not small_navy, small_navy[:5]
+    bullets = [r for r in black if r[2].strip() == "\u2022"]
+    assert bullets
+
+
+def test_form_fields_use_embedded_fonts(office: pypdf.PdfReader) -> None:
+    """Every font, those of the AcroForm's resources and field appearances too, is embedded."""
+    fonts = []
+    for number in range(1, len(office.xref_objStm) + 5000):
+        try:
+            obj = office.get_object(number)
+        except Exception:
+            continue
+        if isinstance(obj, pypdf.generic.DictionaryObject) and obj.get("/Type") == "/Font":
+            fonts.append(obj)
+    assert len(fonts) >= 5
+    for font in fonts:
+        descriptor = font.get("/FontDescriptor")
+        assert descriptor is not None, font.get("/BaseFont")
+        descriptor = descriptor.get_object()
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font
+    form = office.trailer["/Root"]["/AcroForm"]
+    names = [f.get_object()["/BaseFont"] for f in form["/DR"]["/Font"].values()]
+    assert names and all("Helvetica" not in str(n) for n in names)

@@ -110,7 +110,7 @@ def test_watcher_rebuilds_after_edits_and_recovers(project_copy: Path, tmp_path:
     broken = run_until_rebuild(watcher)
     assert list(broken.failures) == ["poster-speak-up"]
     message = broken.failures["poster-speak-up"].format()
-    assert "layouts/poster-speak-up.yaml:58:15: error: fill: unknown colour 'tael'" in message
+    assert "layouts/poster-speak-up.yaml:59:15: error: fill: unknown colour 'tael'" in message
     assert "did you mean 'teal'?" in message
 
     edit(layout, "fill: tael\n", "fill: teal\n")

@@ -37,13 +37,6 @@ KNOWN = {
     ("packgen.model.fixed", "packgen.elements"): "the layout model's element union",
     ("packgen.model.pack", "packgen.elements"): "the pack's positioned items are elements",
     ("packgen.layout.typeset", "packgen.render.ink"): "paragraphs carry their colour",
-    ("packgen.layout.flow.flowables", "packgen.render.pdf"): "flowables draw (engine rewrite)",
-    ("packgen.layout.flow.paginate", "packgen.render.pdf"): "passes write PDFs (engine rewrite)",
-    ("packgen.layout.flow.paginate", "packgen.render.pdfx"): "press passes write PDF/X (rewrite)",
-    ("packgen.layout.flow.story", "packgen.render.pdf"): "panel palette (engine rewrite)",
-    ("packgen.layout.flow.form", "packgen.render.ink"): "form fields colour (engine rewrite)",
-    ("packgen.layout.flow.story", "packgen.render.ink"): "card colours (engine rewrite)",
-    ("packgen.layout.flow.preparer", "packgen.render.ink"): "rule colours (engine rewrite)",
 }
 
 

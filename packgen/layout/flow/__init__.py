@@ -1,17 +1,19 @@
-"""Flowing multi-page documents (``kind: pack``): templates, a story, pagination.
+"""Flowing multi-page documents (``kind: pack``): the flowing-story mode of the layout stage.
 
 Stages, as for fixed pages: ``resolve`` (validate and cross-check the pack
-layout) → ``pages`` (page geometry, frames and per-page decorations) and
+layout) → ``templates`` (page geometry, frames and per-page decorations) and
 ``story`` (story items into checked flowable factories) → ``paginate``
-(Platypus passes until page numbers settle; the last pass is the PDF).
+(measuring passes until page numbers settle). The result is a
+:class:`PlacedDocument` like any other, which the PDF writer draws.
 """
 
 from __future__ import annotations
 
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
+from packgen.layout.context import document_info
 from packgen.layout.flow import paginate, templates
 from packgen.layout.flow.story import prepare
-from packgen.layout.placed import DocumentInfo, PlacedDocument, PlacedPage
+from packgen.layout.placed import PlacedDocument, PlacedPage
 from packgen.model.profiles import Profile
 from packgen.resolve.design import Design
 from packgen.resolve.fonts import face_name
@@ -25,15 +27,14 @@ def _errors(diagnostics: list[Diagnostic]) -> None:
         raise PackgenError(diagnostics)
 
 
-def make_pack(
+def lay_out_pack(
     project: Project,
     design: Design,
     size: str,
     profile: Profile,
     org: Organisation | None = None,
-) -> tuple[PlacedDocument, bytes]:
-    """Resolve, paginate and render one size of a pack in one profile."""
-    project.register_fonts()
+) -> PlacedDocument:
+    """Resolve and paginate one size of a pack in one profile into placed pages."""
     resolved = resolve_pack(project, design, size)
     content = project.content(org, product=design.name)
     logo = org.logo if org else None
@@ -47,25 +48,13 @@ def make_pack(
     story = prepare(resolved, ctx, frames, templates.PAPER)
     _errors(ctx.diagnostics)
     document = resolved.document
-    info = DocumentInfo(
-        title=content.plain(document.metadata.title),
-        author=project.author(org),
-        subject=content.plain(document.metadata.subject),
-        keywords=content.plain(document.metadata.keywords),
-        language=content.language,
-    )
     setting = paginate.Setting(
         file=design.file,
         templates=document.templates,
         frames=frames,
         start=document.start,
         sheet=sheet,
-        info=info,
-        cmyk=profile.cmyk,
-        outline_open=profile.interactive,
-        palette=content.palette,
         initial_font=face_name(next(iter(project.fonts)), bold=False, italic=False),
-        condition=project.output_condition if profile.cmyk else None,
     )
     qr_urls: list[str] = []
 
@@ -81,23 +70,21 @@ def make_pack(
 
     key = ("pack-plan", design.name, size, profile.suffix)
     hint = project.cache.get(key)
-    plan, pdf, decorations = paginate.paginate(
+    plan, pages = paginate.paginate(
         setting, story, decorate, hint if isinstance(hint, paginate.Plan) else None
     )
     project.cache[key] = plan  # the next build of this pack (another organisation) starts here
-    return (
-        PlacedDocument(
-            name=design.name,
-            size=size,
-            profile=profile.suffix,
-            info=info,
-            pages=decorations,
-            cmyk=profile.cmyk,
-            base_font=setting.initial_font,
-            qr_urls=[*qr_urls, *story.qr_urls],
-            min_text=float(document.rules.min_text),
-            min_body=float(document.rules.min_body),
-            condition=setting.condition,
-        ),
-        pdf,
+    return PlacedDocument(
+        name=design.name,
+        size=size,
+        profile=profile.suffix,
+        info=document_info(document.metadata, content, project.author(org)),
+        pages=pages,
+        cmyk=profile.cmyk,
+        base_font=setting.initial_font,
+        qr_urls=[*qr_urls, *story.qr_urls],
+        min_text=float(document.rules.min_text),
+        min_body=float(document.rules.min_body),
+        palette=content.palette,
+        show_outline=profile.interactive,
     )

@@ -28,7 +28,7 @@ def cards(prep: Preparer, item: CardsItem) -> None:
     for key in item.items:
         blocks = prep.blocks(key, item, "items")
         if blocks is not None:
-            makers.append(prep.paragraphs(blocks, styles))
+            makers.append(prep.paragraphs(item, blocks, styles))
     gap = float(item.card.gap or 0) * prep.resolved.scale
 
     def make(numbers: Mapping[str, int]) -> list[Any]:
@@ -75,9 +75,9 @@ def facts(prep: Preparer, item: FactsItem) -> None:
     }
     makers = [
         (
-            prep.paragraphs(fig, kinds["figure"]),
-            prep.paragraphs(body, kinds["text"]),
-            prep.paragraphs(src, kinds["source"]),
+            prep.paragraphs(item, fig, kinds["figure"]),
+            prep.paragraphs(item, body, kinds["text"]),
+            prep.paragraphs(item, src, kinds["source"]),
         )
         for fig, body, src in parts
     ]
@@ -130,8 +130,8 @@ def posts(prep: Preparer, item: PostsItem) -> None:
             return
         makers.append(
             (
-                prep.paragraphs(head, {kind: label for kind in BlockKind}),
-                prep.paragraphs(body, {kind: text for kind in BlockKind}),
+                prep.paragraphs(item, head, {kind: label for kind in BlockKind}),
+                prep.paragraphs(item, body, {kind: text for kind in BlockKind}),
             )
         )
     gap = float(item.card.gap or 0) * prep.resolved.scale

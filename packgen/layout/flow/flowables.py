@@ -1,37 +1,94 @@
-"""The boxes of a flowing document, as ReportLab Platypus flowables.
+"""The boxes of a flowing story, as ReportLab Platypus flowables that measure and place.
 
-Platypus measures them (``wrap``), breaks pages between them (``split``) and
-draws them (``draw``). They hold no copy or positions of their own: the story
+Platypus measures them (``wrap``) and breaks pages between them (``split``).
+Pagination records where each one lands, and :func:`place` turns a landed
+flowable into placed items in absolute points: text (with its role), shapes,
+link areas, anchors and form fields. Nothing here draws; the PDF writer draws
+the placed items. They hold no copy or positions of their own: the story
 module builds them from the layout file, already styled and checked.
 
-- :class:`Heading` — a paragraph that is a bookmark and an outline entry and
+Geometry is written for a direction: in ``rtl`` text, what starts at the left
+(a card's side column, a contents title, the words before a fill-in line)
+starts at the right instead.
+
+- :class:`StoryParagraph` — a paragraph that knows what it is (its role, ink
+  and whether it is body text), also after Platypus splits it.
+- :class:`Heading` — a paragraph that is an anchor and an outline entry and
   never ends a page (it keeps with what follows).
 - :class:`Contents` — contents rows with dotted leaders and page numbers,
   linked to the headings in office output.
 - :class:`Card` and :class:`CardRow` — boxed groups of paragraphs, optionally
   with a side column (a fact's figure), one or several across.
-- :class:`FieldLine` — a line of text with a fill-in line; a PDF form field
-  over it in office output.
-- :class:`GroupFlowable` — positioned elements (QR codes, art) drawn by the painter.
+- :class:`FieldLine` — a line of text with a fill-in line; a form field over
+  it in office output.
+- :class:`FixedBox` — elements already placed in a box of their own (QR
+  codes, art), moved to where the box lands.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from reportlab.lib.colors import Color, transparent
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from packgen.colour import Colour
-from packgen.layout.placed import Placed, PlacedLink
-from packgen.render.pdf import Painter
+from packgen.layout.placed import (
+    Placed,
+    PlacedAnchor,
+    PlacedField,
+    PlacedLink,
+    PlacedShape,
+    PlacedText,
+    Rect,
+    Role,
+    RoleKind,
+    ShapeKind,
+    TextInk,
+    TextLine,
+    moved,
+)
 
 BIG = 1.0e6
 LEADER_STEP = 4.0  # pt between the dots of a contents leader
 LEADER_DOT = 0.6  # pt, radius of a leader dot
+
+Direction = Literal["ltr", "rtl"]
+
+
+def start_x(direction: Direction, offset: float, width: float, total: float) -> float:
+    """Where a box ``offset`` from the start of a line ``total`` wide begins, from the left."""
+    return offset if direction == "ltr" else total - offset - width
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a paragraph is, besides how it looks: for roles, checks and writers."""
+
+    element_id: str
+    role: Role
+    colour: Colour
+    is_body: bool
+    bold: bool = False
+
+
+@dataclass
+class Placement:
+    """Placed items of one landed flowable."""
+
+    items: list[Placed] = field(default_factory=list)
+    links: list[PlacedLink] = field(default_factory=list)
+    anchors: list[PlacedAnchor] = field(default_factory=list)
+
+    def add(self, other: Placement) -> None:
+        self.items.extend(other.items)
+        self.links.extend(other.links)
+        self.anchors.extend(other.anchors)
 
 
 def used_width(paragraph: Any, width: float) -> float:
@@ -49,13 +106,61 @@ def line_count(paragraph: Any) -> int:
     return len(lines) if lines else 1
 
 
-class Heading(Paragraph):  # type: ignore[misc]
-    """A heading paragraph that marks its place: bookmark, outline entry, no split."""
+def last_baseline(paragraph: Any) -> float:
+    """Height of a wrapped paragraph's last baseline above its bottom."""
+    style = paragraph.style
+    return float(paragraph.height - style.fontSize - (line_count(paragraph) - 1) * style.leading)
+
+
+class StoryParagraph(Paragraph):  # type: ignore[misc]
+    """A paragraph with its :class:`Meta`, which the pieces of a split keep."""
+
+    def __init__(self, *args: Any, meta: Meta | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meta = meta
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        parts: list[Any] = super().split(avail_width, avail_height)
+        for part in parts:
+            part.meta = self.meta
+        return parts
+
+    def place(self, x: float, y: float) -> Placement:
+        return Placement([text_item(self, x, y)])
+
+
+def text_item(paragraph: StoryParagraph, x: float, y: float, width: float = -1) -> PlacedText:
+    """A wrapped paragraph at ``x``, ``y`` (its bottom) as placed text."""
+    meta = paragraph.meta
+    assert meta is not None, "story paragraphs carry their meta"
+    box = Rect(x, y, paragraph.width if width < 0 else width, paragraph.height)
+    return PlacedText(
+        element_id=meta.element_id,
+        rect=box,
+        used=box,
+        lines=(TextLine(paragraph, x, y, role=meta.role),),
+        font_sizes=(paragraph.style.fontSize,),
+        colours=(meta.colour,),
+        is_body=meta.is_body,
+        inks=(TextInk(meta.colour, paragraph.style.fontSize, meta.bold, meta.is_body),),
+        role=meta.role,
+    )
+
+
+class Heading(StoryParagraph):
+    """A heading paragraph that marks its place: anchor, outline entry, no split."""
 
     def __init__(
-        self, markup: str, style: Any, anchor: str, title: str, level: int, source: Any = None
+        self,
+        markup: str,
+        style: Any,
+        meta: Meta,
+        anchor: str,
+        title: str,
+        level: int,
+        source: Any = None,
     ) -> None:
-        super().__init__(markup, style)
+        super().__init__(markup, style, meta=meta)
         self.anchor = anchor
         self.title = title
         self.level = level
@@ -65,16 +170,18 @@ class Heading(Paragraph):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         return []  # a heading moves to the next frame whole
 
-    def draw(self) -> None:
-        super().draw()
-        self.canv.bookmarkHorizontal(self.anchor, 0, self.height)
-        self.canv.addOutlineEntry(self.title, self.anchor, self.level, closed=False)
+    def place(self, x: float, y: float) -> Placement:
+        placed = super().place(x, y)
+        top = PlacedAnchor(self.anchor, x, y + self.height, self.title, self.level)
+        placed.anchors.append(top)
+        return placed
 
 
 @dataclass(frozen=True)
 class ContentsRow:
     markup: str
     style: Any  # ParagraphStyle
+    meta: Meta
     anchor: str
     page: int | None  # None before the first pass has placed the heading
 
@@ -87,8 +194,9 @@ class Contents(Flowable):  # type: ignore[misc]
         rows: Sequence[ContentsRow],
         number_width: float,
         gap: float,
-        leader: Color | None,
+        leader: Colour | None,
         links: bool,
+        direction: Direction = "ltr",
     ) -> None:
         super().__init__()
         self.rows = list(rows)
@@ -96,12 +204,13 @@ class Contents(Flowable):  # type: ignore[misc]
         self.gap = gap
         self.leader = leader
         self.links = links
-        self._laid: list[tuple[ContentsRow, Any, float]] = []
+        self.direction: Direction = direction
+        self._laid: list[tuple[ContentsRow, StoryParagraph, float]] = []
 
-    def _lay(self, width: float) -> list[tuple[ContentsRow, Any, float]]:
+    def _lay(self, width: float) -> list[tuple[ContentsRow, StoryParagraph, float]]:
         laid = []
         for row in self.rows:
-            paragraph = Paragraph(row.markup, row.style)
+            paragraph = StoryParagraph(row.markup, row.style, meta=row.meta)
             _, height = paragraph.wrap(width - self.number_width - self.gap, BIG)
             laid.append((row, paragraph, height))
         return laid
@@ -124,54 +233,75 @@ class Contents(Flowable):  # type: ignore[misc]
         if count == 0 or count == len(laid):
             return []
         make = type(self)
+        parts = (self.rows[:count], self.rows[count:])
         return [
-            make(self.rows[:count], self.number_width, self.gap, self.leader, self.links),
-            make(self.rows[count:], self.number_width, self.gap, self.leader, self.links),
+            make(rows, self.number_width, self.gap, self.leader, self.links, self.direction)
+            for rows in parts
         ]
 
-    def _leader(self, paragraph: Any, style: Any, baseline: float, text_width: float) -> None:
+    def _number(self, row: ContentsRow, baseline: float) -> tuple[StoryParagraph, float]:
+        """The page number as a paragraph set flush to the end, on the row's last baseline."""
+        style = ParagraphStyle(
+            f"{row.style.name}-number",
+            parent=row.style,
+            alignment=TA_RIGHT if self.direction == "ltr" else TA_LEFT,
+            leftIndent=0,
+            rightIndent=0,
+            firstLineIndent=0,
+        )
+        text = "" if row.page is None else str(row.page)
+        paragraph = StoryParagraph(text, style, meta=row.meta)
+        paragraph.wrap(self.number_width, BIG)
+        return paragraph, baseline - last_baseline(paragraph)
+
+    def _leader(self, paragraph: Any, baseline: float, x: float) -> PlacedShape | None:
         """Dots from the title to the page number, on a grid so rows line up."""
         step = LEADER_STEP
-        end = used_width(paragraph, text_width) + style.leftIndent + step
+        end = used_width(paragraph, paragraph.width) + paragraph.style.leftIndent + step
         first = math.ceil(end / step) * step
         last = math.floor((self.width - self.number_width) / step) * step
-        if last <= first:
-            return
-        canvas = self.canv
-        canvas.saveState()
-        canvas.setStrokeColor(self.leader)
-        canvas.setLineWidth(2 * LEADER_DOT)
-        canvas.setLineCap(1)  # round caps turn the dashes into dots
-        canvas.setDash([0, step])
-        canvas.line(first, baseline + LEADER_DOT, last, baseline + LEADER_DOT)
-        canvas.restoreState()
+        if last <= first or self.leader is None:
+            return None
+        left = x + start_x(self.direction, first, last - first, self.width)
+        return PlacedShape(
+            "contents.leader",
+            ShapeKind.LINE,
+            Rect(left, baseline + LEADER_DOT, last - first, 0.0),
+            None,
+            self.leader,
+            2 * LEADER_DOT,
+            dash=(0.0, step),
+        )
 
-    def draw(self) -> None:
-        canvas = self.canv
-        y = self.height
+    def place(self, x: float, y: float) -> Placement:
+        placed = Placement()
+        top = y + self.height
         text_width = self.width - self.number_width - self.gap
         for row, paragraph, height in self._laid:
-            y -= height
-            paragraph.drawOn(canvas, 0, y)
-            style = row.style
-            baseline = y + height - style.fontSize - (line_count(paragraph) - 1) * style.leading
-            number = "" if row.page is None else str(row.page)
-            canvas.setFont(style.fontName, style.fontSize)
-            canvas.setFillColor(style.textColor)
-            canvas.drawRightString(self.width, baseline, number)
-            if self.leader is not None:
-                self._leader(paragraph, style, baseline, text_width)
+            top -= height
+            title_x = x + start_x(self.direction, 0.0, text_width, self.width)
+            placed.items.append(text_item(paragraph, title_x, top))
+            baseline = top + last_baseline(paragraph)
+            number, number_y = self._number(row, baseline)
+            number_x = x + start_x(
+                self.direction, self.width - self.number_width, self.number_width, self.width
+            )
+            placed.items.append(text_item(number, number_x, number_y))
+            dots = self._leader(paragraph, baseline, x)
+            if dots is not None:
+                placed.items.append(dots)
             if self.links:
-                canvas.linkRect("", row.anchor, (0, y, self.width, y + height), relative=1)
-            y -= self.gap
+                placed.links.append(PlacedLink(Rect(x, top, self.width, height), "", row.anchor))
+            top -= self.gap
+        return placed
 
 
 @dataclass(frozen=True)
 class Look:
-    """A card's box, in the output's colour model."""
+    """A card's box."""
 
-    fill: Color | None
-    stroke: Color | None
+    fill: Colour | None
+    stroke: Colour | None
     stroke_width: float
     radius: float
     padding: float
@@ -189,18 +319,20 @@ def _stack_height(flowables: Sequence[Any], width: float) -> float:
     return total
 
 
-def _draw_stack(canvas: Any, flowables: Sequence[Any], x: float, top: float) -> None:
+def _place_stack(flowables: Sequence[Any], x: float, top: float) -> Placement:
+    placed = Placement()
     y = top
     for index, flowable in enumerate(flowables):
         if index:
             y -= flowable.getSpaceBefore()
         y -= flowable.height
-        flowable.drawOn(canvas, x, y)
+        placed.add(place(flowable, x, y))
         y -= flowable.getSpaceAfter()
+    return placed
 
 
 class Card(Flowable):  # type: ignore[misc]
-    """Paragraphs in a box, with an optional side column; never split."""
+    """Paragraphs in a box, with an optional side column at the start; never split."""
 
     def __init__(
         self,
@@ -209,6 +341,7 @@ class Card(Flowable):  # type: ignore[misc]
         aside: Sequence[Any] = (),
         aside_width: float = 0.0,
         gap: float = 0.0,
+        direction: Direction = "ltr",
     ) -> None:
         super().__init__()
         self.body = list(body)
@@ -216,6 +349,7 @@ class Card(Flowable):  # type: ignore[misc]
         self.aside = list(aside)
         self.aside_width = aside_width
         self.gap = gap
+        self.direction: Direction = direction
         self.stretch = 0.0  # a taller height to fill, when set by a row of cards
 
     def _body_width(self, width: float) -> float:
@@ -232,42 +366,40 @@ class Card(Flowable):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         return []
 
-    def draw(self) -> None:
-        canvas, look = self.canv, self.look
+    def place(self, x: float, y: float) -> Placement:
+        look = self.look
         height = max(self.height, self.stretch)
+        placed = Placement()
         if look.fill is not None or look.stroke is not None:
-            canvas.saveState()
-            if look.fill is not None:
-                canvas.setFillColor(look.fill)
-            if look.stroke is not None:
-                canvas.setStrokeColor(look.stroke)
-                canvas.setLineWidth(look.stroke_width)
             inset = look.stroke_width / 2 if look.stroke is not None else 0.0
-            canvas.roundRect(
-                inset,
-                inset,
-                self.width - 2 * inset,
-                height - 2 * inset,
-                look.radius,
-                stroke=int(look.stroke is not None),
-                fill=int(look.fill is not None),
+            box = Rect(x + inset, y + inset, self.width - 2 * inset, height - 2 * inset)
+            width = look.stroke_width if look.stroke is not None else 0.0
+            placed.items.append(
+                PlacedShape(
+                    "card", ShapeKind.ROUNDED, box, look.fill, look.stroke, width, look.radius
+                )
             )
-            canvas.restoreState()
-        top = height - look.padding
-        x = look.padding
+        top = y + height - look.padding
+        inner = self.width - 2 * look.padding
+        offset = 0.0
         if self.aside:
-            _draw_stack(canvas, self.aside, x, top)
-            x += self.aside_width + self.gap
-        _draw_stack(canvas, self.body, x, top)
+            aside_x = start_x(self.direction, offset, self.aside_width, inner)
+            placed.add(_place_stack(self.aside, x + look.padding + aside_x, top))
+            offset += self.aside_width + self.gap
+        body_width = self._body_width(self.width)
+        body_x = start_x(self.direction, offset, body_width, inner)
+        placed.add(_place_stack(self.body, x + look.padding + body_x, top))
+        return placed
 
 
 class CardRow(Flowable):  # type: ignore[misc]
-    """Cards side by side, all as tall as the tallest."""
+    """Cards side by side from the start, all as tall as the tallest."""
 
-    def __init__(self, cards: Sequence[Card], gap: float) -> None:
+    def __init__(self, cards: Sequence[Card], gap: float, direction: Direction = "ltr") -> None:
         super().__init__()
         self.cards = list(cards)
         self.gap = gap
+        self.direction: Direction = direction
 
     def _column(self, width: float) -> float:
         return (width - self.gap * (len(self.cards) - 1)) / len(self.cards)
@@ -285,10 +417,13 @@ class CardRow(Flowable):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         return []
 
-    def draw(self) -> None:
+    def place(self, x: float, y: float) -> Placement:
         column = self._column(self.width)
+        placed = Placement()
         for index, card in enumerate(self.cards):
-            card.drawOn(self.canv, index * (column + self.gap), 0)
+            offset = start_x(self.direction, index * (column + self.gap), column, self.width)
+            placed.add(card.place(x + offset, y))
+        return placed
 
 
 @dataclass(frozen=True)
@@ -299,27 +434,43 @@ class FieldSpec:
 
 
 class FieldLine(Flowable):  # type: ignore[misc]
-    """``before ________ after`` on one line; a fillable text field in office output."""
+    """``before ________ after`` on one line; a fillable text field in office output.
+
+    The geometry comes from the style and its font: a word space either side
+    of the line, the line one descent below the baseline (under descenders),
+    and the field as tall as the style's leading, standing on the line.
+    """
 
     def __init__(
         self,
-        before: str,
-        after: str,
+        before: StoryParagraph | None,
+        after: StoryParagraph | None,
         style: Any,
-        field: FieldSpec,
-        line: Color,
+        meta: Meta,
+        spec: FieldSpec,
+        line: Colour,
+        line_width: float,
         interactive: bool,
+        direction: Direction = "ltr",
     ) -> None:
         super().__init__()
-        self.before = Paragraph(before, style) if before else None
-        self.after = Paragraph(after, style) if after else None
+        self.before = before
+        self.after = after
         self.style = style
-        self.field = field
+        self.meta = meta
+        self.spec = spec
         self.line = line
+        self.line_width = line_width
         self.interactive = interactive
+        self.direction: Direction = direction
         self.spaceBefore = style.spaceBefore
         self.spaceAfter = style.spaceAfter
         self.field_width = 0.0
+        size = style.fontSize
+        self.descent = -getDescent(style.fontName, size)
+        self.ascent = getAscent(style.fontName, size)
+        self.space = stringWidth(" ", style.fontName, size)
+        self.baseline = 2 * self.descent  # room for the line under the descenders
 
     @staticmethod
     def _natural(paragraph: Any) -> float:
@@ -330,51 +481,60 @@ class FieldLine(Flowable):  # type: ignore[misc]
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
-        gap = self.style.fontSize * 0.35
-        self.left = self._natural(self.before) + (gap if self.before else 0.0)
-        self.right = self._natural(self.after) + (gap if self.after else 0.0)
-        self.field_width = avail_width - self.left - self.right
-        self.height = self.style.leading + self.style.fontSize * 0.8
+        self.start = self._natural(self.before) + (self.space if self.before else 0.0)
+        self.end = self._natural(self.after) + (self.space if self.after else 0.0)
+        self.field_width = avail_width - self.start - self.end
+        self.height = self.baseline + self.descent + self.style.leading
         return self.width, self.height
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         return []
 
-    def draw(self) -> None:
-        canvas, size = self.canv, self.style.fontSize
-        baseline = size * 0.55
-        for paragraph, x in ((self.before, 0.0), (self.after, self.width - self.right)):
-            if paragraph is not None:
-                _, height = paragraph.wrap(BIG, BIG)
-                offset = self.right - used_width(paragraph, BIG) if paragraph is self.after else 0
-                paragraph.drawOn(canvas, x + offset, baseline - (height - size))
-        x0, x1 = self.left, self.left + self.field_width
-        canvas.saveState()
-        canvas.setStrokeColor(self.line)
-        canvas.setLineWidth(0.75)
-        canvas.line(x0, baseline - size * 0.25, x1, baseline - size * 0.25)
-        canvas.restoreState()
-        if self.interactive:
-            canvas.acroForm.textfield(
-                name=self.field.name,
-                tooltip=self.field.tooltip,
-                x=x0,
-                y=baseline - size * 0.2,
-                width=self.field_width,
-                height=size * 1.45,
-                relative=True,
-                borderWidth=0,
-                fillColor=transparent,
-                borderColor=transparent,
-                textColor=self.style.textColor,
-                fontName="Helvetica",
-                fontSize=size,
-                maxlen=self.field.max_length,
+    def place(self, x: float, y: float) -> Placement:
+        placed = Placement()
+        baseline = y + self.baseline
+        for paragraph, offset in ((self.before, 0.0), (self.after, self.width - self.end)):
+            if paragraph is None:
+                continue
+            paragraph.wrap(BIG, BIG)
+            natural = used_width(paragraph, BIG)
+            if paragraph is self.after:
+                offset += self.end - natural
+            left = x + start_x(self.direction, offset, natural, self.width)
+            placed.items.append(
+                text_item(paragraph, left, baseline - last_baseline(paragraph), natural)
             )
+        under = baseline - self.descent
+        left = x + start_x(self.direction, self.start, self.field_width, self.width)
+        placed.items.append(
+            PlacedShape(
+                f"field.{self.spec.name}.line",
+                ShapeKind.LINE,
+                Rect(left, under, self.field_width, 0.0),
+                None,
+                self.line,
+                self.line_width,
+            )
+        )
+        if self.interactive:
+            placed.items.append(
+                PlacedField(
+                    element_id=f"field.{self.spec.name}",
+                    rect=Rect(left, under, self.field_width, self.style.leading),
+                    name=self.spec.name,
+                    tooltip=self.spec.tooltip,
+                    max_length=self.spec.max_length,
+                    font=self.style.fontName,
+                    size=self.style.fontSize,
+                    colour=self.meta.colour,
+                    role=Role(RoleKind.FORM_FIELD, alt=self.spec.tooltip),
+                )
+            )
+        return placed
 
 
-class GroupFlowable(Flowable):  # type: ignore[misc]
-    """Elements laid out in a fixed box (origin at its bottom-left), drawn by the painter."""
+class FixedBox(Flowable):  # type: ignore[misc]
+    """Elements laid out in a box of their own (origin at its bottom-left)."""
 
     def __init__(
         self,
@@ -382,16 +542,12 @@ class GroupFlowable(Flowable):  # type: ignore[misc]
         links: Sequence[PlacedLink],
         width: float,
         height: float,
-        cmyk: bool,
-        palette: dict[str, Colour],
     ) -> None:
         super().__init__()
         self.items = list(items)
         self.links = list(links)
         self.width = width
         self.height = height
-        self.cmyk = cmyk
-        self.palette = palette
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -399,12 +555,18 @@ class GroupFlowable(Flowable):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         return []
 
-    def draw(self) -> None:
-        # press canvases carry their output condition (the PDF/X canvas)
-        condition = getattr(self.canv, "condition", None)
-        painter = Painter(self.canv, self.cmyk, self.palette, condition)
-        for item in self.items:
-            painter.item(item)
-        for link in self.links:
-            r = link.rect
-            self.canv.linkURL(link.url, (r.x, r.y, r.right, r.top), relative=1, thickness=0)
+    def place(self, x: float, y: float) -> Placement:
+        links = [
+            PlacedLink(Rect(k.rect.x + x, k.rect.y + y, k.rect.w, k.rect.h), k.url, k.anchor)
+            for k in self.links
+        ]
+        return Placement([moved(item, x, y) for item in self.items], links)
+
+
+def place(flowable: Any, x: float, y: float) -> Placement:
+    """The placed items of a flowable that landed at ``x``, ``y``; spacers place nothing."""
+    placer = getattr(flowable, "place", None)
+    if placer is None:
+        return Placement()
+    result: Placement = placer(x, y)
+    return result

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from packgen.errors import allowed_hint
-from packgen.layout.flow.flowables import BIG, FieldLine, FieldSpec
+from packgen.layout.flow.flowables import BIG, FieldLine, FieldSpec, StoryParagraph
 from packgen.layout.flow.preparer import Preparer
+from packgen.layout.placed import PARAGRAPH
 from packgen.model.pack import FormItem
-from packgen.render.ink import ink
 from packgen.resolve.markup import Block, BlockKind
 from packgen.units import MM
 
@@ -89,9 +89,18 @@ def form_item(prep: Preparer, item: FormItem) -> None:
     blocks = prep.blocks_with(item.copy_key, values(item.fields), item, "copy")
     if blocks is None:
         return
-    pstyle = prep.pstyle(styles[BlockKind.PARAGRAPH])
-    colour = ink(line, prep.cmyk)
-    minimum = float(item.min_field) * prep.resolved.scale
+    style = styles[BlockKind.PARAGRAPH]
+    pstyle = prep.pstyle(style)
+    meta = prep.meta(item, style, PARAGRAPH, style.name in prep.resolved.document.body_styles)
+    scale = prep.resolved.scale
+    width = float(item.line_width) * scale if item.line_width is not None else 1.0 * scale
+    minimum = float(item.min_field) * scale
+
+    def field_line(before: str, name: str, after: str, tooltip: str, interactive: bool) -> Any:
+        words = [StoryParagraph(m, pstyle, meta=meta) if m else None for m in (before, after)]
+        spec = FieldSpec(name, tooltip, item.fields[name].max_length)
+        return FieldLine(words[0], words[1], pstyle, meta, spec, line, width, interactive)
+
     texts: list[Block] = []
     lines: dict[int, tuple[str, str, str]] = {}  # block index: (before, field, after)
     for block in blocks:
@@ -104,7 +113,7 @@ def form_item(prep: Preparer, item: FormItem) -> None:
             )
             continue
         if names and names[0] in item.fields:
-            probe = FieldLine(before, after, pstyle, FieldSpec(names[0], "", 1), colour, False)
+            probe = field_line(before, names[0], after, "", False)
             probe.wrap(prep.measure, BIG)
             if probe.field_width + 0.01 < minimum:
                 prep.report(
@@ -115,14 +124,13 @@ def form_item(prep: Preparer, item: FormItem) -> None:
                 )
             lines[len(texts)] = (before, names[0], after)
         texts.append(block)
-    text = prep.paragraphs(texts, styles)
+    text = prep.paragraphs(item, texts, styles)
     interactive = prep.office
 
     def make(numbers: Mapping[str, int]) -> list[Any]:
         made = text()
         for index, (before, name, after) in lines.items():
-            spec = FieldSpec(name, tooltips[name], item.fields[name].max_length)
-            made[index] = FieldLine(before, after, pstyle, spec, colour, interactive)
+            made[index] = field_line(before, name, after, tooltips[name], interactive)
         return prep.keep(item, made)
 
     prep.add(make)

@@ -1,13 +1,15 @@
-"""Pagination: the story through Platypus page templates, pass after pass.
+"""Pagination: the story through Platypus page templates, pass after pass, drawing nothing.
 
-Each pass builds the whole PDF. It records a :class:`Plan`: the template of
-every page, the section in force there, and the page of every heading. The
-contents and the running headers depend on that plan, so the next pass is
-made with the previous pass's plan; when a pass reproduces the plan it was
-made with, its bytes are the result (usually the second pass).
-
-The page decorations of a pass are placed beforehand (see ``pages``); a
-pass only paints them under the flowing text.
+Each pass is a measuring pass: Platypus wraps and splits the flowables into
+the frames of each page on a scratch canvas that is never written, and the
+frames record where every flowable lands. A pass also records a
+:class:`Plan`: the template of every page, the section in force there, and
+the page of every heading. The contents and the running headers depend on
+that plan, so the next pass is made with the previous pass's plan; when a
+pass reproduces the plan it was made with, its landings are the result
+(usually the second pass). They become placed items on the pages, under
+which the page decorations (placed from the final plan, see ``templates``)
+lie; the PDF writer draws them like any other placed page.
 """
 
 from __future__ import annotations
@@ -15,25 +17,21 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, PageTemplate
 from reportlab.platypus import Frame as PlatypusFrame
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from reportlab.platypus.flowables import Spacer
 
-from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Severity, Span
-from packgen.layout.fixed import Sheet
-from packgen.layout.flow.flowables import Heading
+from packgen.layout.flow.flowables import Heading, Placement, place
 from packgen.layout.flow.preparer import HeadingEntry, Story
 from packgen.layout.flow.templates import PageInfo
-from packgen.layout.placed import DocumentInfo, PlacedPage, Rect
+from packgen.layout.placed import PlacedPage, Rect
+from packgen.layout.sheet import Sheet
 from packgen.model.pack import Template
-from packgen.render.pdf import Painter, by_rgb, paint_page
-from packgen.render.pdfx import PdfxCanvas
-from packgen.resolve.icc import OutputCondition
 
 MAX_PASSES = 6
 
@@ -51,27 +49,50 @@ class Plan:
 
 @dataclass(frozen=True)
 class Setting:
-    """Everything a pass needs besides the story: templates, frames, metadata."""
+    """Everything a pass needs besides the story: templates, frames, page size."""
 
     file: str
     templates: Mapping[str, Template]
     frames: Mapping[str, list[Rect]]
     start: str
     sheet: Sheet
-    info: DocumentInfo
-    cmyk: bool
-    outline_open: bool
-    palette: dict[str, Colour]
     initial_font: str  # an embedded face for ReportLab's page preamble (not Helvetica)
-    condition: OutputCondition | None = None  # press: the PDF/X output condition
 
 
 @dataclass
 class _Record:
     templates: list[str] = field(default_factory=list)
+    landed: list[list[tuple[Any, float, float]]] = field(default_factory=list)  # per page
     headings: list[tuple[Heading, int]] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     open_heading: tuple[Heading, int] | None = None
+
+
+class _Scratch(Canvas):  # type: ignore[misc]
+    """The canvas of a measuring pass: Platypus needs one; nothing on it is ever written."""
+
+    def save(self) -> None:
+        pass
+
+
+class _Frame(PlatypusFrame):  # type: ignore[misc]
+    """A frame that records where each flowable lands instead of drawing it."""
+
+    def __init__(self, record: _Record, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.record = record
+
+    def add(self, flowable: Any, canv: Any, trySplit: int = 0) -> int:
+        def landed(canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+            self.record.landed[-1].append((flowable, flowable._hAlignAdjust(x, _sW), y))
+
+        flowable.drawOn = landed  # this frame's only way to draw is to record
+        try:
+            return int(super().add(flowable, canv, trySplit))
+        finally:
+            del flowable.drawOn
+
+    _add = add
 
 
 class _Document(BaseDocTemplate):  # type: ignore[misc]
@@ -83,6 +104,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
 
     def beforePage(self) -> None:
         self.record.templates.append(self.pageTemplate.id)
+        self.record.landed.append([])
 
     def afterFlowable(self, flowable: Any) -> None:
         record, page = self.record, self.page
@@ -104,13 +126,14 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             )
 
 
-def _templates(setting: Setting, paint: Callable[[Any, int], None]) -> list[Any]:
+def _templates(setting: Setting, record: _Record) -> list[Any]:
     made = []
     trim = setting.sheet.trim
     for name, template in setting.templates.items():
         rects = setting.frames.get(name) or [Rect(trim.x, trim.top - 1, trim.w, 1)]
         frames = [
-            PlatypusFrame(
+            _Frame(
+                record,
                 r.x,
                 r.y,
                 r.w,
@@ -127,7 +150,6 @@ def _templates(setting: Setting, paint: Callable[[Any, int], None]) -> list[Any]
             PageTemplate(
                 id=name,
                 frames=frames,
-                onPage=lambda canvas, doc: paint(canvas, doc.page),
                 autoNextPageTemplate=template.next or name,
             )
         )
@@ -154,52 +176,22 @@ def _sections(
 
 
 def run(
-    setting: Setting,
-    story: Story,
-    numbers: Mapping[str, int],
-    decorations: Sequence[PlacedPage] | None,
-) -> tuple[Plan, bytes, list[Diagnostic]]:
-    """One pass: the PDF bytes, the plan it ended with, and layout problems found."""
+    setting: Setting, story: Story, numbers: Mapping[str, int]
+) -> tuple[Plan, list[list[tuple[Any, float, float]]], list[Diagnostic]]:
+    """One measuring pass: the plan it ended with, where flowables landed, problems found."""
     record = _Record()
-    palette = by_rgb(setting.palette)
-
-    def paint(canvas: Any, page: int) -> None:
-        if page == 1 and setting.outline_open:
-            canvas.showOutline()
-        if decorations is not None and page <= len(decorations):
-            paint_page(
-                Painter(canvas, setting.cmyk, palette, setting.condition), decorations[page - 1]
-            )
-
-    buffer = io.BytesIO()
     media = setting.sheet.media
-    info = setting.info
     document = _Document(
-        buffer,
+        io.BytesIO(),
         record,
         pagesize=(media.w, media.h),
-        pageTemplates=_templates(setting, paint),
-        title=info.title,
-        author=info.author,
-        subject=info.subject,
-        keywords=info.keywords,
-        creator="packgen",
-        lang=info.language,
+        pageTemplates=_templates(setting, record),
         invariant=1,
-        pageCompression=1,
-        displayDocTitle=1,
-        enforceColorSpace="sep_cmyk" if setting.cmyk else None,  # CMYK and the /All marks
         initialFontName=setting.initial_font,
     )
     document._firstPageTemplateIndex = list(setting.templates).index(setting.start)
     try:
-        if setting.cmyk:
-            if setting.condition is None:
-                raise ValueError("press (CMYK) output needs an output condition")
-            maker = partial(PdfxCanvas, condition=setting.condition)
-            document.build(story.flowables(numbers), canvasmaker=maker)
-        else:
-            document.build(story.flowables(numbers))
+        document.build(story.flowables(numbers), canvasmaker=_Scratch)
     except LayoutError as exc:
         first = str(exc).splitlines()[0]
         raise PackgenError(
@@ -230,7 +222,7 @@ def run(
                 )
             )
     headings = tuple((heading.anchor, page) for heading, page in record.headings)
-    return Plan(pages, headings), buffer.getvalue(), problems
+    return Plan(pages, headings), record.landed, problems
 
 
 def paginate(
@@ -238,24 +230,31 @@ def paginate(
     story: Story,
     decorate: Callable[[list[PageInfo]], list[PlacedPage]],
     hint: Plan | None = None,
-) -> tuple[Plan, bytes, list[PlacedPage]]:
-    """Passes until one reproduces the plan it was made with; its bytes are final.
+) -> tuple[Plan, list[PlacedPage]]:
+    """Passes until one reproduces the plan it was made with; its pages are final.
 
     ``hint`` is a plan to start from (the last one made for this document):
     when it still holds, the first pass is final. It never changes the result,
-    since a pass is kept only when it reproduces the plan it was made with.
+    since a pass is kept only when it reproduces the plan it was made with,
+    and what a pass places depends only on the plan it was made with.
     """
     used: Plan | None = hint
     numbers: dict[str, int] = hint.numbers() if hint else {}
-    decorations: list[PlacedPage] | None = decorate(list(hint.pages)) if hint else None
     for _ in range(MAX_PASSES):
-        plan, pdf, problems = run(setting, story, numbers, decorations)
-        if plan == used and decorations is not None:
+        plan, landed, problems = run(setting, story, numbers)
+        if plan == used:
             if any(p.severity is Severity.ERROR for p in problems):
                 raise PackgenError(problems)
-            return plan, pdf, decorations
+            pages = decorate(list(plan.pages))
+            for page, flowables in zip(pages, landed, strict=True):
+                placed = Placement()
+                for flowable, x, y in flowables:
+                    placed.add(place(flowable, x, y))
+                page.items.extend(placed.items)
+                page.links.extend(placed.links)
+                page.anchors.extend(placed.anchors)
+            return plan, pages
         used, numbers = plan, plan.numbers()
-        decorations = decorate(list(plan.pages))
     raise PackgenError(
         Diagnostic(
             f"the page numbers did not settle after {MAX_PASSES} passes",

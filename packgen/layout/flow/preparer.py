@@ -1,9 +1,11 @@
 """What every story item needs while it is prepared: look-ups that report, checks.
 
 A :class:`Preparer` finds copy, styles and colours (reporting each problem
-with the item's position and a did-you-mean), checks text size and contrast
-against what lies behind the item, and turns copy into paragraph makers.
-It collects the :class:`Story`: flowable factories, headings and QR URLs.
+with the item's position and a did-you-mean), holds each style to the shared
+rules (``packgen.layout.checks``: size, contrast against what lies behind the
+item, press inks) and turns copy into paragraph makers whose paragraphs know
+their role. It collects the :class:`Story`: flowable factories, headings and
+QR URLs.
 """
 
 from __future__ import annotations
@@ -14,16 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from reportlab.platypus import Paragraph
-
-from packgen.colour import Colour, contrast_ratio
+from packgen.colour import Colour
 from packgen.errors import PackgenError, Span, allowed_hint
+from packgen.layout.checks import contrast_problems, press_style, size_problem
 from packgen.layout.context import LayoutContext
-from packgen.layout.flow.flowables import Look
-from packgen.layout.flow.templates import MIN_CONTRAST
-from packgen.layout.typeset import paragraph_style
+from packgen.layout.flow.flowables import Look, Meta, StoryParagraph
+from packgen.layout.placed import Role
+from packgen.layout.typeset import paragraph_style, role_of
 from packgen.model.pack import CardLook, ItemBase
-from packgen.render.ink import ink
 from packgen.resolve.content import Content
 from packgen.resolve.markup import Block, BlockKind, MissingValue, to_blocks
 from packgen.resolve.pack import ResolvedPack
@@ -65,9 +65,10 @@ class Preparer:
         self.office = ctx.profile.interactive  # links, live contents, fillable fields
         self.measure = 0.0  # width of the narrowest frame the current item can land in
         self.backgrounds: list[tuple[str, Colour]] = []  # what lies behind it there
+        self.heading_level = 0  # of the last heading item (1 at the top); copy headings go below
         self.story = Story()
-        self._pstyles: dict[str, Any] = {}
-        self._checked: set[tuple[str, str]] = set()
+        self._pstyles: dict[tuple[str, str], Any] = {}
+        self._checked: set[tuple[str, ...]] = set()
 
     def report(self, message: str, span: Span | None, hint: str | None = None) -> None:
         self.ctx.report(message, span, hint)
@@ -78,38 +79,40 @@ class Preparer:
         item: ItemBase,
         field_name: str,
         behind: list[tuple[str, Colour]] | None = None,
+        body: bool = False,
     ) -> ResolvedStyle | None:
-        """A text style, checked for size and for contrast with what lies behind it."""
+        """A text style as this output prints it, held to the rules wherever it may land.
+
+        ``body``: text in this style is body text although the style is not
+        listed as such (the bullets of body paragraphs).
+        """
         if name is None:
             return None
         found = self.ctx.style(name, item.field_span(field_name), field_name)
         if found is None:
             return None
-        rules = self.resolved.document.rules
-        body = name in self.resolved.document.body_styles
-        floor = float(rules.min_body if body else rules.min_text)
+        body = body or name in self.resolved.document.body_styles
         size = found.size * self.resolved.scale
-        if size + 0.01 < floor and (name, "size") not in self._checked:
+        grounds = [g for g in behind or self.backgrounds if (name, g[0]) not in self._checked]
+        self._checked.update((name, g[0]) for g in grounds)
+        problems = contrast_problems(found, size, grounds)
+        small = size_problem(found, size, body, self.resolved.document.rules)
+        if small and (name, "size") not in self._checked:
             self._checked.add((name, "size"))
-            kind = "body text style" if body else "text style"
-            self.report(
-                f"{kind} '{name}' is {size:g}pt; the minimum is {floor:g}pt",
-                item.field_span(field_name),
-                "raise the style's size",
-            )
-        for colour_name, colour in behind or self.backgrounds:
-            if (name, colour_name) in self._checked:
-                continue
-            self._checked.add((name, colour_name))
-            ratio = contrast_ratio(found.colour.rgb_fraction, colour.rgb_fraction)
-            if ratio + 1e-6 < MIN_CONTRAST:
-                self.report(
-                    f"text style '{name}' ({found.colour_name}) on {colour_name} has a "
-                    f"contrast of {ratio:.1f}:1; at least {MIN_CONTRAST:g}:1 is needed",
-                    item.field_span(field_name),
-                    "choose a darker text colour or a lighter background",
+            problems.insert(0, small)
+        printed, ink_problem = press_style(found, size, body, self.ctx)
+        if ink_problem and (name, "ink") not in self._checked:
+            self._checked.add((name, "ink"))
+            problems.append(
+                (
+                    ink_problem,
+                    "choose a dark colour (it prints in 100% K), "
+                    "a one-ink colour, or a larger size",
                 )
-        return found
+            )
+        for message, hint in problems:
+            self.report(message, item.field_span(field_name), hint)
+        return printed
 
     def blocks(self, key: str, item: ItemBase, field_name: str = "copy") -> list[Block] | None:
         if not self.content.has(key):
@@ -147,12 +150,14 @@ class Preparer:
         return self.ctx.colour(name, item.field_span(field_name), field_name)
 
     def pstyle(self, style: ResolvedStyle) -> Any:
-        found = self._pstyles.get(style.name)
+        key = (style.name, style.colour_name)
+        found = self._pstyles.get(key)
         if found is None:
-            found = self._pstyles[style.name] = paragraph_style(
-                style, self.cmyk, self.resolved.scale
-            )
+            found = self._pstyles[key] = paragraph_style(style, self.cmyk, self.resolved.scale)
         return found
+
+    def meta(self, item: ItemBase, style: ResolvedStyle, role: Role, body: bool) -> Meta:
+        return Meta(item_id(item), role, style.colour, body, style.bold)
 
     def linked(self, markup: str) -> str:
         """Office output: every printed web address of a campaign link made clickable."""
@@ -170,15 +175,24 @@ class Preparer:
         )
 
     def paragraphs(
-        self, blocks: list[Block], styles: Mapping[BlockKind, ResolvedStyle]
+        self, item: ItemBase, blocks: list[Block], styles: Mapping[BlockKind, ResolvedStyle]
     ) -> Callable[[], list[Any]]:
-        prepared = [(self.linked(b.markup), self.pstyle(styles[b.kind]), b) for b in blocks]
+        """A maker of fresh paragraphs for ``blocks``, each knowing its role and ink."""
+        body_styles = self.resolved.document.body_styles
+        paragraph_body = styles[BlockKind.PARAGRAPH].name in body_styles
+        level = min(6, self.heading_level + 1)
+        prepared = []
+        for block in blocks:
+            style = styles[block.kind]
+            body = style.name in body_styles or (block.kind is BlockKind.BULLET and paragraph_body)
+            meta = self.meta(item, style, role_of(block.kind, level), body)
+            prepared.append((self.linked(block.markup), self.pstyle(style), block, meta))
 
         def make() -> list[Any]:
             made = []
-            for markup, pstyle, block in prepared:
+            for markup, pstyle, block, meta in prepared:
                 bullet = styles[block.kind].bullet if block.kind is BlockKind.BULLET else None
-                paragraph = Paragraph(markup, pstyle, bulletText=bullet)
+                paragraph = StoryParagraph(markup, pstyle, bulletText=bullet, meta=meta)
                 if block.kind is BlockKind.HEADING:
                     paragraph.keepWithNext = 1
                 made.append(paragraph)
@@ -195,12 +209,14 @@ class Preparer:
         behind: list[tuple[str, Colour]] | None = None,
     ) -> dict[BlockKind, ResolvedStyle] | None:
         found: dict[BlockKind, ResolvedStyle] = {}
+        body = style in self.resolved.document.body_styles
         for kind, name, field_name in (
             (BlockKind.PARAGRAPH, style, "style"),
             (BlockKind.HEADING, heading or style, "heading_style" if heading else "style"),
             (BlockKind.BULLET, bullet or style, "bullet_style" if bullet else "style"),
         ):
-            resolved = self.style(name, item, field_name, behind)
+            listed = kind is BlockKind.BULLET and body  # the bullets of body text are body text
+            resolved = self.style(name, item, field_name, behind, body=listed)
             if resolved is None:
                 return None
             found[kind] = resolved
@@ -212,8 +228,8 @@ class Preparer:
         s = self.resolved.scale
         width = float(card.stroke_width) * s if card.stroke_width is not None else 1.0
         look = Look(
-            fill=ink(fill, self.cmyk) if fill else None,
-            stroke=ink(stroke, self.cmyk) if stroke else None,
+            fill=fill,
+            stroke=stroke,
             stroke_width=width,
             radius=float(card.radius or 0) * s,
             padding=float(card.padding or 0) * s,
@@ -228,3 +244,12 @@ class Preparer:
 
     def add(self, factory: Factory) -> None:
         self.story.factories.append(factory)
+
+
+def item_id(item: ItemBase) -> str:
+    """A story item's name in placed items: its id, else its copy key, else its type."""
+    for name in ("id", "copy_key"):
+        value = getattr(item, name, None)
+        if isinstance(value, str):
+            return value
+    return str(getattr(item, "type", "story"))

@@ -3,9 +3,10 @@
 :func:`prepare` walks the story once. Each item's handler (listed in
 :data:`HANDLERS`; card-like items in ``cards``, the form in ``form``) looks
 up copy and styles, lays out panels with the ordinary element functions and
-checks size and contrast, reporting problems with the item's position. What
-it returns builds fresh flowables for each pagination pass (Platypus
-consumes them), given the page numbers the contents should show.
+holds them to the shared rules (``packgen.layout.checks``), reporting problems
+with the item's position. What it returns builds fresh flowables for each
+pagination pass (Platypus consumes them), given the page numbers the contents
+should show.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from reportlab.platypus import PageBreak, Spacer
 
 from packgen.colour import Colour
 from packgen.elements import layout_element
+from packgen.layout.checks import check_contrast, check_press_inks, check_text_sizes
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.flow import cards, form
-from packgen.layout.flow.flowables import Contents, ContentsRow, GroupFlowable, Heading
+from packgen.layout.flow.flowables import Contents, ContentsRow, FixedBox, Heading
 from packgen.layout.flow.preparer import HeadingEntry, Preparer, Story
-from packgen.layout.flow.templates import check_contrast
-from packgen.layout.placed import PlacedText, Rect
+from packgen.layout.placed import Rect, Role, RoleKind
 from packgen.model.pack import (
     BreakItem,
     CardsItem,
@@ -37,8 +38,6 @@ from packgen.model.pack import (
     SpaceItem,
     TextItem,
 )
-from packgen.render.ink import ink
-from packgen.render.pdf import by_rgb
 from packgen.resolve.pack import ResolvedPack, anchor
 
 
@@ -58,7 +57,10 @@ def heading(prep: Preparer, item: HeadingItem) -> None:
     markup = blocks[0].markup
     prep.story.headings.append(HeadingEntry(key, markup, title, item.level, item.contents))
     pstyle = prep.pstyle(style)
-    prep.add(lambda n: [Heading(markup, pstyle, key, title, item.level, item.span)])
+    prep.heading_level = item.level + 1
+    body = item.style in prep.resolved.document.body_styles
+    meta = prep.meta(item, style, Role.heading(prep.heading_level), body)
+    prep.add(lambda n: [Heading(markup, pstyle, meta, key, title, item.level, item.span)])
 
 
 def text(prep: Preparer, item: TextItem) -> None:
@@ -66,7 +68,7 @@ def text(prep: Preparer, item: TextItem) -> None:
     blocks = prep.blocks(item.copy_key, item)
     if styles is None or blocks is None:
         return
-    make = prep.paragraphs(blocks, styles)
+    make = prep.paragraphs(item, blocks, styles)
     prep.add(lambda n: prep.keep(item, make()))
 
 
@@ -79,16 +81,27 @@ def contents(prep: Preparer, item: ContentsItem) -> None:
     pmain, psub = prep.pstyle(main), prep.pstyle(sub)
     number_width = stringWidth("000", pmain.fontName, pmain.fontSize)
     gap = float(item.gap or 0) * prep.resolved.scale
-    rule = ink(leader, prep.cmyk) if leader is not None else None
     headings = prep.story.headings  # complete by the time flowables are made
+    body = prep.resolved.document.body_styles
+    entry = Role(RoleKind.CONTENTS_ENTRY)
+    metas = (
+        prep.meta(item, main, entry, main.name in body),
+        prep.meta(item, sub, entry, sub.name in body),
+    )
 
     def make(numbers: Mapping[str, int]) -> list[Any]:
         rows = [
-            ContentsRow(h.markup, pmain if h.level == 0 else psub, h.anchor, numbers.get(h.anchor))
+            ContentsRow(
+                h.markup,
+                pmain if h.level == 0 else psub,
+                metas[0] if h.level == 0 else metas[1],
+                h.anchor,
+                numbers.get(h.anchor),
+            )
             for h in headings
             if h.listed and h.level < item.levels
         ]
-        return prep.keep(item, [Contents(rows, number_width, gap, rule, prep.office)])
+        return prep.keep(item, [Contents(rows, number_width, gap, leader, prep.office)])
 
     prep.add(make)
 
@@ -111,26 +124,16 @@ def panel(prep: Preparer, item: PanelItem) -> None:
     placed = []
     for element in item.elements:
         placed.extend(layout_element(element, frame, ctx))
-    rules = prep.resolved.document.rules
-    for text in placed:
-        if isinstance(text, PlacedText) and text.font_sizes:
-            floor = float(rules.min_body if text.is_body else rules.min_text)
-            if min(text.font_sizes) + 0.01 < floor:
-                ctx.report(
-                    f"text in '{text.element_id}' is {min(text.font_sizes):.1f}pt; "
-                    f"the minimum is {floor:g}pt",
-                    item.span,
-                    "raise the style's size",
-                )
+    check_text_sizes(placed, ctx, item.elements)
     for behind in prep.backgrounds:
         check_contrast(placed, behind, ctx, item.elements)
-    prep.ctx.diagnostics.extend(ctx.diagnostics)
+    check_press_inks(placed, ctx, item.elements)
+    for diagnostic in ctx.diagnostics:
+        if diagnostic not in prep.ctx.diagnostics:
+            prep.ctx.diagnostics.append(diagnostic)
     prep.story.qr_urls.extend(ctx.qr_urls)
-    links, width, cmyk = list(ctx.links), prep.measure, prep.cmyk
-    palette = by_rgb(prep.content.palette)
-    prep.add(
-        lambda n: prep.keep(item, [GroupFlowable(placed, links, width, height, cmyk, palette)])
-    )
+    links, width = list(ctx.links), prep.measure
+    prep.add(lambda n: prep.keep(item, [FixedBox(placed, links, width, height)]))
 
 
 def page_break(prep: Preparer, item: BreakItem) -> None:

@@ -1,35 +1,35 @@
 """Page geometry and page decorations of a pack, placed in absolute points.
 
 ``sheet`` puts the trim, bleed and safe area on the media of an output
-profile (as the fixed-page layout does). ``frames`` turns every template's
-frame boxes into rectangles the story flows into. ``decorate`` lays out each
-page's template elements with the page's own values (``{page}``, ``{pages}``,
-``{section}``) into :class:`PlacedPage` objects that the renderer only draws.
+profile (as the fixed-page layout does), and ``context`` is the shared page
+context. ``frames`` turns every template's frame boxes into rectangles the
+story flows into. ``decorate`` lays out each page's template elements with the
+page's own values (``{page}``, ``{pages}``, ``{section}``) into
+:class:`PlacedPage` objects, checked by the shared rules. What a template
+repeats on every page (it is not ``once``) is a running head or footer: an
+artifact to a reader.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from packgen.colour import Colour, contrast_ratio
 from packgen.elements import layout_element
 from packgen.errors import Diagnostic
-from packgen.layout.context import Frame, LayoutContext
-from packgen.layout.fixed import Sheet, check_text_sizes
-from packgen.layout.fixed import sheet as page_sheet
-from packgen.layout.placed import Placed, PlacedPage, PlacedShape, PlacedText, Rect
-from packgen.model.common import ElementBase
+from packgen.layout.checks import PAPER, check_contrast, check_press_inks, check_text_sizes
+from packgen.layout.context import Frame, LayoutContext, page_context
+from packgen.layout.placed import ARTIFACT, Placed, PlacedPage, Rect
+from packgen.layout.sheet import Sheet
+from packgen.layout.sheet import sheet as page_sheet
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
 from packgen.resolve.pack import ResolvedPack
 from packgen.units import MM
 
-MIN_CONTRAST = 4.5  # WCAG 2 AA for text
-PAPER = Colour(cmyk=(0, 0, 0, 0), rgb="#FFFFFF")  # behind text where no background is set
+__all__ = ["PAPER", "PageInfo", "context", "decorate", "frames", "sheet"]
 
 
 @dataclass(frozen=True)
@@ -55,25 +55,20 @@ def context(
     org_logo: Asset | None = None,
     org_file: str | None = None,
 ) -> LayoutContext:
-    """The context element layout functions expect, for a page of this pack."""
+    """The shared page context (see ``packgen.layout.context``), for a page of this pack."""
     document = resolved.document
-    return LayoutContext(
-        file=resolved.file,
-        scale=resolved.scale,
-        profile=profile,
-        trim=page.trim,
-        bleed_rect=page.bleed_rect,
-        safe=page.safe,
-        bleed=page.bleed,
-        styles=resolved.styles,
-        palette=content.palette,
-        rules=document.rules,
-        body_styles=frozenset(document.body_styles),
-        content=content,
-        assets_dir=assets_dir,
-        has_org="org.name" in content.data,
-        org_logo=org_logo,
-        org_file=org_file,
+    return page_context(
+        resolved.file,
+        resolved.scale,
+        profile,
+        page,
+        resolved.styles,
+        document.rules,
+        document.body_styles,
+        content,
+        assets_dir,
+        org_logo,
+        org_file,
     )
 
 
@@ -138,11 +133,16 @@ def decorate(
             marks=profile.marks,
         )
         frame = Frame(page.trim, page.content, grid)
+        items: list[Placed] = []
         for element in template.elements:
-            placed.items.extend(layout_element(element, frame, ctx))
-        check_text_sizes(placed, ctx)
+            items.extend(layout_element(element, frame, ctx))
+        if not template.once:
+            items = [dataclasses.replace(item, role=ARTIFACT) for item in items]
+        placed.items.extend(items)
+        check_text_sizes(placed.items, ctx, template.elements)
         behind = (str(template.background), background) if background else ("the paper", PAPER)
         check_contrast(placed.items, behind, ctx, template.elements)
+        check_press_inks(placed.items, ctx, template.elements)
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
         for diagnostic in ctx.diagnostics:
@@ -150,31 +150,3 @@ def decorate(
                 diagnostics.append(diagnostic)
         placed_pages.append(placed)
     return placed_pages, diagnostics, qr_urls
-
-
-def check_contrast(
-    items: list[Placed],
-    behind_all: tuple[str, Colour],
-    ctx: LayoutContext,
-    elements: Sequence[ElementBase],
-) -> None:
-    """Text against the filled shape under it (the last drawn before it), else the page."""
-    shapes: list[PlacedShape] = []
-    names = {colour.rgb: name for name, colour in ctx.palette.items()}
-    spans = {element.id: element.span for element in elements}
-    for item in items:
-        if isinstance(item, PlacedShape) and item.fill is not None:
-            shapes.append(item)
-        if not isinstance(item, PlacedText):
-            continue
-        under = next((s.fill for s in reversed(shapes) if s.rect.contains(item.used, 0.5)), None)
-        name, colour = (names.get(under.rgb, under.rgb), under) if under else behind_all
-        for ink in item.colours:
-            ratio = contrast_ratio(ink.rgb_fraction, colour.rgb_fraction)
-            if ratio + 1e-6 < MIN_CONTRAST:
-                ctx.report(
-                    f"text '{item.element_id}' ({names.get(ink.rgb, ink.rgb)}) on {name} has a "
-                    f"contrast of {ratio:.1f}:1; at least {MIN_CONTRAST:g}:1 is needed",
-                    spans.get(item.element_id.split(".")[0]),
-                    "choose a darker text colour or a lighter background",
-                )
