@@ -1,4 +1,4 @@
-"""Press rules: PDF/X identification and output intent, QR and mark inks, overprint, booklets.
+"""Press rules: PDF/X identification and output intent, QR and mark inks, black overprint, booklets.
 
 Each rule turns one PDF into findings, like ``rules``. They read the file
 themselves (pypdf): the catalog's output intent and metadata, and each page's
@@ -20,9 +20,11 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
-from packgen.check.rules import Finding, Level, Rule, Subject
+from packgen.check.finding import Finding, Level, Subject
+from packgen.check.rules import Rule
 
 PDFX_VERSIONS = ("PDF/X-4", "PDF/X-4p", "PDF/X-3:2003", "PDF/X-1a:2003", "PDF/X-1a:2001")
+PDFX_ADVICE = "Ask for a PDF/X export (PDF/X-4) made with the print shop's CMYK profile."
 QR_MIN_RECTS = 40  # a fill of this many rectangles at once is taken for QR (or bar) modules
 BLACK = (0.0, 0.0, 0.0, 1.0)
 
@@ -75,7 +77,7 @@ def pdfx(subject: Subject) -> list[Finding]:
     found: list[Finding] = []
 
     def problem(message: str) -> None:
-        found.append(Finding("pdfx", level, message))
+        found.append(Finding("pdfx", level, message, advice=PDFX_ADVICE))
 
     intents = [_resolve(i) for i in (_resolve(root.get("/OutputIntents")) or [])]
     pdfx_intents = [i for i in intents if _text(i.get("/S")) == "/GTS_PDFX"]
@@ -158,7 +160,6 @@ class _PageInks:
     outside_strokes: list[tuple[float, ...] | str] = field(default_factory=list)
     black_text: int = 0
     black_text_knocked_out: int = 0
-    white_overprinted: int = 0
 
 
 def _spaces(resources: DictionaryObject) -> dict[str, str]:
@@ -233,16 +234,11 @@ def _inks(page: Any, reader: PdfReader) -> _PageInks:
             outside = points and all(not (x0 <= x <= x1 and y0 <= y <= y1) for x, y in points)
             if op in ("S", "s") and outside and not state.moved:
                 inks.outside_strokes.append(state.stroke)
-            if op != "n" and state.fill == (0.0, 0.0, 0.0, 0.0) and state.op and state.opm == 1:
-                inks.white_overprinted += 1
             rects, points = 0, []
-        elif op in ("Tj", "TJ", "'", '"'):
-            if state.fill == BLACK:
-                inks.black_text += 1
-                if not (state.op and state.opm == 1):
-                    inks.black_text_knocked_out += 1
-            elif state.fill == (0.0, 0.0, 0.0, 0.0) and state.op and state.opm == 1:
-                inks.white_overprinted += 1
+        elif op in ("Tj", "TJ", "'", '"') and state.fill == BLACK:
+            inks.black_text += 1
+            if not (state.op and state.opm == 1):
+                inks.black_text_knocked_out += 1
     return inks
 
 
@@ -317,36 +313,32 @@ def marks_ink(subject: Subject) -> list[Finding]:
     return found
 
 
-def overprint(subject: Subject) -> list[Finding]:
-    """100% K text overprints (op true, OPM 1); white never overprints (it would vanish)."""
+def black_overprint(subject: Subject) -> list[Finding]:
+    """100% K text overprints (op true, OPM 1), so it does not knock out of the tints behind.
+
+    (White set to overprint, which vanishes, is the ``overprint`` rule's.)
+    """
     if not subject.press:
         return []
     found: list[Finding] = []
     black = 0
     for number, inks in _pages_inks(subject):
         black += inks.black_text
-        if inks.white_overprinted:
-            found.append(
-                Finding(
-                    "overprint",
-                    Level.FAIL,
-                    f"{inks.white_overprinted} white object(s) set to overprint: they will"
-                    " not print at all",
-                    number,
-                )
-            )
         if inks.black_text_knocked_out:
             found.append(
                 Finding(
-                    "overprint",
+                    "black-overprint",
                     _level(subject),
                     f"{inks.black_text_knocked_out} run(s) of 100% K text knock out of what"
                     " is behind them: set black text to overprint",
                     number,
+                    advice="Ask for black text set to overprint (most export presets do this).",
                 )
             )
     if not found and black:
-        found.append(Finding("overprint", Level.PASS, f"{black} runs of 100% K text overprint"))
+        found.append(
+            Finding("black-overprint", Level.PASS, f"{black} runs of 100% K text overprint")
+        )
     return found
 
 
@@ -368,4 +360,14 @@ def booklet(subject: Subject) -> list[Finding]:
     return [Finding("booklet", Level.PASS, f"{count} pages, a multiple of 4 for saddle stitching")]
 
 
-PRESS: list[Rule] = [pdfx, qr_ink, marks_ink, overprint, booklet]
+def _shop_only(rule: Rule) -> Rule:
+    """A print-shop rule: whatever it finds is fine for an office printer."""
+
+    def judged(subject: Subject) -> list[Finding]:
+        return [f if f.office is not None else replace(f, office=Level.PASS) for f in rule(subject)]
+
+    judged.__name__ = rule.__name__
+    return judged
+
+
+PRESS: list[Rule] = [_shop_only(r) for r in (pdfx, qr_ink, marks_ink, black_overprint, booklet)]

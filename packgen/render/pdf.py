@@ -95,9 +95,34 @@ def _convert(node: object, palette: dict[str, Colour], condition: OutputConditio
 _cmyk_drawings: dict[tuple[Path, int, str, int], Drawing] = {}
 
 
+@lru_cache(maxsize=64)
+def _painted_svg(source: bytes) -> Drawing:
+    drawing = svg2rlg(io.BytesIO(source))
+    if drawing is None:
+        raise ValueError("cannot read a painted SVG")
+    return drawing
+
+
+_cmyk_painted: dict[tuple[bytes, str], Drawing] = {}
+
+
 def _drawing(
     item: PlacedDrawing, palette: dict[str, Colour], condition: OutputCondition | None
 ) -> Drawing:
+    """SVG art as a ReportLab drawing: as it is (office), or in CMYK for ``condition`` (press)."""
+    if item.svg is not None:  # art painted from the palette (data-palette)
+        if condition is None:
+            return _painted_svg(item.svg)
+        painted = (item.svg, condition.fingerprint)
+        if painted not in _cmyk_painted:
+            drawing = svg2rlg(io.BytesIO(item.svg))
+            _convert(drawing, palette, condition)
+            drawing.__dict__["initialFillColor"] = CMYKColor(0, 0, 0, 1)
+            drawing.__dict__["initialStrokeColor"] = CMYKColor(0, 0, 0, 1)
+            if len(_cmyk_painted) >= 64:
+                _cmyk_painted.clear()
+            _cmyk_painted[painted] = drawing
+        return _cmyk_painted[painted]
     mtime = item.path.stat().st_mtime_ns
     if condition is None:
         return _svg(item.path, mtime)

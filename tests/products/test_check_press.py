@@ -59,7 +59,9 @@ def findings(path: Path, check: str, expect: FileEntry | None = None) -> list[tu
 def test_a_pdfx_file_passes_every_press_rule(tmp_path: Path) -> None:
     path = pdfx_file(tmp_path / "ok.pdf", black_text)
     report = check_file(path, fast=True, expect=press_entry(path))
-    press = [f for f in report.findings if f.check in ("pdfx", "overprint", "qr-ink", "marks")]
+    press = [
+        f for f in report.findings if f.check in ("pdfx", "black-overprint", "qr-ink", "marks")
+    ]
     assert press and all(f.level is Level.PASS for f in press), press
     assert ("pdfx", "PDF/X-4, output intent FOGRA39") in [(f.check, f.message) for f in press]
 
@@ -179,26 +181,13 @@ def test_marks_in_registration_colour_pass_and_are_exempt_from_total_ink(tmp_pat
 
 def test_black_text_that_knocks_out(tmp_path: Path) -> None:
     path = pdf(tmp_path / "x.pdf", black_text, press=True)  # plain canvas: no overprint
-    found = findings(path, "overprint", press_entry(path))
+    found = findings(path, "black-overprint", press_entry(path))
     assert found == [
         (
             Level.FAIL,
             "1 run(s) of 100% K text knock out of what is behind them: set black text to overprint",
         )
     ]
-
-
-def test_white_set_to_overprint_vanishes(tmp_path: Path) -> None:
-    def draw(canvas: Canvas) -> None:
-        black_text(canvas)  # overprint on (the PDF/X canvas)
-        canvas._code.append("0 0 0 0 k")  # white, without turning overprint off
-        canvas.rect(20 * MM, 20 * MM, 30 * MM, 30 * MM, fill=1, stroke=0)
-
-    path = pdfx_file(tmp_path / "x.pdf", draw)
-    assert (
-        Level.FAIL,
-        "1 white object(s) set to overprint: they will not print at all",
-    ) in findings(path, "overprint")
 
 
 @pytest.mark.parametrize(("pages", "level"), [(13, Level.WARN), (16, Level.PASS), (2, None)])
