@@ -327,7 +327,7 @@ def black_overprint(subject: Subject) -> list[Finding]:
         if inks.black_text_knocked_out:
             found.append(
                 Finding(
-                    "black-overprint",
+                    "k-overprint",
                     _level(subject),
                     f"{inks.black_text_knocked_out} run(s) of 100% K text knock out of what"
                     " is behind them: set black text to overprint",
@@ -336,9 +336,7 @@ def black_overprint(subject: Subject) -> list[Finding]:
                 )
             )
     if not found and black:
-        found.append(
-            Finding("black-overprint", Level.PASS, f"{black} runs of 100% K text overprint")
-        )
+        found.append(Finding("k-overprint", Level.PASS, f"{black} runs of 100% K text overprint"))
     return found
 
 

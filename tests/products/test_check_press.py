@@ -59,9 +59,7 @@ def findings(path: Path, check: str, expect: FileEntry | None = None) -> list[tu
 def test_a_pdfx_file_passes_every_press_rule(tmp_path: Path) -> None:
     path = pdfx_file(tmp_path / "ok.pdf", black_text)
     report = check_file(path, fast=True, expect=press_entry(path))
-    press = [
-        f for f in report.findings if f.check in ("pdfx", "black-overprint", "qr-ink", "marks")
-    ]
+    press = [f for f in report.findings if f.check in ("pdfx", "k-overprint", "qr-ink", "marks")]
     assert press and all(f.level is Level.PASS for f in press), press
     assert ("pdfx", "PDF/X-4, output intent FOGRA39") in [(f.check, f.message) for f in press]
 
@@ -181,7 +179,7 @@ def test_marks_in_registration_colour_pass_and_are_exempt_from_total_ink(tmp_pat
 
 def test_black_text_that_knocks_out(tmp_path: Path) -> None:
     path = pdf(tmp_path / "x.pdf", black_text, press=True)  # plain canvas: no overprint
-    found = findings(path, "black-overprint", press_entry(path))
+    found = findings(path, "k-overprint", press_entry(path))
     assert found == [
         (
             Level.FAIL,
