@@ -42,12 +42,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     out = Path(args.out)
-    check_out(out)
     chosen = profiles.profile_names(args.profile)
     if args.output_intent:
         project.output_intent = Path(args.output_intent)
     if any(profiles.PROFILES[name].cmyk for name in chosen):
         _ = project.output_condition  # a bad profile is refused before anything is written
+    check_out(out)
     org = None
     if args.org:
         from packgen.resolve.org import load_org

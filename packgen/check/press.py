@@ -119,6 +119,8 @@ def pdfx(subject: Subject) -> list[Finding]:
     version = _text(info.get("/GTS_PDFXVersion"))
     xmp = _xmp(reader)
     xmp_version = _xmp_value(xmp, "pdfxid", "GTS_PDFXVersion") if xmp else None
+    if level is Level.WARN and not pdfx_intents and not version and not xmp_version:
+        return found  # a file that does not claim PDF/X: the missing intent says it all
     if not version and not xmp_version:
         problem("no PDF/X identification (GTS_PDFXVersion in the Info dictionary or XMP)")
     else:
