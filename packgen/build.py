@@ -10,11 +10,12 @@ files are removed, and the caller decides the exit code.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from packgen.errors import BudgetExceeded, Diagnostic, PackgenError, Severity, Span
 from packgen.layout import lay_out
@@ -26,7 +27,8 @@ from packgen.render.write import write_atomic
 from packgen.render.writers import Output, output, output_name, writer_for
 from packgen.resolve.design import Design, load_design
 from packgen.resolve.org import Organisation
-from packgen.resolve.project import Project
+from packgen.resolve.project import ORG_ACCENT, Project
+from packgen.source.load import load_yaml
 
 if TYPE_CHECKING:
     from packgen.check import FileReport
@@ -71,15 +73,19 @@ def make(
 
     With ``draft``, a layout error still renders what could be placed, as PDF,
     into the :class:`LayoutError` it raises (``exc.pdf``), for the designer's preview.
+    Press documents carry the printing condition their PDF/X output intent names.
     """
+    condition = project.output_condition if profile.cmyk else None
     try:
         placed = lay_out(project, design, size, profile, org)
     except LayoutError as exc:
         if draft:
             from packgen.render.pdf import render
 
+            exc.partial.condition = condition
             exc.pdf = render(exc.partial, exc.partial.palette)
         raise
+    placed.condition = condition
     return placed, writer_for(profile).write(placed, placed.palette)
 
 
@@ -116,6 +122,10 @@ def build(
             report.failures[ORG_PROFILE] = PackgenError(errors)
             return report
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
+    if any(p.cmyk for p in chosen):
+        # a broken campaign, copy or output intent: each product reports it
+        with contextlib.suppress(PackgenError):
+            report.warnings.extend(_ink_warnings(project, org))
     removed = False
     for name in names:
         written: list[BuiltFile] = []
@@ -148,6 +158,33 @@ def build(
         except OSError as exc:
             report.failures["manifest"] = PackgenError(_write_problem(exc, out / "manifest.json"))
     return report
+
+
+def _ink_warnings(project: Project, org: Organisation | None) -> list[Diagnostic]:
+    """Palette colours whose CMYK and sRGB part under the output condition (once per palette)."""
+    from packgen.render.inks import palette_warnings
+
+    palette = project.content(org).palette
+    condition = project.output_condition
+    key = ("ink-warnings", condition.fingerprint, tuple(sorted(palette.items())))
+    cached = project.cache.get(key)
+    if cached is None:
+        path = project.campaign_dir / "campaign.yaml"
+        shown = project.shown(path)
+        spans = dict(getattr(load_yaml(path, shown).get("palette"), "value_spans", {}))
+        if org is not None and org.profile.accent is not None:
+            spans[ORG_ACCENT] = _accent_span(org)
+        cached = project.cache[key] = palette_warnings(palette, condition, spans, shown)
+    return list(cast("list[Diagnostic]", cached))
+
+
+def _accent_span(org: Organisation) -> Span:
+    """Where an organisation profile sets its accent colour (the file, if not found)."""
+    try:
+        data = load_yaml(Path(org.file), org.file)
+        return data.value_spans.get("accent") or Span(org.file)
+    except PackgenError:
+        return Span(org.file)
 
 
 def _build_product(

@@ -42,8 +42,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     out = Path(args.out)
-    check_out(out)
     chosen = profiles.profile_names(args.profile)
+    if args.output_intent:
+        project.output_intent = Path(args.output_intent)
+    if any(profiles.PROFILES[name].cmyk for name in chosen):
+        _ = project.output_condition  # a bad profile is refused before anything is written
+    check_out(out)
     org = None
     if args.org:
         from packgen.resolve.org import load_org
@@ -434,6 +438,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--zip", action="store_true", help="also write a download bundle (zip)")
     build.add_argument(
         "--no-marks", action="store_true", help="press files without crop and fold marks"
+    )
+    build.add_argument(
+        "--output-intent",
+        metavar="FILE",
+        help="press printing condition: a CMYK .icc or an intent .yaml (default: the campaign's)",
     )
     build.add_argument(
         "--profile",
