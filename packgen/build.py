@@ -1,7 +1,9 @@
 """Build products: every size and profile of every chosen layout, into output files.
 
 Each profile's writer (:mod:`packgen.render.writers`) makes the file, names it
-and describes it for the manifest.
+and describes it for the manifest. A layout is made in the profiles of its
+medium (print layouts in press and office, screen layouts in screen, as
+images under ``digital/`` with their sidecar files).
 
 One product's errors never stop the others; each failure is returned with its
 diagnostics, and the caller decides the exit code.
@@ -19,6 +21,7 @@ from packgen.layout import lay_out
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import PROFILES, Profile
 from packgen.render.manifest import FileEntry, write_manifest
+from packgen.render.sidecar import sidecars
 from packgen.render.write import write_atomic
 from packgen.render.writers import Output, output, writer_for
 from packgen.resolve.design import Design, load_design
@@ -38,6 +41,8 @@ class BuiltFile:
     pages: int
     bytes: int
     qr_urls: tuple[str, ...]
+    extras: tuple[Path, ...] = ()  # files written beside it (an image's JSON, a banner's HTML)
+    alt: str = ""  # a screen image's alternative text
 
 
 @dataclass
@@ -83,7 +88,7 @@ def build(
             design = load_design(project, name)
             made: list[Output] = []
             for size in design.sizes:
-                for profile in chosen:
+                for profile in [p for p in chosen if p.makes(design.kind)]:
                     try:
                         placed, data = make(project, design, size, profile, org)
                     except PackgenError as exc:
@@ -98,11 +103,14 @@ def build(
                         if warning not in report.warnings:
                             report.warnings.append(warning)
             entries: list[FileEntry] = []
-            checked: list[FileEntry] = []  # what the preflight reads (PDF)
+            checked: list[FileEntry] = []  # what the preflight reads (PDF and PNG)
             for made_file in made:
                 write_atomic(made_file.path, made_file.data)
+                extras = sidecars(made_file.path, made_file.placed)
+                for extra, extra_data in extras.items():
+                    write_atomic(extra, extra_data)
                 entries.append(made_file.entry())
-                if made_file.writer.format == "pdf":
+                if made_file.writer.format in ("pdf", "png"):
                     checked.append(entries[-1])
                 placed = made_file.placed
                 built = BuiltFile(
@@ -113,6 +121,8 @@ def build(
                     len(placed.pages),
                     len(made_file.data),
                     tuple(placed.qr_urls),
+                    tuple(extras),
+                    placed.digital.alt if placed.digital else "",
                 )
                 report.files.append(built)
                 if on_file:
@@ -130,12 +140,16 @@ def build(
 def _preflight(name: str, entries: list[FileEntry], out: Path, report: BuildReport) -> None:
     """The fast preflight rules over what was just written; failures fail the product."""
     from packgen.check import check_file
+    from packgen.check.images import check_image
     from packgen.check.rules import Level
 
     problems: list[Diagnostic] = []
     for entry in entries:
         path = out / entry.file
-        checked = check_file(path, fast=True, expect=entry)
+        if path.suffix == ".png":
+            checked = check_image(path, expect=entry)
+        else:
+            checked = check_file(path, fast=True, expect=entry)
         report.preflight.append(checked)
         problems.extend(
             Diagnostic(f"preflight {finding.check}: {finding.message}", Span(path.name, 0, 0))

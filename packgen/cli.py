@@ -178,17 +178,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     import json
 
     from packgen.check import check_file, pdfs_in
+    from packgen.check.images import check_image, images_in
 
     targets = [Path(p) for p in args.paths] or [Path(args.out)]
     missing = [str(p) for p in targets if not p.exists()]
     if missing:
         print(f"packgen check: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 1
-    files = pdfs_in(targets)
-    if not files:
+    files = [path for path in pdfs_in(targets) if path.suffix.lower() != ".png"]
+    images = images_in(targets)
+    if not files and not images:
         print(f"packgen check: no PDF files in {', '.join(map(str, targets))}", file=sys.stderr)
         return 1
     reports = [check_file(path, fast=args.fast) for path in files]
+    reports += [check_image(path) for path in images]
     if args.json:
         print(json.dumps([r.as_dict() for r in reports], indent=2))
     else:

@@ -210,6 +210,7 @@ class PageSpec(Model):
     safe: LengthField
     fold_clearance: LengthField | None = None
     grid: Grid | None = None
+    clear: Margins | None = None  # bands kept free of text, logos, QR (a story's buttons)
 
     @model_validator(mode="after")
     def _size_or_measure(self) -> PageSpec:
@@ -224,6 +225,7 @@ class Rules(Model):
     """Print and legibility limits the layout stage enforces (base-size units)."""
 
     min_text: LengthField
+    min_text_width: LengthField | None = None  # min_text holds at this width; scales with it
     min_body: LengthField
     qr_min_symbol: LengthField
     qr_error_correction: Literal["M", "Q", "H"] = "M"
