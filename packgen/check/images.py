@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +170,9 @@ def _contrast(image: Image.Image, text: dict[str, Any]) -> str | None:
     box = (max(0, int(x)), max(0, int(y)), min(image.width, int(x + w)), min(image.height, int(y + h)))
     if box[2] <= box[0] or box[3] <= box[1]:
         return None
-    counts = Counter(image.crop(box).getdata()).most_common()
+    crop = image.crop(box)
+    found = crop.getcolors(crop.width * crop.height) or []
+    counts = [(colour, n) for n, colour in sorted(found, key=lambda c: (-c[0], c[1]))]
     if len(counts) < 2:
         return f"'{text['id']}': no text drawn in its box"
     ground, total = counts[0][0], sum(n for _, n in counts)
