@@ -55,8 +55,10 @@ def images_in(paths: list[Path]) -> list[Path]:
 
 def expectation_for_image(path: Path) -> FileEntry | None:
     """The manifest entry of ``path`` (the build folder holds it as ``digital/<name>``)."""
-    for folder, name in ((path.parent.parent, f"{path.parent.name}/{path.name}"),
-                         (path.parent, path.name)):
+    for folder, name in (
+        (path.parent.parent, f"{path.parent.name}/{path.name}"),
+        (path.parent, path.name),
+    ):
         entry = read_manifest(folder).get(name)
         if entry is not None:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -116,15 +118,20 @@ def _layout_rules(image: Image.Image, size: int, digital: dict[str, Any]) -> lis
     width, height = digital["pixels"]
     if image.size != (width, height):
         found.append(
-            Finding("pixels", Level.FAIL, f"{image.width} × {image.height} px; "
-                    f"the layout is {width} × {height}")
+            Finding(
+                "pixels",
+                Level.FAIL,
+                f"{image.width} × {image.height} px; the layout is {width} × {height}",
+            )
         )
     else:
         found.append(Finding("pixels", Level.PASS, f"{width} × {height} px"))
     budget = digital.get("max_bytes")
     if budget is not None and size > budget:
         found.append(
-            Finding("bytes", Level.FAIL, f"{size / 1000:.1f} KB; the budget is {budget / 1000:g} KB")
+            Finding(
+                "bytes", Level.FAIL, f"{size / 1000:.1f} KB; the budget is {budget / 1000:g} KB"
+            )
         )
     else:
         found.append(Finding("bytes", Level.PASS, f"{size / 1000:.1f} KB"))
@@ -139,8 +146,11 @@ def _layout_rules(image: Image.Image, size: int, digital: dict[str, Any]) -> lis
     small = [t for t in digital["texts"] if t["size_px"] + 0.01 < floor]
     for text in small:
         found.append(
-            Finding("text size", Level.FAIL,
-                    f"'{text['id']}' is {text['size_px']:g} px; the minimum here is {floor:g} px")
+            Finding(
+                "text size",
+                Level.FAIL,
+                f"'{text['id']}' is {text['size_px']:g} px; the minimum here is {floor:g} px",
+            )
         )
     if not small:
         found.append(Finding("text size", Level.PASS, f"all text at least {floor:g} px"))
@@ -167,7 +177,12 @@ def _layout_rules(image: Image.Image, size: int, digital: dict[str, Any]) -> lis
 def _contrast(image: Image.Image, text: dict[str, Any]) -> str | None:
     """A problem if the two commonest colours in the text's box are too close."""
     x, y, w, h = text["box"]
-    box = (max(0, int(x)), max(0, int(y)), min(image.width, int(x + w)), min(image.height, int(y + h)))
+    box = (
+        max(0, int(x)),
+        max(0, int(y)),
+        min(image.width, int(x + w)),
+        min(image.height, int(y + h)),
+    )
     if box[2] <= box[0] or box[3] <= box[1]:
         return None
     crop = image.crop(box)
@@ -183,8 +198,8 @@ def _contrast(image: Image.Image, text: dict[str, Any]) -> str | None:
         reverse=True,
     )
     ratio, seen = 1.0, 0
-    for ratio, n in ranked:
-        seen += n
+    for contrast, n in ranked:
+        ratio, seen = contrast, seen + n
         if seen >= INK_SHARE * total:
             break
     needed = 3.0 if text["size_px"] + 0.01 >= LARGE_PX else 4.5

@@ -19,7 +19,7 @@ from packgen.errors import Diagnostic, Span
 from packgen.layout.flow import social
 from packgen.layout.placed import DigitalInfo, PostText
 from packgen.model.common import ElementBase, Rules
-from packgen.model.digital import MAX_ALT, SCREEN_KINDS, Digital
+from packgen.model.digital import MAX_ALT, SCREEN_KINDS
 from packgen.model.fixed import LayoutDocument
 from packgen.resolve.content import Content
 from packgen.resolve.markup import MissingValue
@@ -101,7 +101,9 @@ def digital_info(
     problems: list[Diagnostic] = []
     alt = _plain(content, spec.alt, "digital.alt", file, problems)
     if alt is not None and not alt.strip():
-        problems.append(Diagnostic(f"alt text '{spec.alt}' is empty", content.copy_spans.get(spec.alt)))
+        problems.append(
+            Diagnostic(f"alt text '{spec.alt}' is empty", content.copy_spans.get(spec.alt))
+        )
     if alt is not None and len(alt) > MAX_ALT:
         problems.append(
             Diagnostic(

@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from packgen.elements import Element
-from packgen.model.digital import Digital
 from packgen.model.common import FoldPanel, Metadata, Model, PageSpec, Rules, Style
+from packgen.model.digital import Digital
 
 
 class SizeVariant(Model):

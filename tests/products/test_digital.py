@@ -76,7 +76,7 @@ def test_every_design_comes_in_every_shape_at_its_pixel_size(
 def test_banners_are_under_100_kb_and_every_image_is_srgb_without_metadata(
     kit: tuple[Path, BuildReport],
 ) -> None:
-    out, report = kit
+    _, report = kit
     for file in report.files:
         data = file.path.read_bytes()
         kinds = chunks(data)
@@ -122,7 +122,7 @@ def test_story_button_bands_are_empty_of_text(kit: tuple[Path, BuildReport]) -> 
         texts = read_manifest(out)[name].digital["texts"]  # type: ignore[index]
         assert texts
         for text in texts:
-            x, y, w, h = text["box"]
+            _, y, _, h = text["box"]
             assert y >= 250 and y + h <= 1920 - 340, text
 
 
@@ -130,7 +130,7 @@ def test_text_is_never_under_28px_at_1080_wide_and_scales_with_width(
     kit: tuple[Path, BuildReport],
 ) -> None:
     out, _ = kit
-    for name, entry in read_manifest(out).items():
+    for entry in read_manifest(out).values():
         digital = entry.digital
         assert digital is not None
         width = digital["pixels"][0]
@@ -194,7 +194,10 @@ def test_co_branded_images_carry_the_organisation_name(
         file = next(f for f in org_report.files if f.product == product and f.size == size)
         entry = read_manifest(org_out)[f"digital/{file.path.name}"]
         box = next(t["box"] for t in entry.digital["texts"] if t["id"] == "org-name")  # type: ignore[index]
-        with Image.open(file.path) as mine, Image.open(plain_out / "digital" / file.path.name) as plain:
+        with (
+            Image.open(file.path) as mine,
+            Image.open(plain_out / "digital" / file.path.name) as plain,
+        ):
             area = (int(box[0]), int(box[1]), int(box[0] + box[2]), int(box[1] + box[3]))
             diff = ImageChops.difference(mine.convert("RGB"), plain.convert("RGB")).crop(area)
             assert diff.getbbox() is not None, product
@@ -210,7 +213,7 @@ def test_the_banner_snippet_is_valid_escaped_html() -> None:
     text = snippet("banner & co.png", info)
     tag, alt_line, link_line = text.splitlines()
     assert '&amp;utm_source=x"' in tag and "&quot;week&quot;" in tag and "&lt;2024&gt;" in tag
-    assert alt_line == "Tom &amp; Jerry's \"week\" &lt;2024&gt;"
+    assert alt_line == 'Tom &amp; Jerry\'s "week" &lt;2024&gt;'
     assert link_line == "https://example.org/page?a=1&amp;utm_source=x"
 
     class Reader(HTMLParser):
@@ -250,9 +253,17 @@ def test_the_banner_links_to_the_campaign_page_with_tracking_when_asked(
     assert 'src="email-banner-1200x400-screen.png"' in html
     profile = RIVERSIDE.read_text(encoding="utf-8") + "tracking: {enabled: true}\n"
     (tmp_path / "org.yaml").write_text(profile, encoding="utf-8")
-    (tmp_path / "riverside-logo.svg").write_bytes(RIVERSIDE.with_name("riverside-logo.svg").read_bytes())
+    (tmp_path / "riverside-logo.svg").write_bytes(
+        RIVERSIDE.with_name("riverside-logo.svg").read_bytes()
+    )
     project = Project(ROOT)
-    placed, _ = make(project, load_design(project, "email-banner"), "600x200", SCREEN, load_org(tmp_path / "org.yaml"))
+    placed, _ = make(
+        project,
+        load_design(project, "email-banner"),
+        "600x200",
+        SCREEN,
+        load_org(tmp_path / "org.yaml"),
+    )
     assert placed.digital is not None and placed.digital.link is not None
     assert placed.digital.link.startswith(link.url + "?")
     assert "utm_source=riverside-family-hub" in placed.digital.link
@@ -262,7 +273,7 @@ def test_the_banner_links_to_the_campaign_page_with_tracking_when_asked(
 def test_the_bundle_has_a_digital_folder_with_how_to_use(
     kit: tuple[Path, BuildReport], tmp_path: Path
 ) -> None:
-    out, report = kit
+    _, report = kit
     zip_path = make_bundle(tmp_path / "kit.zip", report.files, Project(ROOT).content(), "Kit")
     with zipfile.ZipFile(zip_path) as archive:
         names = archive.namelist()
