@@ -5,25 +5,28 @@ and describes it for the manifest. A layout is made in the profiles of its
 medium (print layouts in press and office, screen layouts in screen, as
 images under ``digital/`` with their sidecar files).
 
-One product's errors never stop the others; each failure is returned with its
-diagnostics, and the caller decides the exit code.
+One product's failure, of any kind, never stops the others: each is returned
+with its diagnostics (an unexpected exception as an "internal error"), its
+files are removed, and the caller decides the exit code.
 """
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packgen.errors import Diagnostic, PackgenError, Severity, Span
+from packgen.errors import BudgetExceeded, Diagnostic, PackgenError, Severity, Span
 from packgen.layout import lay_out
+from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import PROFILES, Profile
 from packgen.render.manifest import FileEntry, write_manifest
 from packgen.render.sidecar import sidecars
 from packgen.render.write import write_atomic
-from packgen.render.writers import Output, output, writer_for
+from packgen.render.writers import Output, output, output_name, writer_for
 from packgen.resolve.design import Design, load_design
 from packgen.resolve.org import Organisation
 from packgen.resolve.project import Project
@@ -51,10 +54,14 @@ class BuildReport:
     failures: dict[str, PackgenError] = field(default_factory=dict)
     preflight: list[FileReport] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    internal: set[str] = field(default_factory=set)  # failures that are bugs in packgen
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+ORG_PROFILE = "(organisation profile)"  # the failure key when the profile itself is refused
 
 
 def make(
@@ -63,9 +70,21 @@ def make(
     size: str,
     profile: Profile,
     org: Organisation | None = None,
+    draft: bool = False,
 ) -> tuple[PlacedDocument, bytes]:
-    """Lay out and write one size of a design in one profile (any kind; its writer's bytes)."""
-    placed = lay_out(project, design, size, profile, org)
+    """Lay out and write one size of a design in one profile (any kind; its writer's bytes).
+
+    With ``draft``, a layout error still renders what could be placed, as PDF,
+    into the :class:`LayoutError` it raises (``exc.pdf``), for the designer's preview.
+    """
+    try:
+        placed = lay_out(project, design, size, profile, org)
+    except LayoutError as exc:
+        if draft:
+            from packgen.render.pdf import render
+
+            exc.pdf = render(exc.partial, exc.partial.palette)
+        raise
     return placed, writer_for(profile).write(placed, placed.palette)
 
 
@@ -79,62 +98,199 @@ def build(
     org: Organisation | None = None,
     marks: bool = True,
 ) -> BuildReport:
+    """Build each product; a failure of one (of any kind) is its diagnostic, never a stop.
+
+    A product that fails leaves no file behind: what it wrote in this run, and
+    what an earlier run left under the names it would have written, is
+    removed, and the manifest lists only complete products.
+    """
     report = BuildReport()
     all_entries: list[FileEntry] = []
     names = list(only) or project.products()
+    if org is not None:
+        # the profile against every layout's co-brand slots, before anything is written
+        from packgen.layout.cobrand import check_profile
+
+        errors, warnings = check_profile(project, org, names)
+        report.warnings.extend(warnings)
+        if errors:
+            report.failures[ORG_PROFILE] = PackgenError(errors)
+            return report
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
+    removed = False
     for name in names:
+        written: list[BuiltFile] = []
+        sizes: list[str] = []
         try:
             design = load_design(project, name)
-            made: list[Output] = []
-            for size in design.sizes:
-                for profile in [p for p in chosen if p.makes(design.kind)]:
-                    try:
-                        placed, data = make(project, design, size, profile, org)
-                    except PackgenError as exc:
-                        # the first failing size says it all; the others repeat it scaled
-                        note = Diagnostic(
-                            f"found while making {size} ({profile.suffix})",
-                            severity=Severity.NOTE,
-                        )
-                        raise PackgenError([*exc.diagnostics, note]) from None
-                    made.append(output(out, name, profile, placed, data))
-                    for warning in placed.warnings:
-                        if warning not in report.warnings:
-                            report.warnings.append(warning)
-            entries: list[FileEntry] = []
-            checked: list[FileEntry] = []  # what the preflight reads (PDF and PNG)
-            for made_file in made:
-                write_atomic(made_file.path, made_file.data)
-                extras = sidecars(made_file.path, made_file.placed)
-                for extra, extra_data in extras.items():
-                    write_atomic(extra, extra_data)
-                entries.append(made_file.entry())
-                if made_file.writer.format in ("pdf", "png"):
-                    checked.append(entries[-1])
-                placed = made_file.placed
-                built = BuiltFile(
-                    made_file.path,
-                    name,
-                    placed.size,
-                    placed.profile,
-                    len(placed.pages),
-                    len(made_file.data),
-                    tuple(placed.qr_urls),
-                    tuple(extras),
-                    placed.digital.alt if placed.digital else "",
-                )
-                report.files.append(built)
-                if on_file:
-                    on_file(built)
-            all_entries.extend(entries)
+            sizes = design.sizes
+            entries, checked = _build_product(project, design, out, chosen, org, report, written)
             if preflight:
                 _preflight(name, checked, out, report)
+            if name not in report.failures:
+                all_entries.extend(entries)
+                for built in written:
+                    report.files.append(built)
+                    if on_file:
+                        on_file(built)
         except PackgenError as exc:
             report.failures[name] = exc
-    if all_entries:
-        write_manifest(out, all_entries)
+        except Exception as exc:  # any failure of one product is its diagnostic
+            report.failures[name] = contained(exc, name, project.shown(project.layouts_dir))
+            if _is_bug(exc):
+                report.internal.add(name)
+        if name in report.failures:
+            removed = _remove_outputs(project, out, name, sizes, chosen, written) or removed
+    if all_entries or (removed and out.is_dir()):
+        try:
+            write_manifest(out, all_entries)
+        except OSError as exc:
+            report.failures["manifest"] = PackgenError(_write_problem(exc, out / "manifest.json"))
     return report
+
+
+def _build_product(
+    project: Project,
+    design: Design,
+    out: Path,
+    chosen: list[Profile],
+    org: Organisation | None,
+    report: BuildReport,
+    written: list[BuiltFile],
+) -> tuple[list[FileEntry], list[FileEntry]]:
+    """Make every size and profile of one design, then write them (nothing before all are made).
+
+    Returns the manifest entries of every file and those the preflight reads (the PDFs);
+    every file written is also in ``written``.
+    """
+    name = design.name
+    made: list[Output] = []
+    for size in design.sizes:
+        for profile in [p for p in chosen if p.makes(design.kind)]:
+            try:
+                placed, data = make(project, design, size, profile, org)
+            except PackgenError as exc:
+                # the first failing size says it all; the others repeat it scaled
+                note = Diagnostic(
+                    f"found while making {size} ({profile.suffix})", severity=Severity.NOTE
+                )
+                raise PackgenError([*exc.diagnostics, note]) from None
+            made.append(output(out, name, profile, placed, data))
+            for warning in placed.warnings:
+                if warning not in report.warnings:
+                    report.warnings.append(warning)
+    entries: list[FileEntry] = []
+    checked: list[FileEntry] = []  # what the preflight reads (PDF and PNG)
+    for made_file in made:
+        extras = sidecars(made_file.path, made_file.placed)
+        try:
+            write_atomic(made_file.path, made_file.data)
+            for extra, extra_data in extras.items():
+                write_atomic(extra, extra_data)
+        except OSError as exc:
+            raise PackgenError(_write_problem(exc, made_file.path)) from None
+        entry = made_file.entry()
+        entries.append(entry)
+        if made_file.writer.format in ("pdf", "png"):
+            checked.append(entry)
+        placed = made_file.placed
+        written.append(
+            BuiltFile(
+                made_file.path,
+                name,
+                placed.size,
+                placed.profile,
+                len(placed.pages),
+                len(made_file.data),
+                tuple(placed.qr_urls),
+                tuple(extras),
+                placed.digital.alt if placed.digital else "",
+            )
+        )
+    return entries, checked
+
+
+def _write_problem(exc: OSError, path: Path) -> Diagnostic:
+    """A failed write in the user's terms: which file, what the system said, what to do."""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        hint = "free some space on that disk, or choose another folder with --out"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "choose a folder you can write to with --out"
+    elif exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        hint = "--out must name a folder, not a file"
+    else:
+        hint = "choose another folder with --out"
+    return Diagnostic(f"cannot write {path}: {reason}", Span(str(path.parent)), hint)
+
+
+def _is_bug(exc: BaseException) -> bool:
+    """Whether an exception is packgen's fault rather than a limit the input ran into."""
+    return not isinstance(exc, (MemoryError, OSError, BudgetExceeded))
+
+
+def contained(exc: BaseException, what: str, where: str) -> PackgenError:
+    """Any exception raised while making ``what`` as a diagnostic (never a traceback)."""
+    if isinstance(exc, PackgenError):
+        return exc
+    if isinstance(exc, BudgetExceeded):
+        return PackgenError(Diagnostic(f"{what}: {exc}", None, exc.hint))
+    if isinstance(exc, MemoryError):
+        return PackgenError(
+            Diagnostic(
+                f"{what}: ran out of memory",
+                None,
+                "an image or SVG in it is probably far larger than it needs to be",
+            )
+        )
+    if isinstance(exc, OSError):
+        target = f" {exc.filename}" if exc.filename else ""
+        return PackgenError(
+            Diagnostic(f"{what}: cannot use{target}: {exc.strerror or exc}", Span(where))
+        )
+    detail = f"{type(exc).__name__}: {str(exc)[:200]}" if str(exc) else type(exc).__name__
+    return PackgenError(
+        Diagnostic(
+            f"internal error while building {what} ({detail})",
+            None,
+            "this is a bug in packgen, not in your files; please report it with them "
+            "(PACKGEN_DEBUG=1 shows where it happened)",
+        )
+    )
+
+
+def _remove_outputs(
+    project: Project,
+    out: Path,
+    name: str,
+    sizes: list[str],
+    chosen: list[Profile],
+    written: list[BuiltFile],
+) -> bool:
+    """Remove a failed product's files: those written now and stale ones of its names."""
+    candidates = {f.path for f in written}
+    try:
+        known = sizes or list(project.paper_sizes)
+    except PackgenError:
+        known = sizes
+    candidates |= {
+        out / writer_for(p).folder / output_name(name, size, p) for size in known for p in chosen
+    }
+    candidates |= {
+        path.with_suffix(suffix)  # an image's sidecars go with it
+        for path in list(candidates)
+        if path.suffix == ".png"
+        for suffix in (".json", ".html")
+    }
+    removed = False
+    for path in candidates:
+        try:
+            if path.is_file():
+                path.unlink()
+                removed = True
+        except OSError:
+            continue
+    return removed
 
 
 def _preflight(name: str, entries: list[FileEntry], out: Path, report: BuildReport) -> None:

@@ -20,10 +20,17 @@ DEFAULT_OUT = Path("out")
 
 
 def _project(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from packgen.resolve.project import Project, embedded_root
+    """The project the command uses; says which on one stderr line."""
+    from packgen.resolve.project import Project, find_project
 
-    root = Path(args.project) if args.project else embedded_root()
-    return Project(root, campaign_name=args.campaign, language=args.language)
+    choice = find_project(args.project, Path.cwd())
+    project = Project(choice.root, campaign_name=args.campaign, language=args.language)
+    if choice.how == "embedded":
+        where = "the embedded default pack (no layouts/ here: --project DIR, or packgen init DIR)"
+    else:
+        where = f"{choice.root} ({choice.how})"
+    print(f"packgen: project {where}; {project.describe()}", file=sys.stderr, flush=True)
+    return project
 
 
 def _human(size: int) -> str:
@@ -31,10 +38,11 @@ def _human(size: int) -> str:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from packgen.build import BuiltFile, build
+    from packgen.build import ORG_PROFILE, BuiltFile, build
 
     project = _project(args)
     out = Path(args.out)
+    check_out(out)
     chosen = profiles.profile_names(args.profile)
     org = None
     if args.org:
@@ -53,18 +61,56 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(warning.format(), file=sys.stderr)
     for name, failure in report.failures.items():
         print(failure.format(), file=sys.stderr)
-        print(f"{name}: not built", file=sys.stderr)
+        if name == ORG_PROFILE:
+            print("the profile does not fit the layouts: nothing built", file=sys.stderr)
+        else:
+            print(f"{name}: not built", file=sys.stderr)
     count = len(report.files)
     print(f"{count} file{'s' * (count != 1)} written to {out}/", end="")
     print(f"; {len(report.failures)} product(s) failed" if report.failures else "")
-    if args.zip and report.files:
-        from packgen.distribute.bundle import make_bundle
-
+    if args.zip:
         name = org.slug if org else project.campaign.id
-        title = org.profile.name if org else project.campaign.name
-        bundle = make_bundle(out / f"{name}.zip", report.files, project.content(org), title)
-        print(f"{bundle}  {_human(bundle.stat().st_size)}")
+        zip_path = out / f"{name}.zip"
+        if report.failures:
+            zip_path.unlink(missing_ok=True)  # an older bundle would look like this run's
+            print(
+                f"no bundle written: {len(report.failures)} product(s) failed and a bundle "
+                "is only made of a complete pack",
+                file=sys.stderr,
+            )
+        elif report.files:
+            from packgen.distribute.bundle import make_bundle
+
+            title = org.profile.name if org else project.campaign.name
+            bundle = make_bundle(zip_path, report.files, project.content(org), title)
+            print(f"{bundle}  {_human(bundle.stat().st_size)}")
+    if report.internal:
+        return 3
     return 0 if report.ok else 1
+
+
+def check_out(out: Path) -> None:
+    """Refuse an output folder that cannot be one, before any work is done."""
+    from packgen.errors import Span, error
+
+    if out.exists() and not out.is_dir():
+        raise error(
+            f"--out {out} is a file, not a folder", Span(str(out)), "name a folder with --out"
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise error(
+            f"cannot create the output folder {out}: {exc.strerror or exc}",
+            Span(str(out)),
+            "choose a folder you can write to with --out",
+        ) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise error(
+            f"cannot write to the output folder {out}: permission denied",
+            Span(str(out)),
+            "choose a folder you can write to with --out",
+        )
 
 
 def _org(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -90,9 +136,13 @@ def cmd_preview(args: argparse.Namespace) -> int:
     )
     for file in report.files:
         print(file.path)
+    drawn = {file.product for file in report.files}
     for name, failure in report.failures.items():
         print(failure.format(), file=sys.stderr)
-        print(f"{name}: no preview", file=sys.stderr)
+        if name in drawn:
+            print(f"{name}: has errors; its preview outlines them in red", file=sys.stderr)
+        else:
+            print(f"{name}: no preview", file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -123,9 +173,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
         if not result.products:
             print("  nothing to rebuild", flush=True)
             return
+        drawn = {p.product for p in result.previews}
         for name, failure in result.failures.items():
             print(failure.format(), file=sys.stderr)
-            print(f"{name}: not rebuilt; fix the file and save, watching goes on", file=sys.stderr)
+            shown = f" (mistakes in red on {previews}/{name}-*.png)" if name in drawn else ""
+            print(
+                f"{name}: not rebuilt{shown}; fix the file and save, watching goes on",
+                file=sys.stderr,
+            )
         done = [n for n in result.products if n not in result.failures]
         if done:
             what = f"{len(result.files)} PDFs in {out}/"
@@ -140,6 +195,35 @@ def cmd_watch(args: argparse.Namespace) -> int:
         watcher.run(show, iterations=args.polls, interval=args.interval)
     except KeyboardInterrupt:
         print("stopped watching")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from packgen.designer.starter import init_project
+
+    target = Path(args.folder)
+    count = init_project(target)
+    print(f"{target}/: a new project ({count} files): layouts/, assets/ and docs/")
+    print(f"next: cd {target} && packgen preview   (commands in that folder use its files)")
+    return 0
+
+
+def cmd_tag_art(args: argparse.Namespace) -> int:
+    from packgen.render.write import write_atomic
+    from packgen.resolve.recolour import ATTRIBUTE, tag
+
+    palette = dict(_project(args).campaign.palette)
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{path}: error: no such SVG file", file=sys.stderr)
+            return 1
+        text = path.read_text(encoding="utf-8")
+        tagged = tag(text, palette)
+        added = tagged.count(ATTRIBUTE + "=") - text.count(ATTRIBUTE + "=")
+        if added:
+            write_atomic(path, tagged.encode("utf-8"))
+        print(f"{path}: {added} element(s) tagged with {ATTRIBUTE}")
     return 0
 
 
@@ -176,9 +260,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     import json
+    import logging
 
     from packgen.check import check_file, pdfs_in
     from packgen.check.images import check_image, images_in
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's report says enough
 
     targets = [Path(p) for p in args.paths] or [Path(args.out)]
     missing = [str(p) for p in targets if not p.exists()]
@@ -191,19 +278,36 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"packgen check: no PDF files in {', '.join(map(str, targets))}", file=sys.stderr)
         return 1
     reports = [check_file(path, fast=args.fast) for path in files]
-    reports += [check_image(path) for path in images]
+    pictures: dict[Path, list[Path]] = {}
+    if args.pictures:
+        from packgen.check.pictures import draw_report
+
+        folder = Path(args.pictures)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(
+                f"packgen check: cannot write pictures to {folder}: {exc.strerror}", file=sys.stderr
+            )
+            return 1
+        for index, report in enumerate(reports):
+            pictures[report.path] = draw_report(report, folder, prefix=f"{index + 1:02d}-")
+    reports += [check_image(path) for path in images]  # images are their own pictures
     if args.json:
-        print(json.dumps([r.as_dict() for r in reports], indent=2))
+        documents = [r.as_dict() for r in reports]
+        for document, report in zip(documents, reports, strict=True):
+            document["pictures"] = [str(p) for p in pictures.get(report.path, [])]
+        print(json.dumps(documents, indent=2, ensure_ascii=False))
     else:
+        from packgen.check.text import lines
+
         for report in reports:
-            verdict = "ok" if report.ok else "FAILED"
-            pages = f"{report.pages} page" + ("s" if report.pages != 1 else "")
-            print(f"{report.path}  {report.profile}, {pages}: {verdict}")
-            for finding in report.findings:
-                where = f" (page {finding.page})" if finding.page else ""
-                print(f"  {finding.level.value:4}  {finding.check:11} {finding.message}{where}")
+            for line in lines(report):
+                print(line)
+            for picture in pictures.get(report.path, []):
+                print(f"  picture: {picture}")
         failed = sum(not r.ok for r in reports)
-        print(f"{len(reports)} file(s) checked, {failed} failed")
+        print(f"{len(reports)} file(s) checked, {failed} not ready for what they are for")
     return 0 if all(r.ok for r in reports) else 1
 
 
@@ -216,14 +320,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"packgen batch: {folder} is not a folder of organisation profiles", file=sys.stderr)
         return 1
     out = Path(args.out)
+    check_out(out)
     chosen = profiles.profile_names(args.profile)
 
     def progress(done: int, total: int, result: OrgResult) -> None:
         state = f"ok, {result.files} files" if result.ok else "FAILED"
         print(f"[{done}/{total}] {result.label}: {state}", flush=True)
 
+    from packgen.distribute.worker import Budget
+
+    budget = Budget(seconds=args.time_limit, memory_mb=args.memory_limit)
     results = run_batch(
-        project.root, folder, out, args.jobs, args.zip, tuple(chosen), progress, not args.no_check
+        project.root,
+        folder,
+        out,
+        args.jobs,
+        args.zip,
+        tuple(chosen),
+        progress,
+        not args.no_check,
+        budget,
     )
     if not results:
         print(f"packgen batch: no profiles (*.yaml, *.csv) in {folder}", file=sys.stderr)
@@ -236,6 +352,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
             print(f"  {result.label}:", file=sys.stderr)
             for line in (result.problem or "").splitlines():
                 print(f"    {line}", file=sys.stderr)
+        if args.zip:
+            print(f"no bundle written for the {len(failed)} that failed", file=sys.stderr)
+    if any(r.internal for r in results):
+        return 3
     return 1 if failed else 0
 
 
@@ -282,13 +402,30 @@ def cmd_site(args: argparse.Namespace) -> int:
     return 1 if catalogue.failures else 0
 
 
+MAX_DPI = 600.0  # previews: enough to inspect hairlines, bounded so an A2 page fits in memory
+
+
+def _dpi(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 10 <= value <= MAX_DPI:
+        raise argparse.ArgumentTypeError(f"{text} is outside 10 to {MAX_DPI:g}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="packgen",
         description="Build print-ready campaign resource packs from layout files.",
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", help="folder with layouts/ and assets/ (default: embedded)")
+    common.add_argument(
+        "--project",
+        help="folder with layouts/ and assets/ (default: the current folder if it has"
+        " layouts/ or packgen.yaml, else the embedded pack)",
+    )
     common.add_argument("--campaign", help="campaign folder under assets/campaigns/")
     common.add_argument("--language", help="copy language, e.g. en-GB")
     commands = main.add_subparsers(dest="command", required=True)
@@ -327,13 +464,34 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the preflight of each file (faster; run packgen check afterwards)",
     )
+    batch.add_argument(
+        "--time-limit",
+        type=int,
+        default=120,
+        metavar="SECONDS",
+        help="processor time one organisation may use (default: 120; 0: no limit)",
+    )
+    batch.add_argument(
+        "--memory-limit",
+        type=int,
+        default=2048,
+        metavar="MB",
+        help="memory one worker process may use (default: 2048; 0: no limit)",
+    )
     batch.set_defaults(run=cmd_batch)
 
     check = commands.add_parser("check", help="preflight PDFs for print (default: out/)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="PDF files or folders")
     check.add_argument("--out", default=str(DEFAULT_OUT), help=argparse.SUPPRESS)
     check.add_argument("--json", action="store_true", help="machine-readable report")
-    check.add_argument("--fast", action="store_true", help="skip contrast and QR read-back")
+    check.add_argument(
+        "--fast", action="store_true", help="skip the pixel checks (bleed, contrast, QR read-back)"
+    )
+    check.add_argument(
+        "--pictures",
+        metavar="DIR",
+        help="write a PNG of each page with the problems marked, and a legend",
+    )
     check.set_defaults(run=cmd_check)
 
     view = commands.add_parser(
@@ -341,7 +499,7 @@ def parser() -> argparse.ArgumentParser:
     )
     view.add_argument("names", nargs="*", metavar="NAME", help="products (default: all)")
     view.add_argument("--out", default="previews", help="output folder (default: previews)")
-    view.add_argument("--dpi", type=float, default=100, help="resolution (default: 100)")
+    view.add_argument("--dpi", type=_dpi, default=100, help="resolution (default: 100)")
     view.add_argument(
         "--guides",
         action=argparse.BooleanOptionalAction,
@@ -365,7 +523,7 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--out", default=str(DEFAULT_OUT), help="PDF folder (default: out)")
     watch.add_argument("--previews", default="previews", help="PNG folder (default: previews)")
     watch.add_argument("--no-previews", action="store_true", help="build PDFs only")
-    watch.add_argument("--dpi", type=float, default=100, help="preview resolution (default: 100)")
+    watch.add_argument("--dpi", type=_dpi, default=100, help="preview resolution (default: 100)")
     watch.add_argument(
         "--profile",
         choices=profiles.choices(),
@@ -376,6 +534,20 @@ def parser() -> argparse.ArgumentParser:
     watch.add_argument("--interval", type=float, default=0.3, help="seconds between looks")
     watch.add_argument("--polls", type=int, default=None, help=argparse.SUPPRESS)  # tests
     watch.set_defaults(run=cmd_watch)
+
+    init = commands.add_parser(
+        "init", help="start a project: copy the embedded layouts, assets and copy into DIR"
+    )
+    init.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    init.set_defaults(run=cmd_init)
+
+    tag_art = commands.add_parser(
+        "tag-art",
+        parents=[common],
+        help="mark SVG art drawn in exact palette colours with data-palette (in place)",
+    )
+    tag_art.add_argument("files", nargs="+", metavar="SVG", help="SVG files to tag")
+    tag_art.set_defaults(run=cmd_tag_art)
 
     schema = commands.add_parser(
         "schema", help="print the JSON Schema of layout files (for editors)"

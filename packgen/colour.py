@@ -55,3 +55,30 @@ def contrast_ratio(a: tuple[float, float, float], b: tuple[float, float, float])
     la, lb = luminance(a), luminance(b)
     light, dark = max(la, lb), min(la, lb)
     return (light + 0.05) / (dark + 0.05)
+
+
+def _distance(a: str, b: str) -> float:
+    """How far apart two sRGB hex colours are (Euclidean, 0–441)."""
+    pa, pb = (tuple(int(h.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)) for h in (a, b))
+    return float(sum((x - y) ** 2 for x, y in zip(pa, pb, strict=True)) ** 0.5)
+
+
+def unknown_colour_hint(name: str, palette: dict[str, Colour]) -> str:
+    """What to write instead of an unknown colour: a palette name, never a value.
+
+    A hex value gets the palette entry nearest to it and every name there is.
+    """
+    from packgen.errors import allowed_hint
+
+    value = name.strip()
+    if not _HEX.match(value):
+        return allowed_hint(name, list(palette), "colours") + " (the campaign palette)"
+    names = ", ".join(sorted(palette))
+    advice = (
+        "colours are names from the campaign palette (palette: in campaign.yaml), "
+        "not values; add an entry there (cmyk and rgb) or use one of its names"
+    )
+    if not palette:
+        return advice
+    nearest = min(palette, key=lambda key: _distance(value, palette[key].rgb))  # first wins
+    return f"{advice}: {names}; the nearest to {value} is '{nearest}' ({palette[nearest].rgb})"

@@ -8,6 +8,7 @@ compiler-style lines and an exit code.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -110,10 +111,25 @@ def allowed_hint(found: str, allowed: Sequence[str], noun: str = "values") -> st
 
 
 def relative(path: Path, root: Path | None) -> str:
-    """A path as shown in messages: relative to the project root when inside it."""
+    """A path as shown in messages: relative to the project root when inside it.
+
+    A symbolic link is shown by its own name, not by where it points.
+    """
     if root is not None:
+        plain = Path(os.path.normpath(path.absolute()))
+        base = Path(os.path.normpath(root.absolute()))
+        if plain.is_relative_to(base):
+            return str(plain.relative_to(base))
         try:
             return str(path.resolve().relative_to(root.resolve()))
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):  # outside the root, or a looping link
             pass
     return str(path)
+
+
+class BudgetExceeded(Exception):
+    """A build of untrusted input used up its time or memory budget."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint

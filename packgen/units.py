@@ -8,6 +8,7 @@ images) are measured in it and rasterised at one image pixel per ``px``.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
@@ -21,6 +22,8 @@ POINTS_PER: dict[str, float] = {
     "px": 0.75,  # a CSS pixel at 96 per inch
 }
 
+MAX_MM = 5000.0  # the largest length anywhere (5 m): a bigger one is a typing mistake
+MAX_POINTS = MAX_MM * 72.0 / 25.4
 MM = POINTS_PER["mm"]  # points in a millimetre: the one definition; everything imports it
 PX = POINTS_PER["px"]  # points in a CSS pixel
 PX_DPI = 72.0 / PX  # the raster resolution at which one ``px`` is one image pixel (96)
@@ -68,7 +71,26 @@ def parse_length(value: Any) -> Length:
     if not match:
         raise ValueError(f"expected a length such as '12mm' or '14pt', found '{value}'")
     number, unit = match.groups()
-    return Length(float(number) * POINTS_PER[unit])
+    points = float(number) * POINTS_PER[unit]
+    if not math.isfinite(points) or abs(points) > MAX_POINTS:
+        raise ValueError(
+            f"a length beyond {MAX_MM / 1000:.0f} m: no page or part of one is that large"
+        )
+    return Length(points)
+
+
+def positive_length(value: Any) -> Length:
+    length = parse_length(value)
+    if length <= 0:
+        raise ValueError(f"must be larger than zero, found '{value}'")
+    return length
+
+
+def _non_negative(value: Any) -> Length:
+    length = parse_length(value)
+    if length < 0:
+        raise ValueError(f"cannot be negative, found '{value}'")
+    return length
 
 
 def _dump(value: Length) -> str:
@@ -81,3 +103,15 @@ LengthField = Annotated[
     PlainSerializer(_dump),
     WithJsonSchema({"type": "string", "pattern": LENGTH_PATTERN, "examples": ["12mm", "14pt"]}),
 ]
+
+_SCHEMA = {"type": "string", "pattern": LENGTH_PATTERN, "examples": ["12mm", "14pt"]}
+
+PositiveLength = Annotated[
+    Length, PlainValidator(positive_length), PlainSerializer(_dump), WithJsonSchema(_SCHEMA)
+]
+"""A length that must be larger than zero (a page, a font size, a panel)."""
+
+NonNegativeLength = Annotated[
+    Length, PlainValidator(_non_negative), PlainSerializer(_dump), WithJsonSchema(_SCHEMA)
+]
+"""A length that may be zero but not negative (bleed, margins, gaps, strokes)."""

@@ -15,6 +15,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from packgen.check.resources import appearance_streams, scan, walk
+
 
 @dataclass(frozen=True)
 class Box:
@@ -70,9 +72,13 @@ class PageFacts:
     rgb_operators: int = 0
     cmyk_max_ink: float = 0.0  # highest C+M+Y+K seen in a fill or stroke, in percent
     rgb_spaces: list[str] = field(default_factory=list)
+    spots: list[str] = field(default_factory=list)  # spot colour (Separation/DeviceN) names
+    transparency: list[str] = field(default_factory=list)  # what makes the page transparent
+    white_overprint: int = 0  # white painted with overprint on
     annotations: list[str] = field(default_factory=list)
     text: list[TextRun] = field(default_factory=list)
     images: list[ImagePlacement] = field(default_factory=list)
+    text_skipped: int = 0  # text objects beyond MAX_TEXT_RUNS, not read
 
 
 @dataclass
@@ -80,6 +86,7 @@ class FontFact:
     name: str
     embedded: bool
     subset: bool
+    where: str = "page"  # "page" or "form field"
 
 
 @dataclass
@@ -89,6 +96,17 @@ class PdfFacts:
     fonts: list[FontFact]
     title: str | None
     has_forms: bool
+
+
+class TooBig(ValueError):
+    """A PDF beyond what the preflight reads (bytes, objects, pages, page size)."""
+
+
+MAX_BYTES = 512 * 1024 * 1024
+MAX_OBJECTS = 2_000_000
+MAX_PAGES = 2000
+MAX_PAGE_PT = 200 * 72  # the PDF limit without UserUnit: 200 inches
+MAX_TEXT_RUNS = 20_000  # per page; beyond, text is counted, not read
 
 
 def _box(value: object) -> Box:
@@ -103,26 +121,30 @@ def _box(value: object) -> Box:
 
 # An operator token after a number: cheap to find; operands are read back after.
 _RGB_OP = re.compile(rb"[\d.]\s+(?:rg|RG)(?=\s|$)")
+_RGB_CS = re.compile(rb"/DeviceRGB\s*(?:cs|CS)(?=\s|$)")
 _CMYK_OP = re.compile(rb"[\d.]\s+[kK](?=\s|$)")
 
 
 def _fonts(reader: PdfReader) -> list[FontFact]:
-    found: dict[str, FontFact] = {}
+    found: dict[tuple[str, str], FontFact] = {}
+    seen: set[int] = set()
 
-    def visit(resources: object, depth: int = 0) -> None:
+    def visit(resources: object, depth: int = 0, where: str = "page") -> None:
         if isinstance(resources, IndirectObject):
             resources = resources.get_object()
-        if not isinstance(resources, DictionaryObject) or depth > 8:
+        if not isinstance(resources, DictionaryObject) or depth > 8 or id(resources) in seen:
             return
+        seen.add(id(resources))
         fonts = resources.get("/Font")
         fonts = fonts.get_object() if fonts is not None else {}
         for font in fonts.values():
             font = font.get_object()
+            if not isinstance(font, DictionaryObject):
+                continue
             name = str(font.get("/BaseFont", "?"))
             descriptor = font.get("/FontDescriptor")
             if descriptor is None and "/DescendantFonts" in font:
-                descendant = font["/DescendantFonts"]
-                descendant = descendant.get_object() if descendant is not None else None
+                descendant = font["/DescendantFonts"].get_object()
                 if isinstance(descendant, ArrayObject) and descendant:
                     descriptor = descendant[0].get_object().get("/FontDescriptor")
             descriptor = descriptor.get_object() if descriptor is not None else None
@@ -131,40 +153,33 @@ def _fonts(reader: PdfReader) -> list[FontFact]:
                 descriptor is not None
                 and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             )
-            found[name] = FontFact(name, embedded, bool(re.match(r"^/[A-Z]{6}\+", name)))
+            subset = bool(re.match(r"^/[A-Z]{6}\+", name))
+            if (name, where) not in found or not embedded:
+                found[(name, where)] = FontFact(name, embedded, subset, where)
         xobjects = resources.get("/XObject")
         xobjects = xobjects.get_object() if xobjects is not None else {}
         for xobject in xobjects.values():
             xobject = xobject.get_object()
-            if xobject.get("/Subtype") == "/Form":
-                visit(xobject.get("/Resources"), depth + 1)
+            if isinstance(xobject, DictionaryObject) and xobject.get("/Subtype") == "/Form":
+                visit(xobject.get("/Resources"), depth + 1, where)
 
     for page in reader.pages:
         visit(page.get("/Resources"))
-    return list(found.values())
-
-
-def _colour_spaces(resources: object) -> list[str]:
-    """RGB colour spaces used by images or declared for painting."""
-    if isinstance(resources, IndirectObject):
-        resources = resources.get_object()
-    spaces: list[str] = []
-    if not isinstance(resources, DictionaryObject):
-        return spaces
-    xobjects = resources.get("/XObject")
-    for name, xobject in (xobjects.get_object() if xobjects is not None else {}).items():
-        xobject = xobject.get_object()
-        space = xobject.get("/ColorSpace")
-        space = space.get_object() if isinstance(space, IndirectObject) else space
-        if xobject.get("/Subtype") == "/Image" and "RGB" in str(space):
-            spaces.append(f"image {name} in {space}")
-        if xobject.get("/Subtype") == "/Form":
-            spaces.extend(_colour_spaces(xobject.get("/Resources")))
-    declared = resources.get("/ColorSpace")
-    for name, space in (declared.get_object() if declared is not None else {}).items():
-        if "RGB" in str(space.get_object() if isinstance(space, IndirectObject) else space):
-            spaces.append(f"colour space {name}")
-    return spaces
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            if isinstance(annotation, DictionaryObject):
+                where = "form field" if annotation.get("/Subtype") == "/Widget" else "page"
+                for stream in appearance_streams(annotation):
+                    visit(stream.get("/Resources"), 1, where)
+    form = reader.trailer["/Root"].get_object().get("/AcroForm")  # type: ignore[union-attr]
+    form = form.get_object() if form is not None else None
+    if isinstance(form, DictionaryObject):
+        visit(form.get("/DR"), 0, "form field")
+    by_name: dict[str, FontFact] = {}
+    for fact in found.values():  # one entry per font; the form's when only the form uses it
+        if fact.name not in by_name or not fact.embedded:
+            by_name[fact.name] = fact
+    return list(by_name.values())
 
 
 def _operands(content: bytes, end: int, count: int) -> list[float] | None:
@@ -179,6 +194,7 @@ def _stream_ops(content: bytes, facts: PageFacts) -> None:
     for match in _RGB_OP.finditer(content):
         if _operands(content, match.start() + 1, 3) is not None:
             facts.rgb_operators += 1
+    facts.rgb_operators += len(_RGB_CS.findall(content))
     for match in _CMYK_OP.finditer(content):
         values = _operands(content, match.start() + 1, 4)
         if values is not None:
@@ -195,7 +211,9 @@ def _pdfium_objects(path: Path, pages: list[PageFacts]) -> None:
             facts = pages[index]
             textpage = page.get_textpage()
             for obj in page.get_objects(max_depth=8):
-                if obj.type == raw.FPDF_PAGEOBJ_TEXT:
+                if obj.type == raw.FPDF_PAGEOBJ_TEXT and len(facts.text) >= MAX_TEXT_RUNS:
+                    facts.text_skipped += 1
+                elif obj.type == raw.FPDF_PAGEOBJ_TEXT:
                     size = ctypes.c_float()
                     raw.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
                     a, b, c, d, _, _ = obj.get_matrix().get()
@@ -239,36 +257,64 @@ def _pdfium_objects(path: Path, pages: list[PageFacts]) -> None:
         document.close()
 
 
+def _page_facts(number: int, page: DictionaryObject) -> PageFacts:
+    media = _box(page.mediabox)  # type: ignore[attr-defined]
+    if max(media.w, media.h) > MAX_PAGE_PT:
+        raise TooBig(
+            f"page {number} is {media.w / 72:.0f} × {media.h / 72:.0f} inches;"
+            f" the largest page a PDF can hold is {MAX_PAGE_PT / 72:.0f} inches"
+        )
+    trim = _box(page["/TrimBox"]) if "/TrimBox" in page else None
+    bleed = _box(page["/BleedBox"]) if "/BleedBox" in page else None
+    facts = PageFacts(number, media, trim, bleed)
+    resources = walk(page.get("/Resources"))
+    contents = page.get_contents()  # type: ignore[attr-defined]
+    streams = [contents.get_data()] if contents is not None else []
+    streams += resources.streams
+    for data in streams:
+        _stream_ops(data, facts)
+        painted = scan(data, resources)
+        facts.white_overprint += painted.white_overprints
+        facts.cmyk_max_ink = max(facts.cmyk_max_ink, painted.max_ink)
+    facts.rgb_spaces = list(dict.fromkeys(resources.rgb))
+    facts.spots = sorted(resources.spots)
+    facts.transparency = list(dict.fromkeys(resources.transparency))
+    for annotation in page.get("/Annots", []) or []:
+        annotation = annotation.get_object()
+        if isinstance(annotation, DictionaryObject):
+            facts.annotations.append(str(annotation.get("/Subtype", "?")))
+    return facts
+
+
+def _object_count(reader: PdfReader) -> int:
+    try:
+        return int(reader.trailer.get("/Size", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
 def read_facts(path: Path) -> PdfFacts:
-    """Everything the checks need from one PDF; raises ValueError if unreadable."""
+    """Everything the checks need from one PDF; raises ValueError if unreadable or too big."""
     try:
         reader = PdfReader(path)
-        pages: list[PageFacts] = []
-        for number, page in enumerate(reader.pages, start=1):
-            media = _box(page.mediabox)
-            trim = _box(page["/TrimBox"]) if "/TrimBox" in page else None
-            bleed = _box(page["/BleedBox"]) if "/BleedBox" in page else None
-            facts = PageFacts(number, media, trim, bleed)
-            contents = page.get_contents()
-            if contents is not None:
-                _stream_ops(contents.get_data(), facts)
-            resources = page.get("/Resources")
-            resources = resources.get_object() if resources is not None else None
-            if isinstance(resources, DictionaryObject):
-                xobjects = resources.get("/XObject")
-                for xobject in (xobjects.get_object() if xobjects is not None else {}).values():
-                    xobject = xobject.get_object()
-                    if xobject.get("/Subtype") == "/Form":
-                        _stream_ops(xobject.get_data(), facts)
-            facts.rgb_spaces = _colour_spaces(resources)
-            for annotation in page.get("/Annots", []) or []:
-                annotation = annotation.get_object()
-                facts.annotations.append(str(annotation.get("/Subtype", "?")))
-            pages.append(facts)
+        if _object_count(reader) > MAX_OBJECTS:
+            raise TooBig(f"the PDF has over {MAX_OBJECTS:,} objects; it is not checked")
+        count = len(reader.pages)
+        if count > MAX_PAGES:
+            raise TooBig(f"the PDF has {count} pages; the preflight reads at most {MAX_PAGES}")
+        pages = [_page_facts(n, page) for n, page in enumerate(reader.pages, start=1)]
         fonts = _fonts(reader)
         title = reader.metadata.title if reader.metadata else None
         has_forms = "/AcroForm" in reader.trailer["/Root"].get_object()  # type: ignore[operator]
+    except (TooBig, MemoryError):
+        raise
     except Exception as exc:  # any parse failure of a foreign file becomes a report
         raise ValueError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
-    _pdfium_objects(path, pages)
+    if pages:
+        try:
+            _pdfium_objects(path, pages)
+        except MemoryError:
+            raise
+        except Exception as exc:  # pdfium refuses what pypdf read: still a report
+            raise ValueError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
     return PdfFacts(path, pages, fonts, title, has_forms)

@@ -8,12 +8,16 @@ with its id, each in its own colour, and a legend strip under the page.
 :func:`page_guides` turns a placed page into guide shapes in points: pure
 geometry, testable without rendering. :func:`draw_guides` paints them onto
 an image; :func:`preview` makes, rasterises and writes the PNG files.
+
+A layout with errors is still previewed: what could be placed is drawn, and
+each failing element is outlined in red with its messages (:func:`draw_failures`);
+errors no element's box shows are listed in a red strip over the page.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -22,6 +26,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont
 
 from packgen.errors import Diagnostic, PackgenError, Severity
+from packgen.layout.partial import FailedElement, LayoutError
 from packgen.layout.placed import PlacedPage, PlacedQr, Rect
 from packgen.model.profiles import PRESS, Profile
 from packgen.resolve.org import Organisation
@@ -60,6 +65,8 @@ LEGEND: dict[GuideKind, str] = {
 }
 
 COLUMN_ALPHA = 24  # of 255: the page stays readable under the grid
+ERROR: RGB = (255, 0, 0)  # a failing element's outline and message (thicker than the bleed)
+ERROR_WIDTH = 3  # times the guide line width
 
 
 @dataclass(frozen=True)
@@ -164,26 +171,94 @@ def draw_guides(image: Image.Image, page: PlacedPage, guides: Iterable[Guide], d
         draw.text((x + 2, y + 1), text, fill=(255, 255, 255), font=font)
 
 
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: float) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width`` pixels."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        trial = f"{line} {word}" if line else word
+        if line and draw.textlength(trial, font=font) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return [*lines, line] if line else lines
+
+
+def draw_failures(
+    image: Image.Image, page: PlacedPage, failed: Iterable[FailedElement], dpi: float
+) -> None:
+    """Outline each failing element in red, with its messages in red under its box."""
+    width = line_width(dpi) * ERROR_WIDTH
+    font = _font(max(9, round(dpi / 9)))
+    draw = ImageDraw.Draw(image)
+    line = round(draw.textbbox((0, 0), "Ag", font=font)[3]) + 2
+    for failure in failed:
+        left, top, right, bottom = to_pixels(failure.rect, page.media, dpi)
+        bottom = max(bottom, top + 2 * width)  # a box without height still shows
+        _edges(draw, (left, top, right, bottom), ERROR, width)
+        room = max(right - left, image.width * 0.4)
+        x = max(0, min(round(left) - width // 2, round(image.width - room) - 4))
+        texts = [t for m in failure.messages for t in _wrap(draw, m, font, room - 4)]
+        y = round(bottom) + width // 2 + 1
+        if y + line * len(texts) > image.height:  # no room under the box: above it
+            y = max(0, round(top) - width - line * len(texts))
+        tab = max(round(draw.textlength(t, font=font)) for t in texts) + 4
+        draw.rectangle((x, y, x + tab, y + line * len(texts)), ERROR)
+        for number, text in enumerate(texts):
+            draw.text((x + 2, y + 1 + number * line), text, fill=(255, 255, 255), font=font)
+
+
+def with_errors(image: Image.Image, messages: Sequence[str], dpi: float) -> Image.Image:
+    """``image`` with a red strip on top listing errors no element's box shows."""
+    if not messages:
+        return image
+    font = _font(max(10, round(dpi / 8)))
+    probe = ImageDraw.Draw(image)
+    line = round(probe.textbbox((0, 0), "Ag", font=font)[3]) + 2
+    texts = [t for m in messages for t in _wrap(probe, m, font, image.width - 8)]
+    strip = Image.new("RGB", (image.width, line * len(texts) + 8), ERROR)
+    draw = ImageDraw.Draw(strip)
+    for number, text in enumerate(texts):
+        draw.text((4, 4 + number * line), text, fill=(255, 255, 255), font=font)
+    result = Image.new("RGB", (image.width, image.height + strip.height), (255, 255, 255))
+    result.paste(strip, (0, 0))
+    result.paste(image, (0, strip.height))
+    return result
+
+
 def with_legend(
-    image: Image.Image, title: str, kinds: Collection[GuideKind], dpi: float
+    image: Image.Image, title: str, kinds: Collection[GuideKind], dpi: float, errors: bool = False
 ) -> Image.Image:
-    """``image`` with a strip under it naming each guide colour (and the page)."""
+    """``image`` with a strip under it naming each guide colour (and the page).
+
+    Entries that would run past the image's width go on to another row.
+    """
     font = _font(max(10, round(dpi / 8)))
     probe = ImageDraw.Draw(image)
     line = round(probe.textbbox((0, 0), "Ag", font=font)[3])
     pad = max(4, line // 2)
-    strip = Image.new("RGB", (image.width, line + 2 * pad), (255, 255, 255))
+    entries: list[tuple[RGB | None, str, RGB]] = [(None, title, (0, 0, 0))]
+    entries += [(COLOURS[k], name, (0, 0, 0)) for k, name in LEGEND.items() if k in kinds]
+    if errors:
+        entries.append((ERROR, "error (not built)", ERROR))
+    placed: list[tuple[int, int, RGB | None, str, RGB]] = []
+    x, row = pad, 0
+    for swatch, name, ink in entries:
+        width = round(probe.textlength(name, font=font)) + (line + pad // 2 if swatch else 0)
+        if x > pad and x + width > image.width - pad:
+            x, row = pad, row + 1
+        placed.append((x, row, swatch, name, ink))
+        x += width + (3 * pad if swatch is None else 2 * pad)
+    height = (row + 1) * (line + pad) + pad
+    strip = Image.new("RGB", (image.width, height), (255, 255, 255))
     draw = ImageDraw.Draw(strip)
-    x = pad
-    draw.text((x, pad), title, fill=(0, 0, 0), font=font)
-    x += round(draw.textlength(title, font=font)) + 3 * pad
-    for kind, name in LEGEND.items():
-        if kind not in kinds:
-            continue
-        draw.rectangle((x, pad, x + line - 1, pad + line - 1), COLOURS[kind])
-        x += line + pad // 2
-        draw.text((x, pad), name, fill=(0, 0, 0), font=font)
-        x += round(draw.textlength(name, font=font)) + 2 * pad
+    for x, row, swatch, name, ink in placed:
+        y = pad + row * (line + pad)
+        if swatch is not None:
+            draw.rectangle((x, y, x + line - 1, y + line - 1), swatch)
+            x += line + pad // 2
+        draw.text((x, y), name, fill=ink, font=font)
     result = Image.new("RGB", (image.width, image.height + strip.height), (255, 255, 255))
     result.paste(image, (0, 0))
     result.paste(strip, (0, image.height))
@@ -254,12 +329,17 @@ def preview(
             design = load_design(project, name)
             ids = _element_ids(design.raw)
             for size in wanted or design.sizes:
+                note = Diagnostic(
+                    f"found while making {size} ({profile.suffix})", severity=Severity.NOTE
+                )
+                broken: LayoutError | None = None
                 try:
-                    placed, pdf = make(project, design, size, profile, org)
+                    placed, pdf = make(project, design, size, profile, org, draft=True)
+                except LayoutError as exc:
+                    if exc.pdf is None:
+                        raise PackgenError([*exc.diagnostics, note]) from None
+                    placed, pdf, broken = exc.partial, exc.pdf, exc
                 except PackgenError as exc:
-                    note = Diagnostic(
-                        f"found while making {size} ({profile.suffix})", severity=Severity.NOTE
-                    )
                     raise PackgenError([*exc.diagnostics, note]) from None
                 for number, (page, image) in enumerate(
                     zip(placed.pages, raster.pages(pdf, dpi), strict=True), start=1
@@ -267,13 +347,27 @@ def preview(
                     if guides:
                         shapes = page_guides(page, ids)
                         draw_guides(image, page, shapes, dpi)
+                    if broken is not None:
+                        failed = [f for f in broken.failed if f.page == number - 1]
+                        draw_failures(image, page, failed, dpi)
+                        if number == 1:
+                            image = with_errors(image, broken.unplaced(), dpi)
+                    if guides or broken is not None:
                         title = f"{name} {size} {profile.suffix} p{number}"
-                        image = with_legend(image, title, {g.kind for g in shapes}, dpi)
+                        kinds = {g.kind for g in shapes} if guides else set()
+                        image = with_legend(image, title, kinds, dpi, broken is not None)
                     path = out / preview_name(name, size, profile, number)
                     buffer = io.BytesIO()
                     image.save(buffer, "PNG", dpi=(dpi, dpi))
                     write_atomic(path, buffer.getvalue())
                     report.files.append(PreviewFile(path, name, size, profile.suffix, number))
+                if broken is not None:  # the first failing size says it all, as in build
+                    report.failures[name] = PackgenError([*broken.diagnostics, note])
+                    break
         except PackgenError as exc:
             report.failures[name] = exc
+        except Exception as exc:  # any failure of one product is its diagnostic
+            from packgen.build import contained
+
+            report.failures[name] = contained(exc, name, project.shown(project.layouts_dir))
     return report

@@ -13,7 +13,9 @@ What a change affects:
 
 A product whose layout cannot be read is rebuilt on any change, so fixing a
 file recovers without a restart. Errors are returned, never raised: the
-caller prints them and watching goes on.
+caller prints them and watching goes on. A product with layout errors still
+gets its preview, with each failing element outlined in red; the other
+products are left alone, so a mistake is reported as fast as a good save.
 """
 
 from __future__ import annotations
@@ -249,11 +251,12 @@ class Watcher:
             org = self._org()
             built = build(project, self.out, result.products, self.profiles, org=org)
             result.files, result.failures = built.files, dict(built.failures)
-            if self.previews is not None:
-                fine = [n for n in result.products if n not in result.failures]
-                shown = preview(project, fine, self.previews, self.dpi, org=org)
+            if self.previews is not None and result.products:
+                # the failed products too: their previews outline the mistakes in red
+                shown = preview(project, result.products, self.previews, self.dpi, org=org)
                 result.previews = shown.files
-                result.failures.update(shown.failures)
+                for name, failure in shown.failures.items():
+                    result.failures.setdefault(name, failure)
         except PackgenError as exc:
             result.failures["(project)"] = exc
         except Exception as exc:  # a bug must not end the designer's session

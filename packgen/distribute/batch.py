@@ -2,23 +2,38 @@
 
 Each worker process loads the project once (fonts, layouts, copy, QR codes
 are cached per process) and builds one organisation's pack per task into
-``OUT/<org-slug>/``, optionally zipped. A broken profile is reported by name
-and skipped; every other pack is complete.
+``OUT/<folder>/``, optionally zipped. A broken profile, or one that fails in
+any way (even a bug), is reported by name and skipped; every other pack is
+complete. Folder names are unique within a batch: the organisation's name
+transliterated to ASCII (Greek, Cyrillic, CJK and Arabic names stay
+meaningful), with a short hash when two profiles would share one. Workers
+run with a time and memory budget and die with the batch
+(:mod:`packgen.distribute.worker`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
+import io
+import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from packgen.distribute.worker import Budget, cpu_budget, init_worker
 from packgen.errors import PackgenError, Span, error
 from packgen.model.profiles import PROFILES
-from packgen.resolve.org import Organisation
+from packgen.resolve.org import Organisation, slug
 
 _project = None  # the worker process's Project, loaded once
+
+MAX_CSV_BYTES = 10 * 1024 * 1024
+HASH_LENGTH = 6  # hex digits added to a folder name that two profiles share
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,7 @@ class OrgSource:
     path: Path  # the profile, or the CSV file
     row: dict[str, str] | None = None
     line: int = 0
+    problem: str | None = None  # the source could not even be read (a CSV's encoding)
 
 
 @dataclass(frozen=True)
@@ -39,25 +55,58 @@ class OrgResult:
     folder: str | None
     zip: str | None
     problem: str | None
+    internal: bool = False  # failed by a bug in packgen, not by its input
 
 
 CSV_COLUMNS = ("name", "logo", "website", "support_name", "support_url", "support_phone")
 
 
 def sources(folder: Path) -> list[OrgSource]:
-    """Every profile in ``folder``: ``*.yaml``/``*.yml`` files and rows of ``*.csv`` files."""
+    """Every profile in ``folder``: ``*.yaml``/``*.yml`` files and rows of ``*.csv`` files.
+
+    A CSV that cannot be read becomes one failed source; it never stops the rest.
+    """
     found: list[OrgSource] = []
-    for path in sorted(folder.iterdir()):
+    try:
+        paths = sorted(folder.iterdir())
+    except OSError as exc:
+        raise error(f"cannot read the folder: {exc.strerror or exc}", Span(str(folder))) from None
+    for path in paths:
         if path.suffix in (".yaml", ".yml") and path.is_file():
             found.append(OrgSource(path.stem, path))
         elif path.suffix == ".csv" and path.is_file():
-            found.extend(_csv_rows(path))
+            try:
+                found.extend(_csv_rows(path))
+            except PackgenError as exc:
+                found.append(OrgSource(path.stem, path, problem=exc.format()))
+            except OSError as exc:
+                problem = f"{path}: error: cannot read the CSV: {exc.strerror or exc}"
+                found.append(OrgSource(path.stem, path, problem=problem))
     return found
 
 
-def _csv_rows(path: Path) -> Iterator[OrgSource]:
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        reader = csv.DictReader(stream)
+def _csv_text(path: Path) -> str:
+    with path.open("rb") as stream:
+        data = stream.read(MAX_CSV_BYTES + 1)
+    if len(data) > MAX_CSV_BYTES:
+        raise error(
+            f"CSV is larger than {MAX_CSV_BYTES // 1048576} MB", Span(str(path)), "split it"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(
+            f"CSV is not UTF-8 text (byte 0x{data[exc.start]:02x})",
+            Span(str(path), line, column),
+            "save it as 'CSV UTF-8' (in a spreadsheet: Save As, CSV UTF-8)",
+        ) from None
+
+
+def _csv_rows(path: Path) -> list[OrgSource]:
+    reader = csv.DictReader(io.StringIO(_csv_text(path), newline=""))
+    try:
         missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:
             raise error(
@@ -65,11 +114,53 @@ def _csv_rows(path: Path) -> Iterator[OrgSource]:
                 Span(str(path), 1, 1),
                 hint="columns: " + ", ".join(CSV_COLUMNS) + " (and optional support_email)",
             )
+        rows = []
         for number, row in enumerate(reader, start=2):
             label = f"{path.stem}:{number}"
-            yield OrgSource(
-                label, path, {k: (v or "").strip() for k, v in row.items() if k}, number
-            )
+            values = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str) and k}
+            rows.append(OrgSource(label, path, values, number))
+        return rows
+    except csv.Error as exc:
+        raise error(f"CSV cannot be read: {exc}", Span(str(path), reader.line_num)) from None
+
+
+def _name_of(source: OrgSource) -> str:
+    """The organisation's own name for its folder (tracking source first), or its label."""
+    if source.row is not None:
+        return source.row.get("name") or source.label
+    from packgen.source.load import load_yaml
+
+    try:
+        data = load_yaml(source.path)
+    except PackgenError:
+        return source.label
+    if not isinstance(data, dict):
+        return source.label
+    tracking = data.get("tracking")
+    chosen = tracking.get("source") if isinstance(tracking, dict) else None
+    return str(chosen or data.get("name") or source.label)
+
+
+def folder_names(todo: list[OrgSource]) -> dict[str, str]:
+    """A unique, stable folder per source: its slug, plus a short hash when shared."""
+    names = {s.label: _name_of(s) for s in todo}
+    base = {label: slug(name) for label, name in names.items()}
+    counts = Counter(base.values())
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
+    for source in todo:
+        label = source.label
+        folder = base[label]
+        if counts[folder] > 1 or folder in taken:
+            digest = hashlib.sha256(f"{names[label]}\0{label}".encode()).hexdigest()
+            length = HASH_LENGTH
+            folder = f"{base[label][:50]}-{digest[:length]}"
+            while folder in taken or (folder in counts and folder != base[label]):
+                length += 2
+                folder = f"{base[label][:50]}-{digest[:length]}"
+        taken.add(folder)
+        chosen[label] = folder
+    return chosen
 
 
 def _org_yaml(source: OrgSource) -> str:
@@ -96,34 +187,56 @@ def _build_one(
     source: OrgSource,
     root: str,
     out: str,
+    folder: str,
     make_zip: bool,
     profiles: tuple[str, ...],
     preflight: bool = True,
+    seconds: int = 0,
 ) -> OrgResult:
+    """One organisation's pack into ``out/folder``; any failure is its result, never a raise."""
+    from packgen.build import _is_bug, build, contained
+
     global _project
-    from packgen.build import build
-    from packgen.resolve.project import Project
-
-    if _project is None or str(_project.root) != root:
-        _project = Project(Path(root))
-    project = _project
+    target = Path(out) / folder
+    zip_path = Path(out) / f"{folder}.zip"
+    if source.problem:
+        return OrgResult(source.label, False, 0, None, None, source.problem)
     try:
-        org = _load(source)
-        target = Path(out) / org.slug
-        report = build(project, target, profiles=profiles, org=org, preflight=preflight)
-        if not report.ok:
-            problems = "\n".join(e.format() for e in report.failures.values())
-            return OrgResult(source.label, False, len(report.files), str(target), None, problems)
-        bundle = None
-        if make_zip:
-            from packgen.distribute.bundle import make_bundle
+        with cpu_budget(seconds):
+            from packgen.resolve.project import Project
 
-            content = project.content(org)
-            zip_path = Path(out) / f"{org.slug}.zip"
-            bundle = str(make_bundle(zip_path, report.files, content, org.profile.name))
-        return OrgResult(source.label, True, len(report.files), str(target), bundle, None)
+            if _project is None or str(_project.root) != root:
+                _project = Project(Path(root))
+            project = _project
+            org = _load(source)
+            report = build(project, target, profiles=profiles, org=org, preflight=preflight)
+            if not report.ok:
+                zip_path.unlink(missing_ok=True)  # an older bundle would look like this run's
+                problems = "\n".join(e.format() for e in report.failures.values())
+                return OrgResult(
+                    source.label,
+                    False,
+                    len(report.files),
+                    str(target),
+                    None,
+                    problems,
+                    bool(report.internal),
+                )
+            bundle = None
+            if make_zip:
+                from packgen.distribute.bundle import make_bundle
+
+                content = project.content(org)
+                bundle = str(make_bundle(zip_path, report.files, content, org.profile.name))
+            return OrgResult(source.label, True, len(report.files), str(target), bundle, None)
     except PackgenError as exc:
         return OrgResult(source.label, False, 0, None, None, exc.format())
+    except Exception as exc:  # one organisation's failure of any kind is its result
+        _project = None  # stopped half-way (out of time or memory): load afresh for the next
+        with contextlib.suppress(OSError):
+            zip_path.unlink(missing_ok=True)
+        problem = contained(exc, source.label, str(source.path)).format()
+        return OrgResult(source.label, False, 0, None, None, problem, _is_bug(exc))
 
 
 def _load(source: OrgSource) -> Organisation:
@@ -151,28 +264,85 @@ def run_batch(
     profiles: tuple[str, ...] = tuple(PROFILES),
     progress: Callable[[int, int, OrgResult], None] | None = None,
     preflight: bool = True,
+    budget: Budget | None = None,
 ) -> list[OrgResult]:
-    """Build every organisation's pack; results in completion order."""
+    """Build every organisation's pack in worker processes; results in completion order."""
     todo = sources(folder)
     results: list[OrgResult] = []
     if not todo:
         return results
-    jobs = max(1, min(jobs, len(todo)))
-    if jobs == 1:
-        for source in todo:
-            result = _build_one(source, str(root), str(out), make_zip, profiles, preflight)
-            results.append(result)
-            if progress:
-                progress(len(results), len(todo), result)
-        return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [
-            pool.submit(_build_one, source, str(root), str(out), make_zip, profiles, preflight)
-            for source in todo
-        ]
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            if progress:
-                progress(len(results), len(todo), result)
+    budget = budget or Budget()
+    folders = folder_names(todo)
+    for result in _run(todo, folders, root, out, jobs, make_zip, profiles, preflight, budget):
+        results.append(result)
+        if progress:
+            progress(len(results), len(todo), result)
     return results
+
+
+def _run(
+    todo: list[OrgSource],
+    folders: dict[str, str],
+    root: Path,
+    out: Path,
+    jobs: int,
+    make_zip: bool,
+    profiles: tuple[str, ...],
+    preflight: bool,
+    budget: Budget,
+) -> Iterator[OrgResult]:
+    """Results as they come; a profile whose worker died is retried alone, then failed."""
+    rounds = [todo]
+    isolated = False
+    while rounds:
+        batch = rounds.pop(0)
+        workers = max(1, min(jobs, len(batch)))
+        broken: list[OrgSource] = []
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=init_worker, initargs=(os.getpid(), budget)
+        ) as pool:
+            futures = {
+                pool.submit(
+                    _build_one,
+                    source,
+                    str(root),
+                    str(out),
+                    folders[source.label],
+                    make_zip,
+                    profiles,
+                    preflight,
+                    budget.seconds,
+                ): source
+                for source in batch
+            }
+            for future in as_completed(futures):
+                source = futures[future]
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    if isolated:
+                        yield _died(source, budget)
+                    else:
+                        broken.append(source)
+                except Exception as exc:  # the pool itself failed: a bug, reported for this one
+                    from packgen.build import contained
+
+                    problem = contained(exc, source.label, str(source.path)).format()
+                    yield OrgResult(source.label, False, 0, None, None, problem, True)
+        if broken:
+            isolated = True
+            rounds.extend([source] for source in broken)  # each alone: the culprit is known
+
+
+def _died(source: OrgSource, budget: Budget) -> OrgResult:
+    limits = f"{budget.seconds} s of processor time, {budget.memory_mb} MB of memory"
+    return OrgResult(
+        source.label,
+        False,
+        0,
+        None,
+        None,
+        f"{source.path}: error: the process building this profile stopped unexpectedly "
+        f"(its budget is {limits})\n"
+        "  hint: its logo or profile is probably far larger or more complex than it needs to be",
+    )

@@ -9,6 +9,7 @@ from that list.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Annotated, Any, get_args
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args
 from pydantic import Field
 
 from packgen.elements import group, image, logo, qr, shape, text
+from packgen.errors import Diagnostic, Severity
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed
 from packgen.model.common import ElementBase, Shown
@@ -54,7 +56,27 @@ def layout_element(element: ElementBase, frame: Frame, ctx: LayoutContext) -> li
     if element.show is Shown.WITHOUT_ORG and ctx.has_org:
         return []
     layout = _LAYOUT_BY_MODEL[type(element)]
-    return layout(element, frame, ctx)
+    before = len(ctx.diagnostics)
+    placed = layout(element, frame, ctx)
+    _name_element(ctx.diagnostics, before, element.id, ctx.org_file)
+    return placed
+
+
+def _name_element(
+    diagnostics: list[Diagnostic], start: int, element_id: str, org_file: str | None
+) -> None:
+    """Lead the field of each new diagnostic with the element's id, unless it names one
+    (or it is about a field of the organisation profile, which names its own)."""
+    for index in range(start, len(diagnostics)):
+        found = diagnostics[index]
+        if found.severity is Severity.NOTE:
+            continue
+        if f"'{element_id}'" in found.message or (found.field or "").startswith("element '"):
+            continue
+        if org_file is not None and found.span is not None and found.span.file == org_file:
+            continue
+        named = f"element '{element_id}'" + (f", {found.field}" if found.field else "")
+        diagnostics[index] = replace(found, field=named)
 
 
 def children(element: ElementBase) -> list[ElementBase]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Literal
 
 from packgen.elements.shape import extend_to_bleed
-from packgen.errors import allowed_hint
+from packgen.errors import PackgenError, allowed_hint, relative
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import ARTIFACT, Placed, PlacedDrawing, Rect, Role
 from packgen.model.common import Align, Bleed, BoxAlign, Direction, ElementBase, VAlign, bleed_edges
 from packgen.resolve.assets import Asset
+from packgen.resolve.recolour import painted_svg
 
 
 class ImageElement(ElementBase):
@@ -50,9 +51,24 @@ def fit(asset: Asset, rect: Rect, align: Align, valign: VAlign, direction: Direc
     return Rect(rect.aligned(w, align, direction), rect.y + dy, w, h)
 
 
-def placed_asset(element_id: str, asset: Asset, rect: Rect, role: Role) -> PlacedDrawing:
+def placed_asset(
+    element_id: str, asset: Asset, rect: Rect, role: Role, ctx: LayoutContext | None = None
+) -> PlacedDrawing:
+    """The asset drawn into ``rect``; SVG art painted from ``ctx``'s palette."""
     pixels = (int(asset.width), int(asset.height)) if asset.kind == "raster" else None
-    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels, role=role)
+    svg = painted(asset, ctx) if ctx is not None else None
+    return PlacedDrawing(element_id, rect, asset.path, asset.kind, pixels, svg, role=role)
+
+
+def painted(asset: Asset, ctx: LayoutContext) -> bytes | None:
+    """SVG art with its ``data-palette`` colours from the palette (None: as drawn)."""
+    if asset.kind != "svg":
+        return None
+    try:
+        return painted_svg(asset.path, ctx.palette, relative(asset.path, ctx.assets_dir.parent))
+    except PackgenError as exc:
+        ctx.diagnostics.extend(exc.diagnostics)
+        return None
 
 
 def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
@@ -69,4 +85,4 @@ def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Plac
         if edges
         else fit(asset, rect, element.align, element.valign, ctx.direction)
     )
-    return [placed_asset(element.id, asset, target, alt_role(element.alt, element, ctx))]
+    return [placed_asset(element.id, asset, target, alt_role(element.alt, element, ctx), ctx)]

@@ -43,7 +43,7 @@ def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Place
     if asset.kind == "raster" and asset is ctx.org_logo:
         _check_resolution(asset.width, placed.w, ctx)
     role = alt_role(element.alt, element, ctx) if asset is ctx.org_logo else ARTIFACT
-    return [placed_asset(element.id, asset, placed, role)]
+    return [placed_asset(element.id, asset, placed, role, ctx)]
 
 
 def _check_resolution(pixels: float, width: float, ctx: LayoutContext) -> None:

@@ -11,11 +11,15 @@ the copy at ``alt``, else the short URL.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 from xml.sax.saxutils import escape
 
+from qrcode.exceptions import DataOverflowError
+
 from packgen.elements.image import alt_role
 from packgen.elements.text import copy_blocks, report_missing_glyphs
+from packgen.errors import Diagnostic, Severity
 from packgen.layout.checks import press_style
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import (
@@ -36,17 +40,17 @@ from packgen.resolve import qr
 from packgen.resolve.fonts import text_width
 from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import MM, LengthField
+from packgen.units import MM, NonNegativeLength, PositiveLength
 
 
 class QrElement(ElementBase):
     type: Literal["qr"]
     link: str
-    size: LengthField | None = None
+    size: PositiveLength | None = None
     align: BoxAlign = Align.START
     caption: str | None = None
     caption_side: Literal["below", "start", "end", "left", "right"] = "below"
-    caption_gap: LengthField | None = None
+    caption_gap: NonNegativeLength | None = None
     caption_style: str | None = None
     url_style: str | None = None
     dark: str = "ink"
@@ -92,6 +96,39 @@ def _version_for(url: str, level: str, side: float, minimum: float) -> int:
     return natural
 
 
+def smallest_tile(url: str, level: str, minimum: float, scale: float) -> float:
+    """The smallest tile in design mm (half-mm steps, quiet zone included) that passes.
+
+    Tries sizes as :func:`layout` would lay them out (a larger version where a
+    short URL leaves the symbol small), so the size it names passes.
+    """
+    halves = math.floor(minimum / scale / MM * 2)
+    while True:
+        side = halves / 2 * MM * scale
+        version = _version_for(url, level, side, minimum)
+        modules = len(qr.encode(url, level, version))
+        if side * modules / (modules + 2 * qr.QUIET_ZONE) >= minimum - 0.01:
+            return halves / 2
+        halves += 1
+
+
+def _mm(value: float, down: bool = False) -> str:
+    """A length in mm rounded to half a millimetre (up, unless ``down``), as YAML."""
+    halves = math.floor(value * 2 + 1e-6) if down else math.ceil(value * 2 - 1e-6)
+    return f"{halves / 2:g}mm"
+
+
+def _size_hint(element: QrElement, tile_mm: float) -> str:
+    """Which field to change, and the smallest value that passes."""
+    what = "the tile, quiet zone included"
+    if element.size is not None:
+        return f"set size: {_mm(tile_mm)} or more ({what}; box.w and box.h at least that)"
+    return (
+        f"set box.w: {_mm(tile_mm)} or more (without size:, the tile is the box width, "
+        "quiet zone included)"
+    )
+
+
 def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
     box = ctx.place(element.box, frame, element.field_span("box"), square=True)
     link = ctx.link(element.link, element.field_span("link"), "link")
@@ -103,22 +140,36 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
     level = ctx.rules.qr_error_correction
     side = float(element.size) * ctx.scale if element.size is not None else box.w
     if side > box.w + 0.01 or side > box.h + 0.01:
+        fits = min(box.w, box.h) / ctx.scale / MM
         ctx.report(
-            f"QR tile ({side / MM:.1f} mm) is larger than its box", element.field_span("size"), None
+            f"QR code '{element.id}': its tile ({side / MM:.1f} mm) is larger than its box "
+            f"({box.w / MM:.1f} × {box.h / MM:.1f} mm)",
+            element.field_span("size"),
+            f"make box.w and box.h at least size, or size at most {_mm(fits, down=True)}",
         )
     tile = Rect(box.aligned(side, element.align, ctx.direction), box.top - side, side, side)
     minimum = float(ctx.rules.qr_min_symbol) * ctx.scale
-    version = _version_for(url, level, side, minimum)
-    matrix = qr.encode(url, level, version)
+    try:
+        version = _version_for(url, level, side, minimum)
+        matrix = qr.encode(url, level, version)
+    except (ValueError, DataOverflowError):
+        ctx.report(
+            f"the link of QR code '{element.id}' is {len(url)} characters, "
+            "too long for any QR code",
+            element.field_span("link"),
+            "use a shorter address (a short link that redirects)",
+        )
+        return []
     count = len(matrix)
     module = side / (count + 2 * qr.QUIET_ZONE)
     symbol = tile.inset(module * qr.QUIET_ZONE)
     if symbol.w + 0.01 < minimum:
         ctx.report(
-            f"QR code '{element.id}' is {symbol.w / MM:.1f} mm across; the minimum here is "
-            f"{minimum / MM:.1f} mm",
+            f"QR code '{element.id}' is {symbol.w / MM:.1f} mm across without its quiet zone "
+            f"({side / MM:.1f} mm with it); the minimum here is {minimum / MM:.1f} mm "
+            "without it",
             element.field_span("size") or element.field_span("box"),
-            "make the tile larger (size, or box.w)",
+            _size_hint(element, smallest_tile(url, level, minimum, ctx.scale)),
         )
     ctx.require_safe(element.id, tile, element.field_span("box"))
     ctx.qr_urls.append(url)
@@ -208,12 +259,21 @@ def _caption(
         result = set_caption(top)
     report_missing_glyphs(element.id, result.missing, element.field_span("caption"), ctx)
     if result.overflow > 0.01:
+        grow = "box.w" if element.caption_side == "right" else "box.h"
+        taller = _mm((box.h + result.overflow) / ctx.scale / MM)
         ctx.report(
             f"the caption of QR code '{element.id}' overflows its box by "
             f"{result.overflow / MM:.1f} mm",
             element.field_span("box"),
-            "enlarge the box or shorten the caption",
+            f"make the box box.h: {taller} or more"
+            + (f" (or widen it, {grow})" if grow == "box.w" else "")
+            + (f", or shorten copy '{element.caption}'" if element.caption else ""),
         )
+        copy_span = ctx.content.copy_spans.get(element.caption or "")
+        if copy_span is not None:
+            ctx.diagnostics.append(
+                Diagnostic(f"copy '{element.caption}' is here", copy_span, severity=Severity.NOTE)
+            )
     ctx.require_safe(element.id, area, element.field_span("box"))
     width = min(area.w, result.used_width)
     x = area.across(0.0, width, ctx.direction).x  # lines begin at the start edge

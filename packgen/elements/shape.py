@@ -7,7 +7,7 @@ from typing import Literal
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed, PlacedShape, Rect, ShapeKind
 from packgen.model.common import Bleed, Edge, ElementBase, bleed_edges
-from packgen.units import LengthField
+from packgen.units import NonNegativeLength
 
 
 class ShapeElement(ElementBase):
@@ -15,8 +15,8 @@ class ShapeElement(ElementBase):
     shape: ShapeKind = ShapeKind.RECT
     fill: str | None = None
     stroke: str | None = None
-    stroke_width: LengthField | None = None
-    radius: LengthField | None = None
+    stroke_width: NonNegativeLength | None = None
+    radius: NonNegativeLength | None = None
     bleed: Bleed | None = None
 
 

@@ -6,11 +6,12 @@ unless ``min_size`` allows shrinking and the shrunk text fits.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field
 
-from packgen.errors import PackgenError, Span, allowed_hint
+from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
 from packgen.layout.checks import press_style
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import (
@@ -22,11 +23,11 @@ from packgen.layout.placed import (
     TextInk,
     block_role,
 )
-from packgen.layout.typeset import typeset
+from packgen.layout.typeset import Typeset, typeset
 from packgen.model.common import Align, ElementBase, VAlign
 from packgen.resolve.markup import BlockKind
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import MM, LengthField
+from packgen.units import MM, PositiveLength
 
 
 class TextElement(ElementBase):
@@ -36,7 +37,7 @@ class TextElement(ElementBase):
     heading_style: str | None = None
     bullet_style: str | None = None
     valign: VAlign = VAlign.TOP
-    min_size: LengthField | None = None
+    min_size: PositiveLength | None = None
     link: str | None = None
 
 
@@ -89,17 +90,7 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
         )
     report_missing_glyphs(element.id, result.missing, element.field_span("copy"), ctx)
     if result.overflow > 0.01:
-        at = (
-            f" even at the minimum size {float(element.min_size or 0):g}pt"
-            if element.min_size
-            else ""
-        )
-        ctx.report(
-            f"text '{element.id}' overflows its frame by {result.overflow / MM:.1f} mm{at}",
-            element.field_span("copy") or element.span,
-            "shorten the copy, enlarge the frame (box.h)"
-            + ("" if element.min_size else ", or allow shrinking with min_size"),
-        )
+        report_overflow(element, rect, result, base.size * base.leading * min_factor, ctx)
     ctx.require_safe(element.id, rect, element.field_span("box"))
     width = min(rect.w, result.used_width)
     side = base.align.physical(ctx.direction)  # where the lines sit across the frame
@@ -141,6 +132,32 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             role=block_role(result.lines) if result.lines else PARAGRAPH,
         )
     ]
+
+
+def report_overflow(
+    element: TextElement, rect: Rect, result: Typeset, leading: float, ctx: LayoutContext
+) -> None:
+    """Overflow, with how much to cut or the frame height that fits, and where the copy is."""
+    at = f" even at the minimum size {float(element.min_size or 0):g}pt" if element.min_size else ""
+    needed = rect.h + result.overflow
+    lines = max(1, math.ceil(result.overflow / (leading * ctx.scale) - 0.05))
+    length = len(ctx.content.plain(element.copy_key))
+    total = max(lines, round(needed / (leading * ctx.scale)))  # lines the copy takes
+    cut = min(length, math.ceil(length * lines / total))  # as many lines' worth of characters
+    fits = math.ceil(needed / ctx.scale / MM * 2 - 1e-6) / 2  # half millimetres, up
+    ctx.report(
+        f"text '{element.id}' overflows its frame by {result.overflow / MM:.1f} mm{at}: "
+        f"about {lines} line{'s' * (lines != 1)} too many",
+        element.field_span("copy") or element.span,
+        f"cut about {cut} of its {length} characters from copy '{element.copy_key}', "
+        f"or make the frame box.h: {fits:g}mm"
+        + ("" if element.min_size else ", or allow shrinking with min_size"),
+    )
+    copy_span = ctx.content.copy_spans.get(element.copy_key)
+    if copy_span is not None:
+        ctx.diagnostics.append(
+            Diagnostic(f"copy '{element.copy_key}' is here", copy_span, severity=Severity.NOTE)
+        )
 
 
 def body_kind(kind: BlockKind, name: str, paragraph: str, body_styles: frozenset[str]) -> bool:

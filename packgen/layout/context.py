@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packgen.colour import Colour
+from packgen.colour import Colour, unknown_colour_hint
 from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
 from packgen.layout.placed import DocumentInfo, PlacedLink, Rect
 from packgen.layout.sheet import Sheet
@@ -133,10 +133,7 @@ class LayoutContext:
         if name in self.palette:
             return self.palette[name]
         self.report(
-            f"unknown colour '{name}'",
-            span,
-            allowed_hint(name, list(self.palette), "colours"),
-            field_name,
+            f"unknown colour '{name}'", span, unknown_colour_hint(name, self.palette), field_name
         )
         return None
 

@@ -10,13 +10,14 @@ copy mirrors them (and the margins, grid columns and boxes inside).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from packgen.elements import layout_element
 from packgen.elements.shape import extend_to_bleed
 from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
 from packgen.layout.checks import PAPER, check_contrast, check_press_inks, check_text_sizes
-from packgen.layout.context import Frame, document_info, page_context
+from packgen.layout.context import Frame, LayoutContext, document_info, page_context
 from packgen.layout.digital import (
     digital_info,
     is_screen,
@@ -24,6 +25,7 @@ from packgen.layout.digital import (
     screen_problems,
     screen_rules,
 )
+from packgen.layout.partial import FailedElement, LayoutError, bounds, errors_since
 from packgen.layout.placed import (
     Placed,
     PlacedDocument,
@@ -33,7 +35,7 @@ from packgen.layout.placed import (
     ShapeKind,
 )
 from packgen.layout.sheet import inset, margins_of, sheet
-from packgen.model.common import Edge
+from packgen.model.common import Edge, ElementBase
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
@@ -66,6 +68,7 @@ def layout_document(
     rules = screen_rules(document.rules, trim.w) if screen else document.rules
     pages: list[PlacedPage] = []
     qr_urls: list[str] = []
+    failed: list[FailedElement] = []  # where each error is, for previews of a broken layout
     for page_number, page in enumerate(document.pages):
         page_path: tuple[int | str, ...] = ("pages", page_number)
         ctx = page_context(
@@ -153,26 +156,31 @@ def layout_document(
                     "panel",
                 )
                 continue
-            placed.items.extend(layout_element(element, frame, ctx))
+            before = len(ctx.diagnostics)
+            items = layout_element(element, frame, ctx)
+            placed.items.extend(items)
+            messages = errors_since(ctx.diagnostics, before)
+            if messages:
+                rect = bounds(items) or _box_of(element, frame, ctx)
+                failed.append(FailedElement(page_number, element.id, rect, messages))
         placed.safe_areas = list(ctx.safe_areas)
         grids = [frame for key, frame in frames.items() if key is not None] or [frames[None]]
         placed.columns = [column for frame in grids for column in frame.columns(scale)]
+        before = len(ctx.diagnostics)
         check_text_sizes(placed.items, ctx, page.elements)
         ground = (str(page.background), background) if background else ("the paper", PAPER)
         check_contrast(placed.items, ground, ctx, page.elements)
         check_press_inks(placed.items, ctx, page.elements)
+        failed.extend(_blamed(page_number, errors_since(ctx.diagnostics, before), placed))
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
         diagnostics.extend(ctx.diagnostics)
         pages.append(placed)
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    if errors:
-        raise PackgenError(diagnostics)
     digital = None
-    if screen:
+    if screen and not any(d.severity is Severity.ERROR for d in diagnostics):
         css = pixel_size(float(resolved.base.width), float(resolved.base.height))
         digital = digital_info(document, content, resolved.design.file, css)
-    return PlacedDocument(
+    result = PlacedDocument(
         name=resolved.design.name,
         size=resolved.size,
         profile=profile.suffix,
@@ -187,3 +195,26 @@ def layout_document(
         palette=content.palette,
         digital=digital,
     )
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise LayoutError(diagnostics, result, failed)
+    return result
+
+
+def _box_of(element: ElementBase, frame: Frame, ctx: LayoutContext) -> Rect:
+    """Where an element that placed nothing was meant to go (reporting nothing new)."""
+    before = len(ctx.diagnostics)
+    rect = ctx.place(element.box, frame, None, square=element.box.h is None)
+    del ctx.diagnostics[before:]
+    return rect
+
+
+def _blamed(page: int, messages: Sequence[str], placed: PlacedPage) -> list[FailedElement]:
+    """Page-wide check messages, each on the items whose id it quotes."""
+    found: list[FailedElement] = []
+    for message in messages:
+        for item in placed.items:
+            if f"'{item.element_id}'" in message:
+                box = bounds([item])
+                if box is not None:
+                    found.append(FailedElement(page, item.element_id, box, (message,)))
+    return found

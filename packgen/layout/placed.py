@@ -183,6 +183,7 @@ class PlacedDrawing:
     path: Path
     kind: str  # "svg" | "raster"
     pixel_size: tuple[int, int] | None = None
+    svg: bytes | None = None  # the SVG painted from the palette, when it names palette colours
     role: Role = field(kw_only=True)  # a figure with alt text, or an artifact
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from packgen.colour import Colour
+from packgen.model.urls import check_http_url, short_url
+
+__all__ = ["Campaign", "Link", "check_http_url", "short_url"]
 
 
 class Link(BaseModel):
@@ -30,28 +32,6 @@ class Link(BaseModel):
     @property
     def display(self) -> str:
         return self.label or short_url(self.url)
-
-
-def check_http_url(value: str) -> str:
-    """Accept only absolute http(s) URLs with a host; used for every QR target."""
-    if any(ch.isspace() for ch in value):
-        raise ValueError(f"a URL cannot contain spaces, found '{value}'")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https"):
-        raise ValueError(f"only http:// and https:// links are allowed, found '{value}'")
-    host = parts.hostname
-    if not host or "." not in host:
-        raise ValueError(f"a link needs a host name such as example.org, found '{value}'")
-    return value
-
-
-def short_url(url: str) -> str:
-    """``https://www.example.org/a/`` → ``example.org/a``: what a person types."""
-    parts = urlsplit(url)
-    host = parts.netloc.removeprefix("www.")
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{path}{query}"
 
 
 class Dates(BaseModel):

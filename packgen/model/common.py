@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from packgen.errors import Span
-from packgen.units import LengthField
+from packgen.units import LengthField, NonNegativeLength, PositiveLength
 
 
 class Model(BaseModel):
@@ -90,8 +90,8 @@ class Box(Model):
 
     x: LengthField | None = None
     y: LengthField
-    w: LengthField | None = None
-    h: LengthField | None = None
+    w: NonNegativeLength | None = None
+    h: NonNegativeLength | None = None
     col: Annotated[int, Field(ge=1)] | None = None
     span: Annotated[int, Field(ge=1)] | None = None
 
@@ -164,28 +164,28 @@ class Style(Model):
 
     parent: str | None = None
     font: str | None = None
-    size: LengthField | None = None
+    size: PositiveLength | None = None
     leading: Annotated[float, Field(gt=0.8, le=3.0)] | None = None
     colour: str | None = None
     align: Align | None = None
     weight: Weight | None = None
     italic: bool | None = None
-    space_before: LengthField | None = None
-    space_after: LengthField | None = None
+    space_before: NonNegativeLength | None = None
+    space_after: NonNegativeLength | None = None
     indent: LengthField | None = None
     bullet: str | None = None
 
 
 class Margins(Model):
-    top: LengthField
-    right: LengthField
-    bottom: LengthField
-    left: LengthField
+    top: NonNegativeLength
+    right: NonNegativeLength
+    bottom: NonNegativeLength
+    left: NonNegativeLength
 
 
 class Grid(Model):
     columns: Annotated[int, Field(ge=1, le=24)]
-    gutter: LengthField
+    gutter: NonNegativeLength
 
 
 class FoldPanel(Model):
@@ -195,20 +195,20 @@ class FoldPanel(Model):
     """
 
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
-    width: LengthField
+    width: PositiveLength
     background: str | None = None
 
 
 class PageSpec(Model):
     size: str | None = None
-    width: LengthField | None = None
-    height: LengthField | None = None
+    width: PositiveLength | None = None
+    height: PositiveLength | None = None
     orientation: Literal["portrait", "landscape"] = "portrait"
-    bleed: LengthField
-    slug: LengthField
-    margins: Margins | LengthField
-    safe: LengthField
-    fold_clearance: LengthField | None = None
+    bleed: NonNegativeLength
+    slug: NonNegativeLength
+    margins: Margins | NonNegativeLength
+    safe: NonNegativeLength
+    fold_clearance: NonNegativeLength | None = None
     grid: Grid | None = None
     clear: Margins | None = None  # bands kept free of text, logos, QR (a story's buttons)
 
@@ -224,10 +224,10 @@ class PageSpec(Model):
 class Rules(Model):
     """Print and legibility limits the layout stage enforces (base-size units)."""
 
-    min_text: LengthField
-    min_text_width: LengthField | None = None  # min_text holds at this width; scales with it
-    min_body: LengthField
-    qr_min_symbol: LengthField
+    min_text: NonNegativeLength
+    min_text_width: PositiveLength | None = None  # min_text holds at this width; scales with it
+    min_body: NonNegativeLength
+    qr_min_symbol: NonNegativeLength
     qr_error_correction: Literal["M", "Q", "H"] = "M"
     press_body_colour: str | None = None  # body styles print in this ink on press output
     press_one_ink_under: LengthField | None = None  # smaller text prints in one ink on press

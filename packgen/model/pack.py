@@ -17,7 +17,7 @@ from pydantic import Field
 from packgen.elements import Element
 from packgen.model.common import Box, Located, Model, Style
 from packgen.model.fixed import DocumentBase
-from packgen.units import LengthField
+from packgen.units import NonNegativeLength
 
 Name = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
 
@@ -44,10 +44,10 @@ class CardLook(Model):
 
     fill: str | None = None
     stroke: str | None = None
-    stroke_width: LengthField | None = None
-    radius: LengthField | None = None
-    padding: LengthField | None = None
-    gap: LengthField | None = None  # between cards, across and down
+    stroke_width: NonNegativeLength | None = None
+    radius: NonNegativeLength | None = None
+    padding: NonNegativeLength | None = None
+    gap: NonNegativeLength | None = None  # between cards, across and down
 
 
 class ItemBase(Located):
@@ -85,7 +85,7 @@ class ContentsItem(ItemBase):
     sub_style: str | None = None  # entries of level 1 and deeper
     levels: Annotated[int, Field(ge=1, le=4)] = 1
     leader: str | None = None  # colour of the dotted line to the page number
-    gap: LengthField | None = None  # space between entries
+    gap: NonNegativeLength | None = None  # space between entries
 
 
 class BreakItem(ItemBase):
@@ -99,7 +99,7 @@ class SpaceItem(ItemBase):
     """Empty vertical space."""
 
     type: Literal["space"]
-    h: LengthField
+    h: NonNegativeLength
 
 
 class PanelItem(ItemBase):
@@ -110,7 +110,7 @@ class PanelItem(ItemBase):
 
     type: Literal["panel"]
     id: Name
-    h: LengthField
+    h: NonNegativeLength
     elements: list[Element]
 
 
@@ -134,7 +134,7 @@ class FactsItem(ItemBase):
     figure_style: str
     style: str
     source_style: str
-    figure_width: LengthField
+    figure_width: NonNegativeLength
     card: CardLook = CardLook()
 
 
@@ -176,8 +176,8 @@ class FormItem(ItemBase):
     bullet_style: str | None = None
     fields: dict[Name, FormField]
     line: str  # colour of the fill-in line
-    line_width: LengthField | None = None  # its width (default 1pt)
-    min_field: LengthField  # the narrowest a field may be
+    line_width: NonNegativeLength | None = None  # its width (default 1pt)
+    min_field: NonNegativeLength  # the narrowest a field may be
 
 
 StoryItem = Annotated[

@@ -85,7 +85,30 @@ def _convert(node: object, palette: dict[str, Colour]) -> None:
 _cmyk_drawings: dict[tuple[Path, int], Drawing] = {}
 
 
+@lru_cache(maxsize=64)
+def _painted_svg(source: bytes) -> Drawing:
+    drawing = svg2rlg(io.BytesIO(source))
+    if drawing is None:
+        raise ValueError("cannot read a painted SVG")
+    return drawing
+
+
+_cmyk_painted: dict[bytes, Drawing] = {}
+
+
 def _drawing(item: PlacedDrawing, cmyk: bool, palette: dict[str, Colour]) -> Drawing:
+    if item.svg is not None:  # art painted from the palette (data-palette)
+        if not cmyk:
+            return _painted_svg(item.svg)
+        if item.svg not in _cmyk_painted:
+            drawing = svg2rlg(io.BytesIO(item.svg))
+            _convert(drawing, palette)
+            drawing.__dict__["initialFillColor"] = CMYKColor(0, 0, 0, 1)
+            drawing.__dict__["initialStrokeColor"] = CMYKColor(0, 0, 0, 1)
+            if len(_cmyk_painted) >= 64:
+                _cmyk_painted.clear()
+            _cmyk_painted[item.svg] = drawing
+        return _cmyk_painted[item.svg]
     mtime = item.path.stat().st_mtime_ns
     if not cmyk:
         return _svg(item.path, mtime)

@@ -75,7 +75,15 @@ def _load_design(project: Project, name: str) -> Design:
     chain = [shown]
     while isinstance(data, SourceDict) and data.get("extends"):
         parent_name = str(data["extends"])
-        parent_path = (path.parent / parent_name).resolve()
+        try:
+            parent_path = (path.parent / parent_name).resolve()
+        except (OSError, RuntimeError):
+            raise PackgenError(
+                Diagnostic(
+                    f"extends '{parent_name}' is a symbolic link that loops",
+                    data.value_spans.get("extends"),
+                )
+            ) from None
         span = data.value_spans.get("extends")
         if not parent_path.is_relative_to(project.layouts_dir.resolve()):
             raise PackgenError(Diagnostic(f"extends '{parent_name}' leaves layouts/", span))
@@ -100,7 +108,43 @@ def _load_design(project: Project, name: str) -> Design:
         path = parent_path
     if not isinstance(data, SourceDict):
         raise PackgenError(Diagnostic("a layout file is a mapping of fields", Span(shown, 1, 1)))
+    _check_sizes(data, shown)
     return Design(name, shown, data)
+
+
+SIZES_HINT = "list each paper size with its adjustments, e.g. 'sizes: {A4: {}, A3: {}}'"
+
+
+def _check_sizes(data: SourceDict, shown: str) -> None:
+    """A layout that would make nothing is an error, never a silent skip."""
+    if not data:
+        raise PackgenError(
+            Diagnostic(
+                "the layout file is empty, so nothing would be made",
+                Span(shown, 1, 1),
+                "a layout needs at least kind:, sizes: and pages:",
+            )
+        )
+    sizes = data.get("sizes")
+    span = data.value_spans.get("sizes") or data.span or Span(shown, 1, 1)
+    if sizes is None:
+        raise PackgenError(
+            Diagnostic("is missing, so nothing would be made", span, SIZES_HINT, field="sizes")
+        )
+    if not isinstance(sizes, SourceDict):
+        found = "a list" if isinstance(sizes, list) else f"'{sizes}'"
+        raise PackgenError(
+            Diagnostic(
+                f"must be a mapping of paper sizes, found {found}",
+                span,
+                SIZES_HINT,
+                field="sizes",
+            )
+        )
+    if not sizes:
+        raise PackgenError(
+            Diagnostic("is empty, so nothing would be made", span, SIZES_HINT, field="sizes")
+        )
 
 
 def _copy_dict(source: SourceDict) -> SourceDict:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
+from anyascii import anyascii
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from packgen.colour import Colour
@@ -113,9 +114,27 @@ class OrgProfile(BaseModel):
         return check_http_url(value)
 
 
+LAST_WORDS = 24  # characters: last two words kept together when no longer than this
+
+
+def keep_last_words(name: str) -> str:
+    """A name whose last two words never part, so no line ends with one lone word
+    (``Riverside Parent-Infant Team`` breaks before ``Parent-Infant Team``)."""
+    head, _, last = name.rpartition(" ")
+    if not head or " " not in head:
+        return name  # one or two words: breaking them is better than overflowing
+    if len(head.rpartition(" ")[2]) + 1 + len(last) > LAST_WORDS:
+        return name
+    return f"{head}{NO_BREAK}{last}"
+
+
 def slug(name: str) -> str:
-    """``Tom & Jerry's <Hub>`` → ``tom-jerry-s-hub``: safe for file names and UTM."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """``Tom & Jerry's <Hub>`` → ``tom-jerry-s-hub``: safe for file names and UTM.
+
+    Names in other scripts are transliterated (``Κέντρο`` → ``kentro``,
+    ``東京`` → ``dongjing``), so every name keeps a meaningful folder.
+    """
+    ascii_name = anyascii(unicodedata.normalize("NFC", name))
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "organisation"
 
 
@@ -126,6 +145,11 @@ class Organisation:
     profile: OrgProfile
     logo: Asset
     file: str
+    spans: tuple[tuple[str, Span], ...] = ()  # where each field is written (dotted names)
+
+    def span(self, field: str) -> Span:
+        """Where ``field`` (``name``, ``support.url``, …) is written in the profile."""
+        return dict(self.spans).get(field) or Span(self.file)
 
     @property
     def slug(self) -> str:
@@ -134,9 +158,9 @@ class Organisation:
     def data(self) -> dict[str, str]:
         support = self.profile.support
         return {
-            "org.name": self.profile.name,
+            "org.name": keep_last_words(self.profile.name),
             "org.website": short_url(self.profile.website),
-            "support.name": support.name,
+            "support.name": keep_last_words(support.name),
             "support.phone": support.phone.replace(" ", NO_BREAK),
             "support.email": support.email or "",
         }
@@ -168,4 +192,17 @@ def _organisation(data: object, folder: Path, name: str) -> Organisation:
         raise PackgenError(
             [Diagnostic(d.message, d.span, d.hint, d.severity, "logo") for d in exc.diagnostics]
         ) from None
-    return Organisation(profile, logo, name)
+    return Organisation(profile, logo, name, _field_spans(data))
+
+
+def _field_spans(data: object) -> tuple[tuple[str, Span], ...]:
+    """The value spans of the profile's fields, one level of nesting deep."""
+    found: list[tuple[str, Span]] = []
+    if not isinstance(data, SourceDict):
+        return ()
+    for key, span in data.value_spans.items():
+        found.append((str(key), span))
+        inner = data.get(key)
+        if isinstance(inner, SourceDict):
+            found.extend((f"{key}.{k}", v) for k, v in inner.value_spans.items())
+    return tuple(found)

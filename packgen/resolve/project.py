@@ -1,8 +1,9 @@
 """A project folder: its layouts, campaign, copy, fonts and paper sizes.
 
 The embedded default campaign ships inside the package (``packgen/_embedded``
-in a wheel; the repository root in a source checkout). A designer can point
-``--project`` at a copy of those folders instead.
+in a wheel; the repository root in a source checkout). A designer's own
+project is ``--project DIR``, or else the current folder when it holds
+``layouts/`` or a ``packgen.yaml`` (:func:`find_project`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from packgen.resolve.fonts import FontFamily, register, register_fallback
 from packgen.resolve.org import Organisation
 from packgen.source.load import load_yaml
 from packgen.source.validate import validate
-from packgen.units import Length, parse_length
+from packgen.units import Length, positive_length
 
 ORG_ACCENT = "org-accent"  # the palette entry an organisation's accent colour replaces
 
@@ -53,6 +54,27 @@ def embedded_root() -> Path:
     return package.parent
 
 
+PROJECT_MARKERS = ("layouts", "packgen.yaml")  # what makes a folder a project
+
+
+@dataclass(frozen=True)
+class ProjectChoice:
+    """Which project a command uses, and why (for the one line every command prints)."""
+
+    root: Path
+    how: str  # "--project", "current folder" or "embedded"
+
+
+def find_project(explicit: str | Path | None, cwd: Path) -> ProjectChoice:
+    """``--project`` if given; else ``cwd`` if it holds ``layouts/`` or ``packgen.yaml``;
+    else the embedded default pack."""
+    if explicit:
+        return ProjectChoice(Path(explicit), "--project")
+    if (cwd / "layouts").is_dir() or (cwd / "packgen.yaml").is_file():
+        return ProjectChoice(cwd, "current folder")
+    return ProjectChoice(embedded_root(), "embedded")
+
+
 @dataclass(frozen=True)
 class PaperSize:
     name: str
@@ -69,7 +91,13 @@ class Project:
 
     def layouts_stamp(self) -> tuple[int, ...]:
         """Modification times of every layout file: a key that changes on any edit."""
-        return tuple(p.stat().st_mtime_ns for p in sorted(self.layouts_dir.glob("*.yaml")))
+        stamps = []
+        for path in sorted(self.layouts_dir.glob("*.yaml")):
+            try:
+                stamps.append(path.stat().st_mtime_ns)
+            except OSError:  # a broken or looping link: reported when the layout is read
+                stamps.append(-1)
+        return tuple(stamps)
 
     @property
     def layouts_dir(self) -> Path:
@@ -84,8 +112,20 @@ class Project:
 
     @cached_property
     def settings(self) -> Settings:
-        path = self.assets_dir / "packgen.yaml"
+        """``packgen.yaml`` at the project's top, else ``assets/packgen.yaml``."""
+        path = self.root / "packgen.yaml"
+        if not path.is_file():
+            path = self.assets_dir / "packgen.yaml"
         return validate(Settings, load_yaml(path, self.shown(path)), self.shown(path))
+
+    def describe(self) -> str:
+        """Which campaign and language this project builds (never raises)."""
+        try:
+            campaign = self.campaign_name or self.settings.campaign
+            language = self.language_code
+        except PackgenError:
+            return "campaign and language unreadable (see below)"
+        return f"campaign {campaign}, language {language}"
 
     @property
     def campaign_dir(self) -> Path:
@@ -206,7 +246,7 @@ class Project:
             span = data.value_spans.get(name)
             try:
                 sizes[name] = PaperSize(
-                    name, parse_length(entry["width"]), parse_length(entry["height"])
+                    name, positive_length(entry["width"]), positive_length(entry["height"])
                 )
             except (KeyError, TypeError, ValueError) as exc:
                 raise error(f"paper size '{name}': {exc}", span, field=name) from None
@@ -218,7 +258,7 @@ class Project:
 
     def layout_path(self, name: str) -> Path:
         path = self.layouts_dir / f"{name}.yaml"
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():  # a broken link or a FIFO is named
             raise error(
                 f"unknown product '{name}'", hint=allowed_hint(name, self.products(), "products")
             )

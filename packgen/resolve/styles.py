@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from packgen.colour import Colour
+from packgen.colour import Colour, unknown_colour_hint
 from packgen.errors import Diagnostic, Span, allowed_hint
 from packgen.model.common import Align, Direction, Style, Weight
 from packgen.source.load import span_at
@@ -135,7 +135,9 @@ def resolve_styles(
                     Diagnostic(
                         f"unknown {field} '{value}'",
                         at(owner, field),
-                        allowed_hint(value, allowed, noun),
+                        unknown_colour_hint(value, palette)
+                        if field == "colour"
+                        else allowed_hint(value, allowed, noun),
                         field=f"styles.{owner}.{field}",
                     )
                 )

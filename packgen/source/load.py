@@ -8,12 +8,15 @@ after files were merged (spans travel with the values they describe).
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from packgen.errors import Span, error
+from packgen.errors import PackgenError, Span, error
 
 
 class SourceDict(dict[str, Any]):
@@ -42,36 +45,136 @@ class SourceList(list[Any]):
         self.value_spans = []
 
 
+MAX_BYTES = 1024 * 1024  # a YAML file larger than this is refused before parsing
+MAX_DEPTH = 40  # mappings and lists inside each other
+MAX_NUMBER = 10**15  # integers beyond this are typing mistakes (no field needs them)
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_WHAT = {
+    "int": "whole number",
+    "float": "number",
+    "bool": "true or false",
+    "null": "null",
+    "timestamp": "date",
+}
+
+
 def _span(file: str, node: yaml.Node) -> Span:
     mark = node.start_mark
     return Span(file, mark.line + 1, mark.column + 1)
 
 
+def _mark_span(file: str, mark: yaml.Mark | None) -> Span:
+    return Span(file, mark.line + 1, mark.column + 1) if mark else Span(file)
+
+
+def _short_tag(tag: str | None) -> str:
+    tag = tag or "!"
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
+class _SafeComposer(yaml.SafeLoader):
+    """Composes YAML into nodes, refusing what could make a small file expensive.
+
+    Anchors and aliases are refused (an alias "bomb" of a few lines expands to
+    billions of nodes), nesting is bounded, and a merge key is refused before
+    its value is read, so it gets its own message.
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        super().__init__(text)
+        self.file = file
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(index, yaml.ScalarNode) and index.tag == _CORE + "merge":
+            raise _merge_error(self.file, index)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise error(
+                "anchors and aliases are not supported; repeat the value",
+                _mark_span(self.file, event.start_mark),
+                hint="write the value out again where it is needed (or use 'extends:')",
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise error(
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                    _mark_span(self.file, event.start_mark),
+                    hint="a layout, copy or profile file never needs this much nesting",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _merge_error(file: str, node: yaml.Node) -> PackgenError:
+    return error(
+        "YAML merge keys ('<<') are not supported",
+        _span(file, node),
+        hint="write the keys out, or put shared styles in a base file named by 'extends:'",
+    )
+
+
 class _ScalarLoader(yaml.SafeLoader):
-    """Resolves scalars with YAML's safe rules (ints, floats, bools, null)."""
+    """Resolves scalars with YAML's safe rules (ints, floats, bools, null, dates)."""
 
 
 _SCALARS = _ScalarLoader("")
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
-    value = _SCALARS.construct_object(node, deep=True)
-    _SCALARS.constructed_objects.clear()
+def _scalar(node: yaml.ScalarNode, file: str) -> Any:
+    tag = node.tag
+    if tag == _CORE + "value":  # a lone '=' is text here, not YAML's value key
+        return node.value
+    if tag not in _SCALAR_TAGS:
+        raise _tag_error(file, node)
+    try:
+        value = _SCALARS.construct_object(node, deep=True)
+    except (ValueError, TypeError, KeyError, OverflowError, yaml.YAMLError) as exc:
+        what = _WHAT.get(tag.removeprefix(_CORE), "value")
+        reason = f" ({exc})" if isinstance(exc, ValueError) and str(exc) else ""
+        raise error(
+            f"'{node.value[:80]}' is not a valid {what}{reason}",
+            _span(file, node),
+            hint="write a date as YYYY-MM-DD (a real day)" if what == "date" else None,
+        ) from None
+    finally:
+        _SCALARS.constructed_objects.clear()
+    if isinstance(value, float) and not math.isfinite(value):
+        raise error(
+            f"'{node.value[:80]}' is not a finite number",
+            _span(file, node),
+            hint="give an ordinary number, e.g. 12",
+        )
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+        raise error(f"the number {node.value[:40]} is too large", _span(file, node))
     return value
+
+
+def _tag_error(file: str, node: yaml.Node) -> PackgenError:
+    return error(
+        f"YAML tag '{_short_tag(node.tag)}' is not supported",
+        _span(file, node),
+        hint="remove the tag: plain text, numbers, true/false, dates, lists and mappings only",
+    )
 
 
 def _build(node: yaml.Node, file: str) -> Any:
     if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
+        return _scalar(node, file)
     if isinstance(node, yaml.MappingNode):
+        if node.tag != _CORE + "map":
+            raise _tag_error(file, node)
         result = SourceDict()
         result.span = _span(file, node)
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise error("a mapping key must be a plain value", _span(file, key_node))
-            key = str(_scalar(key_node))
-            if key == "<<":
-                raise error("YAML merge keys ('<<') are not supported", _span(file, key_node))
+            if key_node.tag == _CORE + "merge":
+                raise _merge_error(file, key_node)
+            key = str(_scalar(key_node, file))
             if key in result:
                 raise error(
                     f"duplicate key '{key}'",
@@ -83,6 +186,8 @@ def _build(node: yaml.Node, file: str) -> Any:
             result.value_spans[key] = _span(file, value_node)
         return result
     if isinstance(node, yaml.SequenceNode):
+        if node.tag != _CORE + "seq":
+            raise _tag_error(file, node)
         items = SourceList()
         items.span = _span(file, node)
         for item in node.value:
@@ -92,18 +197,40 @@ def _build(node: yaml.Node, file: str) -> Any:
     raise error(f"unsupported YAML node {node.tag}", _span(file, node))
 
 
+def _too_large(size: int, file: str) -> PackgenError:
+    return error(
+        f"file is {size / 1024:.0f} KB; the limit for a YAML file is {MAX_BYTES // 1024} KB",
+        Span(file),
+        hint="split it into smaller files",
+    )
+
+
 def parse_yaml(text: str, file: str) -> Any:
-    """Parse YAML text; syntax errors become diagnostics with a position."""
+    """Parse YAML text safely; every problem becomes a diagnostic with a position."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
+        raise _too_large(size, file)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _SafeComposer(text, file)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise error(
+            f"YAML syntax: the character U+{exc.character:04X} is not allowed",
+            Span(file, line, column),
+            "remove it (control characters cannot appear in YAML files)",
+        ) from None
+    try:
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file)
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
-        raise error(f"YAML syntax: {problem}{context}", span) from None
+        raise error(f"YAML syntax: {problem}{context}", _mark_span(file, mark)) from None
     except yaml.YAMLError as exc:
         raise error(f"YAML syntax: {exc}", Span(file)) from None
+    finally:
+        loader.dispose()
     if node is None:
         empty = SourceDict()
         empty.span = Span(file, 1, 1)
@@ -112,17 +239,36 @@ def parse_yaml(text: str, file: str) -> Any:
 
 
 def load_yaml(path: Path, shown_as: str | None = None) -> Any:
-    """Read and parse one YAML file; ``shown_as`` is its name in messages."""
+    """Read and parse one YAML file; ``shown_as`` is its name in messages.
+
+    Only a regular file is read (a FIFO or device would block or never end),
+    and never more than :data:`MAX_BYTES`.
+    """
     name = shown_as or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if not stat.S_ISREG(path.stat().st_mode):  # before opening: a FIFO blocks on open
+            raise error("not a regular file", Span(name), "give a YAML file")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
     except FileNotFoundError:
+        if path.is_symlink():
+            raise error(
+                f"a symbolic link to '{os.readlink(path)}', which does not exist",
+                Span(name),
+                hint="remove the link or make it point to a file",
+            ) from None
         raise error("file not found", Span(name)) from None
+    except IsADirectoryError:
+        raise error("a folder, not a file", Span(name)) from None
+    except OSError as exc:
+        raise error(f"cannot read file: {exc.strerror or exc}", Span(name)) from None
+    if len(data) > MAX_BYTES:
+        raise _too_large(path.stat().st_size, name)
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(f"file is not UTF-8 text ({exc.reason})", Span(name)) from None
-    except OSError as exc:
-        raise error(f"cannot read file: {exc.strerror}", Span(name)) from None
-    return parse_yaml(text, name)
+    return parse_yaml(text.removeprefix("\ufeff"), name)
 
 
 def span_at(data: Any, path: tuple[int | str, ...], key: bool = False) -> Span | None:

@@ -152,8 +152,35 @@ def diagnose(
             text = item["msg"].removeprefix("Value error, ")
             found = _found(item.get("input"))
             message = text if "found" in text else f"{text} (found {found})"
-        diagnostics.append(Diagnostic(message, span, hint, field=path or None))
+        diagnostics.append(Diagnostic(message, span, hint, field=_named(path, loc, data) or None))
     return diagnostics
+
+
+def _named(path: str, loc: tuple[int | str, ...], data: Any) -> str:
+    """``path`` led by the id of the innermost list item on it that has one:
+    ``pages.0.elements.7`` → ``element 'qr-video' (pages.0.elements.7)``, and
+    ``pages.0.elements.7.box.w`` → ``element 'qr-video' (pages.0.elements.7), box.w``."""
+    if not path:
+        return path
+    steps = path.split(".")
+    node, named, depth = data, "", 0
+    for index, step in enumerate(loc[: len(steps)]):
+        in_list = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        if in_list:
+            node = node[step]
+            item_id = node.get("id") if isinstance(node, dict) else None
+            if isinstance(item_id, str) and item_id:
+                owner = str(loc[index - 1]) if index else ""
+                noun = "element" if owner == "elements" else "item"
+                named, depth = f"{noun} '{item_id}'", index + 1
+        elif isinstance(node, dict) and step in node:
+            node = node[step]
+        else:
+            break
+    if not named:
+        return path
+    rest = ".".join(steps[depth:])
+    return f"{named} ({'.'.join(steps[:depth])})" + (f", {rest}" if rest else "")
 
 
 def _without_tags(loc: tuple[int | str, ...], data: Any) -> tuple[int | str, ...]:

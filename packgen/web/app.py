@@ -5,7 +5,8 @@ Routes: ``/`` (listing and form), ``/downloads/NAME`` and ``/thumbnails/NAME``
 path), ``POST /personalise`` (form → 303 to the pack's page, or the form again
 with errors by field, 422), ``/packs/KEY`` (wait, ready or failed page),
 ``/packs/KEY/status`` (JSON for the page's script), ``/packs/KEY/NAME`` (the
-zip) and ``/static/``. A user's mistake is never a 500: oversized bodies get
+zip), ``/check`` (preflight of an uploaded PDF, :mod:`packgen.web.check`) and
+``/static/``. A user's mistake is never a 500: oversized bodies get
 413, unknown pages 404, unreadable forms 400, a full queue 503, each as a page.
 """
 
@@ -30,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from packgen.resolve.project import Project
 from packgen.web.catalogue import Catalogue, ensure_catalogue, fingerprint
+from packgen.web.check import CHECK_PATH, MAX_PDF, CheckRoutes
 from packgen.web.jobs import Busy, Jobs, request_key
 from packgen.web.links import ServerLinks
 from packgen.web.pages import STATIC, PageCopy, human_bytes
@@ -58,13 +60,20 @@ class _TooLarge(Exception):
 class Guard:
     """ASGI middleware: security headers on every response; request bodies capped (413)."""
 
-    def __init__(self, app: ASGIApp, limit: int, too_large: Callable[[], Response]) -> None:
-        self.app, self.limit, self.too_large = app, limit, too_large
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        too_large: Callable[[], Response],
+        paths: dict[str, tuple[int, Callable[[], Response]]] | None = None,
+    ) -> None:
+        self.app, self.default, self.paths = app, (limit, too_large), paths or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit, too_large = self.paths.get(scope["path"], self.default)
         started = False
 
         async def send_with_headers(message: Message) -> None:
@@ -83,10 +92,10 @@ class Guard:
             if declared < 0:
                 await Response("bad Content-Length", 400)(scope, receive, send_with_headers)
                 return
-            if declared > self.limit:
+            if declared > limit:
                 if declared <= DRAIN_LIMIT:
                     await self._drain(receive)
-                await self.too_large()(scope, receive, send_with_headers)
+                await too_large()(scope, receive, send_with_headers)
                 return
         received = 0
 
@@ -95,7 +104,7 @@ class Guard:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
+                if received > limit:
                     raise _TooLarge()
             return message
 
@@ -103,7 +112,7 @@ class Guard:
             await self.app(scope, capped_receive, send_with_headers)
         except _TooLarge:
             if not started:
-                await self.too_large()(scope, receive, send_with_headers)
+                await too_large()(scope, receive, send_with_headers)
 
     @staticmethod
     async def _drain(receive: Receive) -> None:
@@ -304,9 +313,11 @@ def create_app(portal: Portal) -> Starlette:
             portal.jobs.shutdown()
 
     handler: Callable[[Request, Exception], Awaitable[Response]] = portal.http_error
+    check = CheckRoutes(portal)
     routes = [
         Route("/", portal.index),
         Route("/personalise", portal.personalise, methods=["GET", "POST"]),
+        Route(CHECK_PATH, check.endpoint, methods=["GET", "POST"]),
         Route("/downloads/{name}", portal.download),
         Route("/thumbnails/{name}", portal.thumbnail),
         Route("/packs/{key}", portal.pack),
@@ -317,7 +328,14 @@ def create_app(portal: Portal) -> Starlette:
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, limit=MAX_LOGO + FORM_OVERHEAD, too_large=portal.too_large)],
+        middleware=[
+            Middleware(
+                Guard,
+                limit=MAX_LOGO + FORM_OVERHEAD,
+                too_large=portal.too_large,
+                paths={CHECK_PATH: (MAX_PDF + FORM_OVERHEAD, check.too_large)},
+            )
+        ],
         exception_handlers={HTTPException: handler, Exception: portal.internal_error},
         lifespan=lifespan,
     )

@@ -166,11 +166,12 @@ def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
 
 def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
     """Build the pack of the request in ``folder``: zip and result, or the problems."""
-    from packgen.build import BuiltFile, build
+    from packgen.build import ORG_PROFILE, BuiltFile, build
     from packgen.distribute.bundle import make_bundle
     from packgen.errors import PackgenError
     from packgen.resolve.design import load_design
     from packgen.resolve.org import load_org
+    from packgen.web.upload import BY_PATH
 
     where = Path(folder)
     request = _read_json(where / REQUEST) or {}
@@ -195,7 +196,13 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
         for product, failure in sorted(report.failures.items()):
             for d in failure.diagnostics:
                 if d.severity.value == "error":
-                    place, kind = attribute(d.message, values, project, product)
+                    place: str | None
+                    kind: str | None
+                    if product == ORG_PROFILE and d.field in BY_PATH:  # refused before building
+                        is_link = d.field.endswith("url") or d.field == "website"
+                        place, kind = BY_PATH[d.field], "qr" if is_link else "text"
+                    else:
+                        place, kind = attribute(d.message, values, project, product)
                     problem = {"message": d.message, "field": place, "hint": d.hint, "kind": kind}
                     if problem not in problems:  # sizes and products repeat one cause
                         problems.append(problem)

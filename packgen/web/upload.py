@@ -19,13 +19,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
 import yaml
 
 from packgen.errors import PackgenError
 from packgen.render.write import write_atomic
 from packgen.resolve.assets import load_asset
+from packgen.resolve.assets import svg_problem as svg_safety
 from packgen.resolve.org import MAX_NAME, Organisation, OrgProfile, load_org_text
 from packgen.source.load import parse_yaml
 from packgen.source.validate import validate
@@ -101,21 +101,15 @@ def sniff(data: bytes) -> str | None:
 
 
 def svg_problem(data: bytes) -> str | None:
-    """The copy key of what makes an uploaded SVG unsafe to draw, or None."""
-    lowered = data.lower()
-    if b"<!doctype" in lowered or b"<!entity" in lowered:
-        return "errors.logo_svg_doctype"
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
-        return None  # the engine reports malformed XML with its own message
-    for element in root.iter():
-        for name, value in element.attrib.items():
-            if name.rsplit("}", 1)[-1] == "href" and not value.strip().startswith("#"):
-                return "errors.logo_svg_links"
-        if element.tag.rsplit("}", 1)[-1] == "style" and "@import" in (element.text or ""):
-            return "errors.logo_svg_links"
-    return None
+    """The copy key of what makes an uploaded SVG unsafe to draw, or None.
+
+    The check itself is the engine's (:func:`packgen.resolve.assets.svg_problem`),
+    shared with the CLI and batch; its size limits are reported by ``load_asset``.
+    """
+    found = svg_safety(data)
+    if found is None or found[0] == "limits":
+        return None
+    return f"errors.logo_svg_{found[0]}"
 
 
 class LogoStore:

@@ -223,7 +223,12 @@ def test_name_that_fits_the_limit_but_not_the_footer(
 ) -> None:
     long = "The Riverside, Hillside, Brookside and Meadowside Family Hubs and Children's Centres Partnership Trust Group"
     err = error_of(tmp_path, capsys, profile(tmp_path, GOOD.replace("Riverside Family Hub", long)))
-    assert "text 'footer-org' overflows its frame" in err
+    # refused at the profile's field, with the slot's capacity, before anything is built
+    assert (
+        "org.yaml:1:7: error: name: 108 characters; 'footer-org' of poster-speak-up (A2) fits 87"
+        " at 17 pt\n  hint: shorten it to 87 characters or fewer"
+    ) in err
+    assert "the profile does not fit the layouts: nothing built" in err
 
 
 def test_slug() -> None:

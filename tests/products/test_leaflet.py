@@ -155,10 +155,19 @@ def test_nothing_near_a_fold(folded: PlacedDocument) -> None:
 
 
 def test_panel_widths_are_numbers_in_the_layout(project_copy: Path) -> None:
-    """A printer's other spec (flap 98, then 99 and 100 mm) is a change of numbers."""
+    """A printer's other spec (flap 98, then 99 and 100 mm) is a change of numbers.
+
+    Each inside panel is as wide as the outside panel it backs: four numbers change.
+    """
     path = project_copy / "layouts" / f"{FOLDED}.yaml"
     text = path.read_text(encoding="utf-8")
-    for old, new in (("&flap 97mm", "&flap 98mm"), ("&back 100mm", "&back 99mm")):
+    changes = [
+        ("{id: flap, width: 97mm", "{id: flap, width: 98mm"),
+        ("{id: tuck, width: 97mm", "{id: tuck, width: 98mm"),
+        ("{id: back, width: 100mm", "{id: back, width: 99mm"),
+        ("{id: cries, width: 100mm", "{id: cries, width: 99mm"),
+    ]
+    for old, new in changes:
         assert old in text
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")

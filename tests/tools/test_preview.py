@@ -12,6 +12,7 @@ from packgen.build import make
 from packgen.cli import main
 from packgen.designer.preview import (
     COLOURS,
+    ERROR,
     GuideKind,
     page_guides,
     preview,
@@ -138,3 +139,72 @@ def test_preview_command(
     assert main([*args, "--size", "A9"]) == 1
     err = capsys.readouterr().err
     assert "is not made in size 'A9'" in err and "poster-know-your-baby: no preview" in err
+
+
+BROKEN = """\
+extends: _base.yaml
+kind: poster
+metadata: {title: speak_up.meta.title, subject: speak_up.meta.subject, keywords: speak_up.meta.keywords}
+sizes: {A4: {}, A3: {}}
+styles: {}
+pages:
+  - id: front
+    elements:
+      - {type: shape, id: card, box: {x: 20mm, y: 100mm, w: 50mm, h: 30mm}, fill: teal}
+      - {type: text, id: tiny, box: {x: 20mm, y: 20mm, w: 60mm, h: 10mm}, copy: speak_up.body, style: body}
+      - {type: shape, id: blob, box: {x: 100mm, y: 100mm, w: 50mm, h: 30mm}, fill: tael}
+"""
+
+
+def test_preview_of_a_broken_layout_outlines_each_mistake_in_red(
+    project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project_copy / "layouts" / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    out = tmp_path / "png"
+    code = main(["preview", "broken", "--project", str(project_copy), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "text 'tiny' overflows its frame by" in err and "unknown colour 'tael'" in err
+    assert "broken: has errors; its preview outlines them in red" in err
+    # the first failing size only, as the build reports it
+    assert [p.name for p in out.iterdir()] == ["broken-A4-press-p1.png"]
+    image = Image.open(out / "broken-A4-press-p1.png").convert("RGB")
+    # what laid out is drawn: the teal card
+    red, green, blue = colour_at(image, px(13 + 45), px(13 + 115))
+    assert red < 40 and green > 100 and blue > 100  # teal ink, rendered from CMYK
+    # the overflowing frame (x 20 mm, y 20–30 mm) and the unknown-colour shape in red
+    assert colour_at(image, px(13 + 20), px(13 + 25)) == ERROR
+    assert colour_at(image, px(13 + 100), px(13 + 115)) == ERROR
+    assert colour_at(image, px(13 + 150), px(13 + 115)) == ERROR
+    # the message sits on a red tab under the frame, in white letters
+    row = [colour_at(image, x, px(13 + 30) + 6) for x in range(px(13 + 20), px(13 + 70))]
+    assert row.count(ERROR) > len(row) // 2 and any(g > 200 for _, g, _ in row)
+    # a good element keeps its violet outline
+    assert colour_at(image, px(13 + 20), px(13 + 115)) == COLOURS[GuideKind.ELEMENT]
+
+
+def test_a_broken_layout_keeps_what_laid_out(project_copy: Path) -> None:
+    from packgen.layout.partial import LayoutError
+
+    (project_copy / "layouts" / "broken.yaml").write_text(BROKEN, encoding="utf-8")
+    project = Project(project_copy)
+    with pytest.raises(LayoutError) as caught:
+        make(project, load_design(project, "broken"), "A4", OFFICE, draft=True)
+    error = caught.value
+    assert [i.element_id for i in error.partial.pages[0].items] == ["card", "tiny"]
+    assert [(f.element_id, f.page) for f in error.failed] == [("tiny", 0), ("blob", 0)]
+    assert error.failed[1].rect.w == pytest.approx(50 * MM)
+    assert error.pdf is not None and error.pdf.startswith(b"%PDF")
+    assert error.unplaced() == []
+
+
+def test_the_legend_wraps_on_a_narrow_page() -> None:
+    from packgen.designer.preview import with_legend
+
+    kinds = set(GuideKind)
+    wide = with_legend(Image.new("RGB", (2000, 100), "white"), "p A4 press p1", kinds, 100, True)
+    narrow = with_legend(Image.new("RGB", (300, 100), "white"), "p A4 press p1", kinds, 100, True)
+    one_row = wide.height - 100
+    assert narrow.height - 100 > 1.5 * one_row  # more rows, nothing cut off at the right
+    strip = narrow.crop((0, 100, 300, narrow.height)).convert("RGB")
+    assert ERROR in {strip.getpixel((x, y)) for x in range(300) for y in range(strip.height)}

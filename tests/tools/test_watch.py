@@ -110,8 +110,16 @@ def test_watcher_rebuilds_after_edits_and_recovers(project_copy: Path, tmp_path:
     broken = run_until_rebuild(watcher)
     assert list(broken.failures) == ["poster-speak-up"]
     message = broken.failures["poster-speak-up"].format()
-    assert "layouts/poster-speak-up.yaml:59:15: error: fill: unknown colour 'tael'" in message
+    assert (
+        "layouts/poster-speak-up.yaml:59:15: error: element 'band', fill: unknown colour 'tael'"
+        in message
+    )
     assert "did you mean 'teal'?" in message
+    # only the broken product is previewed again (its first size, mistakes in red)
+    assert [f.path.name for f in broken.previews] == ["poster-speak-up-A4-press-p1.png"]
+    assert not broken.files and leaflet.stat().st_mtime_ns == leaflet_time
+    leaflet_png = previews / "leaflet-cues-A4-press-p1.png"
+    assert leaflet_png.stat().st_mtime_ns < png.stat().st_mtime_ns
 
     edit(layout, "fill: tael\n", "fill: teal\n")
     fixed = run_until_rebuild(watcher)

@@ -1,0 +1,303 @@
+"""An organisation profile against every layout's co-brand slots, before anything is built.
+
+The elements that print a profile's value (its name, the support service's
+name, the support URL under a QR code) are laid out alone, in every size,
+with the profile's values. A value that does not fit is an error at the
+profile's field, with how many characters the tightest slot fits and at
+what size (found by laying the slot out with shorter forms of the value);
+a layout with no co-brand element at all is a warning, since it will not
+carry the organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from packgen.errors import Diagnostic, Severity, Span
+from packgen.layout.fixed import layout_document
+from packgen.layout.partial import LayoutError
+from packgen.layout.placed import PlacedText
+from packgen.model.campaign import Link
+from packgen.model.common import ElementBase, Shown
+from packgen.model.profiles import OFFICE
+from packgen.resolve.content import Content
+from packgen.resolve.design import Design, Resolved, load_design, resolve
+from packgen.resolve.org import Organisation
+from packgen.resolve.project import Project
+
+PLACEHOLDERS = {"org.name": "name", "support.name": "support.name"}
+LINK_FIELDS = {"support": "support.url", "org": "website"}
+GROUNDS = ("shape", "image")  # laid out with the slots: what their text is printed on
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An element that prints profile values, and which fields (dotted profile names)."""
+
+    element: ElementBase  # the page's element (a group, when the slot is inside one)
+    slot_id: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """How long a field's value may be in one slot, and the text size there."""
+
+    field: str
+    length: int  # characters of the profile's value (or its printed form)
+    fits: int
+    product: str
+    size: str
+    slot_id: str
+    points: float
+
+
+def _copy_fields(key: str | None, content: Content) -> list[str]:
+    text = content.copy.get(key or "", "")
+    return [field for name, field in PLACEHOLDERS.items() if "{" + name + "}" in text]
+
+
+def _fields(element: ElementBase, content: Content) -> list[str]:
+    found = _copy_fields(getattr(element, "copy_key", None), content)
+    found += _copy_fields(getattr(element, "caption", None), content)
+    link = getattr(element, "link", None)
+    if (
+        getattr(element, "type", "") == "qr"
+        and getattr(element, "url_style", None)
+        and link in LINK_FIELDS
+    ):
+        found.append(LINK_FIELDS[link])
+    return found
+
+
+def slots(elements: Sequence[ElementBase], content: Content) -> list[Slot]:
+    """The elements (shown with an organisation) that print its values."""
+    found: list[Slot] = []
+
+    def walk(element: ElementBase, top: ElementBase) -> None:
+        if element.show is Shown.WITHOUT_ORG:
+            return
+        fields = _fields(element, content)
+        if fields:
+            found.append(Slot(top, element.id, tuple(dict.fromkeys(fields))))
+        for child in getattr(element, "elements", []):
+            walk(child, top)
+
+    for element in elements:
+        walk(element, element)
+    return found
+
+
+def has_cobrand(design: Design) -> bool:
+    """Whether a layout has any element for an organisation (``show: with_org``, a logo)."""
+
+    def walk(node: object) -> bool:
+        if isinstance(node, dict):
+            if node.get("show") == "with_org" or node.get("type") == "logo":
+                return True
+            return any(walk(value) for value in node.values())
+        if isinstance(node, list):
+            return any(walk(item) for item in node)
+        return False
+
+    return walk(design.raw)
+
+
+def _only(resolved: Resolved, keep: Iterable[ElementBase]) -> Resolved:
+    """``resolved`` with its pages holding only ``keep`` (by identity)."""
+    wanted = {id(element) for element in keep}
+    pages = [
+        page.model_copy(update={"elements": [e for e in page.elements if id(e) in wanted]})
+        for page in resolved.document.pages
+    ]
+    document = resolved.document.model_copy(update={"pages": pages})
+    return replace(resolved, document=document)
+
+
+def _setter(field: str, value: str) -> Callable[[Content], None]:
+    def apply(content: Content) -> None:
+        if field in LINK_FIELDS.values():
+            key = next(k for k, f in LINK_FIELDS.items() if f == field)
+            link = content.links[key]
+            content.links[key] = Link(url=link.url, label=value or "-")  # "" means the URL
+        else:
+            placeholder = next(k for k, f in PLACEHOLDERS.items() if f == field)
+            content.data[placeholder] = value
+
+    return apply
+
+
+def _value(field: str, org: Organisation, content: Content) -> str:
+    if field in LINK_FIELDS.values():
+        key = next(k for k, f in LINK_FIELDS.items() if f == field)
+        return content.links[key].display
+    placeholder = next(k for k, f in PLACEHOLDERS.items() if f == field)
+    return content.data.get(placeholder, "")
+
+
+class _Trial:
+    """Lays out a few elements of one size with the profile's values (or shorter ones)."""
+
+    def __init__(self, project: Project, resolved: Resolved, org: Organisation) -> None:
+        self.project, self.resolved, self.org = project, resolved, org
+        # what text is printed on (bands, panels, art), so contrast is judged as printed
+        self.grounds = [
+            e
+            for page in resolved.document.pages
+            for e in page.elements
+            if getattr(e, "type", "") in GROUNDS
+        ]
+
+    def content(self) -> Content:
+        return self.project.content(self.org, product=self.resolved.design.name)
+
+    def errors(
+        self, keep: Iterable[ElementBase], change: Callable[[Content], None] | None = None
+    ) -> LayoutError | None:
+        content = self.content()
+        if change is not None:
+            change(content)
+        try:
+            layout_document(
+                _only(self.resolved, keep),
+                OFFICE,
+                content,
+                self.project.assets_dir,
+                org_logo=self.org.logo,
+                org_file=self.org.file,
+            )
+        except LayoutError as exc:
+            return exc
+        return None
+
+    def capacity(self, slot: Slot, field: str, value: str) -> int | None:
+        """The most characters of ``value`` the slot fits; None if even none fit."""
+
+        others = [_setter(other, "") for other in slot.fields if other != field]
+
+        def fits(count: int) -> bool:
+            shorter = _setter(field, value[:count].rstrip())
+
+            def change(content: Content) -> None:
+                for empty in others:  # each field's own limit, whatever the others say
+                    empty(content)
+                shorter(content)
+
+            return _fails(self.errors([*self.grounds, slot.element], change), slot) is False
+
+        if fits(len(value)):
+            return len(value)  # this field is not what overflows
+        if not fits(0):
+            return None
+        low, high = 0, len(value)  # fits(low) holds, fits(high) does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            if fits(middle):
+                low = middle
+            else:
+                high = middle
+        return low
+
+
+def _fails(error: LayoutError | None, slot: Slot) -> bool:
+    """Whether ``error`` holds a mistake of the slot's element (not of a ground)."""
+    if error is None:
+        return False
+    return any(f.element_id.split(".")[0] in (slot.element.id, slot.slot_id) for f in error.failed)
+
+
+def _points(error: LayoutError, slot_id: str) -> float:
+    sizes = [
+        size
+        for page in error.partial.pages
+        for item in page.items
+        if isinstance(item, PlacedText) and item.element_id.split(".")[0] == slot_id
+        for size in item.font_sizes
+    ]
+    return min(sizes) if sizes else 0.0
+
+
+def capacities(project: Project, design: Design, org: Organisation) -> list[Capacity]:
+    """Every field that is too long for one of this layout's slots, per size."""
+    found: list[Capacity] = []
+    for size in design.sizes:
+        resolved = resolve(project, design, size)
+        trial = _Trial(project, resolved, org)
+        content = trial.content()
+        page_slots = [s for page in resolved.document.pages for s in slots(page.elements, content)]
+        if not page_slots:
+            return found
+        failed = trial.errors([*trial.grounds, *(s.element for s in page_slots)])
+        if failed is None:
+            continue
+        for slot in page_slots:
+            if not _fails(failed, slot):
+                continue
+            for field in slot.fields:
+                value = _value(field, org, content)
+                fits = trial.capacity(slot, field, value)
+                if fits is not None and fits < len(value):
+                    points = _points(failed, slot.slot_id)
+                    found.append(
+                        Capacity(field, len(value), fits, design.name, size, slot.slot_id, points)
+                    )
+    return found
+
+
+def check_profile(
+    project: Project, org: Organisation, names: Iterable[str] = ()
+) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Errors (at the profile's fields) and warnings (layouts without co-branding)."""
+    project.register_fonts()
+    tight: dict[str, list[Capacity]] = {}
+    warnings: list[Diagnostic] = []
+    for name in list(names) or project.products():
+        try:
+            design = load_design(project, name)
+            if not has_cobrand(design):
+                warnings.append(
+                    Diagnostic(
+                        f"layout '{name}' has no co-brand elements (show: with_org, or a logo "
+                        "slot), so it will not carry the organisation's name or logo",
+                        Span(design.file),
+                        "add the co-brand elements of the other layouts (see layouts/_base.yaml "
+                        "and docs/layouts.md)",
+                        Severity.WARNING,
+                    )
+                )
+            if design.kind == "pack":
+                continue  # packs flow: their co-brand lines are checked when built
+            for capacity in capacities(project, design, org):
+                tight.setdefault(capacity.field, []).append(capacity)
+        except Exception:  # the layout's own mistakes (or a bug) are the build's to report
+            continue
+    errors: list[Diagnostic] = []
+    for field, found in tight.items():
+        found.sort(key=lambda c: (c.fits, c.product, c.size))
+        worst = found[0]
+        link = field in LINK_FIELDS.values()
+        others = sorted({f"'{c.slot_id}' of {c.product}" for c in found[1:]} - {_where(worst)})
+        hint = (
+            f"use an address that prints in {worst.fits} characters or fewer (a shorter page, "
+            "or a short redirect to it)"
+            if link
+            else f"shorten it to {worst.fits} characters or fewer"
+        )
+        if others:
+            hint += f"; also too long for {', '.join(others)}"
+        errors.append(
+            Diagnostic(
+                ("printed without https://, it is " if link else "")
+                + f"{worst.length} characters; {_where(worst)} ({worst.size}) fits {worst.fits}"
+                + (f" at {worst.points:g} pt" if worst.points else ""),
+                org.span(field),
+                hint,
+                field=field,
+            )
+        )
+    return errors, warnings
+
+
+def _where(capacity: Capacity) -> str:
+    return f"'{capacity.slot_id}' of {capacity.product}"
