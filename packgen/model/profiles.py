@@ -77,6 +77,9 @@ SCREEN = Profile(
 )
 
 PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, SCREEN)}
+# What a library caller gets without naming profiles (the portal's catalogue and jobs, until
+# they list images): the print profiles. The command line's `all` is every profile.
+PRINT_PROFILES: tuple[str, ...] = tuple(n for n, p in PROFILES.items() if not p.screen)
 PREVIEW = PRESS.name.value  # previews show trim, bleed and marks by default
 
 
