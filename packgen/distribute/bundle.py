@@ -88,8 +88,18 @@ def _note(content: Content, key: str) -> bytes | None:
     return note.encode("utf-8")
 
 
-def make_bundle(zip_path: Path, files: list[BuiltFile], content: Content, title: str) -> Path:
-    """Write ``zip_path`` with the built files, thumbnails, manifest and notes."""
+def make_bundle(
+    zip_path: Path,
+    files: list[BuiltFile],
+    content: Content,
+    title: str,
+    thumbnails: dict[str, bytes] | None = None,
+) -> Path:
+    """Write ``zip_path`` with the built files, thumbnails, manifest and notes.
+
+    ``thumbnails`` (PNG bytes by product), when given, are used instead of
+    drawing them again (the portal has drawn its previews already).
+    """
     entries: dict[str, FileEntry] = {}
     for folder in dict.fromkeys(_build_folder(file) for file in files):
         entries.update(read_manifest(folder))
@@ -127,7 +137,8 @@ def make_bundle(zip_path: Path, files: list[BuiltFile], content: Content, title:
             for extra in file.extras:
                 _add(archive, f"{folder_of(file)}/{extra.name}", extra.read_bytes())
         for product, source in sorted(_thumbnail_source(files).items()):
-            _add(archive, f"thumbnails/{product}.png", thumbnail(source.path))
+            made = (thumbnails or {}).get(product)
+            _add(archive, f"thumbnails/{product}.png", made or thumbnail(source.path))
         _add(archive, "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
         note = _note(content, NOTE_KEY)
         if note is not None:
