@@ -267,6 +267,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import logging
 
     from packgen.check import check_file, pdfs_in
+    from packgen.check.images import check_image, images_in
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's report says enough
 
@@ -275,8 +276,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if missing:
         print(f"packgen check: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 1
-    files = pdfs_in(targets)
-    if not files:
+    files = [path for path in pdfs_in(targets) if path.suffix.lower() != ".png"]
+    images = images_in(targets)
+    if not files and not images:
         print(f"packgen check: no PDF files in {', '.join(map(str, targets))}", file=sys.stderr)
         return 1
     reports = [check_file(path, fast=args.fast) for path in files]
@@ -294,6 +296,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1
         for index, report in enumerate(reports):
             pictures[report.path] = draw_report(report, folder, prefix=f"{index + 1:02d}-")
+    reports += [check_image(path) for path in images]  # images are their own pictures
     if args.json:
         documents = [r.as_dict() for r in reports]
         for document, report in zip(documents, reports, strict=True):

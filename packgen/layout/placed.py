@@ -289,6 +289,29 @@ class DocumentInfo:
     language: str
 
 
+@dataclass(frozen=True)
+class PostText:
+    """A post ready to paste: platform, text, its length as the platform counts, limit."""
+
+    platform: str
+    key: str
+    text: str
+    count: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class DigitalInfo:
+    """What a screen image carries beside its pixels (see :mod:`packgen.layout.digital`)."""
+
+    kind: str  # banner or social
+    alt: str
+    css: tuple[int, int] = (0, 0)  # the layout's size in CSS px (an image at 2x is twice that)
+    link: str | None = None
+    posts: list[PostText] = field(default_factory=list)
+    max_bytes: int | None = None
+
+
 @dataclass
 class PlacedDocument:
     name: str
@@ -305,6 +328,7 @@ class PlacedDocument:
     palette: dict[str, Colour] = field(default_factory=dict)  # maps SVG colours to inks
     show_outline: bool = False  # open the bookmarks panel (office packs)
     condition: OutputCondition | None = None  # press: the printing condition (PDF/X intent)
+    digital: DigitalInfo | None = None  # screen images: alt text, link, posts
 
 
 def backdrop(page: PlacedPage, index: int) -> Colour | None:
