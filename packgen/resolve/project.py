@@ -16,11 +16,12 @@ from pydantic import BaseModel, ConfigDict
 
 from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, error, relative
 from packgen.model.campaign import Campaign
-from packgen.model.common import Direction
 from packgen.model.language import LANGUAGE_FILE, LanguageInfo
 from packgen.resolve.content import Content, campaign_data, flatten_copy
-from packgen.resolve.fonts import FontFamily, register, register_fallback
+from packgen.resolve.fonts import FontFamily, register, register_fallbacks
+from packgen.resolve.icc import OutputCondition, load_intent
 from packgen.resolve.org import Organisation
+from packgen.resolve.scripts import configure as configure_scripts
 from packgen.source.load import load_yaml
 from packgen.source.validate import validate
 from packgen.units import Length, positive_length
@@ -34,7 +35,13 @@ class FontConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     families: dict[str, str]
-    fallback: str | None = None
+    fallback: str | None = None  # one fallback family (older files)
+    fallbacks: list[str] = []  # tried in order
+    scripts: dict[str, str] = {}  # scripts that need shaping -> the family that sets them
+
+    def chain(self) -> list[str]:
+        """The fallback families, in the order they are tried."""
+        return ([self.fallback] if self.fallback else []) + list(self.fallbacks)
 
 
 class Settings(BaseModel):
@@ -44,6 +51,7 @@ class Settings(BaseModel):
 
     campaign: str
     language: str
+    output_intent: str | None = None  # relative to assets/: the press printing condition
 
 
 def embedded_root() -> Path:
@@ -81,6 +89,7 @@ class PaperSize:
     name: str
     width: Length
     height: Length
+    office: bool = True  # made for office printers too (false: print shops only, e.g. A2)
 
 
 @dataclass
@@ -88,6 +97,7 @@ class Project:
     root: Path
     campaign_name: str | None = None
     language: str | None = None
+    output_intent: Path | None = None  # ``build --output-intent``: overrides the campaign's
     cache: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def layouts_stamp(self) -> tuple[int, ...]:
@@ -141,6 +151,27 @@ class Project:
     def campaign(self) -> Campaign:
         path = self.campaign_dir / "campaign.yaml"
         return validate(Campaign, load_yaml(path, self.shown(path)), self.shown(path))
+
+    @cached_property
+    def output_condition(self) -> OutputCondition:
+        """The printing condition of press output: ``--output-intent``, else the campaign's,
+        else the project's (``assets/packgen.yaml``)."""
+        if self.output_intent is not None:
+            return load_intent(self.output_intent, str(self.output_intent))
+        named = self.campaign.output_intent or self.settings.output_intent
+        if named is None:
+            raise error(
+                "no output intent: press files need a printing condition",
+                Span(self.shown(self.campaign_dir / "campaign.yaml")),
+                "add `output_intent: colour/FOGRA39.yaml` (relative to assets/)"
+                " to campaign.yaml or assets/packgen.yaml",
+            )
+        path = self.assets_dir / named
+        source = self.campaign_dir / "campaign.yaml"
+        if not self.campaign.output_intent:
+            source = self.assets_dir / "packgen.yaml"
+        spans = getattr(load_yaml(source, self.shown(source)), "value_spans", {})
+        return load_intent(path, self.shown(path), spans.get("output_intent"))
 
     @property
     def language_code(self) -> str:
@@ -229,6 +260,7 @@ class Project:
                 allowed_hint(language, known, "languages"),
             )
         self.language_info(language)  # every folder says what it is
+        self.font_config  # noqa: B018 (says which scripts can be shaped)
         texts: dict[str, str] = {}
         spans: dict[str, Span] = {}
         problems: list[Diagnostic] = []  # of every copy file, reported together
@@ -276,15 +308,6 @@ class Project:
                 }
         content = Content(texts, spans, data, links, self.language_code, palette, tracking, product)
         content.others = lambda language: self.in_language(language).content(org, product)
-        if content.direction is not Direction.LTR:
-            folder = self.campaign_dir / "copy" / self.language_code
-            raise error(
-                f"copy in '{self.language_code}' runs right to left, which packgen cannot "
-                "typeset yet (it has no text shaping)",
-                Span(self.shown(folder)),
-                "build a left-to-right language for now (--language)",
-                "language",
-            )
         return content
 
     def in_language(self, language: str) -> Project:
@@ -300,7 +323,9 @@ class Project:
     def font_config(self) -> FontConfig:
         path = self.assets_dir / "fonts.yaml"
         shown = self.shown(path)
-        return validate(FontConfig, load_yaml(path, shown), shown)
+        config = validate(FontConfig, load_yaml(path, shown), shown)
+        configure_scripts(set(config.scripts))
+        return config
 
     def author(self, org: Organisation | None = None) -> str:
         """The PDF author: the campaign's, led by the organisation's name when co-branded."""
@@ -311,8 +336,9 @@ class Project:
         """Make every font family (and the fallback) available to ReportLab."""
         for family in self.fonts.values():
             register(family)
-        if self.font_config.fallback:
-            register_fallback(self.font_config.fallback)
+        chain = self.font_config.chain()
+        if chain:
+            register_fallbacks(chain, scripts=self.font_config.scripts)
 
     @property
     def fonts(self) -> dict[str, FontFamily]:
@@ -327,10 +353,16 @@ class Project:
         for name, entry in data.items():
             span = data.value_spans.get(name)
             try:
+                office = entry.get("office", True)
+                if not isinstance(office, bool):
+                    raise ValueError(f"office must be true or false, not {office!r}")
                 sizes[name] = PaperSize(
-                    name, positive_length(entry["width"]), positive_length(entry["height"])
+                    name,
+                    positive_length(entry["width"]),
+                    positive_length(entry["height"]),
+                    office,
                 )
-            except (KeyError, TypeError, ValueError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise error(f"paper size '{name}': {exc}", span, field=name) from None
         return sizes
 
