@@ -143,7 +143,9 @@ def test_list_shows_languages_of_each_product(capsys: pytest.CaptureFixture[str]
     assert "  languages: en-GB (complete), cy (draft), pl (draft)" in out
     assert "  languages: cy+en-GB (draft)" in out
     statuses = {lang.language: lang.status for lang in languages_of(Project(ROOT), "leaflet-cues")}
-    assert statuses == {l: "draft" for l in ("ar", "cy", "hi", "pl", "ur")} | {"en-GB": "complete"}
+    assert statuses == {code: "draft" for code in ("ar", "cy", "hi", "pl", "ur")} | {
+        "en-GB": "complete"
+    }
     assert [lang.language for lang in languages_of(Project(ROOT), "pack-stakeholder")] == ["en-GB"]
 
 
