@@ -48,3 +48,4 @@ class LayoutDocument(DocumentBase):
     kind: Literal["poster", "leaflet"]  # `pack` files are PackDocument (packgen.layout.flow)
     sizes: dict[str, SizeVariant]
     pages: Annotated[list[PageModel], Field(min_length=1)]
+    reading_order: list[str] = []  # fold panel ids in the order the folded sheet is read

@@ -42,6 +42,7 @@ from packgen.layout.placed import (
 )
 from packgen.render.forms import text_field
 from packgen.render.ink import ink
+from packgen.render.tags import Tagger, tag
 
 # Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
 rl_config.useA85 = 0
@@ -186,10 +187,17 @@ def _vector_operators(drawing: Drawing) -> str | None:
 class Painter:
     """Draws placed items on a ReportLab canvas in the output's colour model."""
 
-    def __init__(self, canvas: Canvas, cmyk: bool, palette: dict[str, Colour]) -> None:
+    def __init__(
+        self,
+        canvas: Canvas,
+        cmyk: bool,
+        palette: dict[str, Colour],
+        tagger: Tagger | None = None,
+    ) -> None:
         self.canvas = canvas
         self.cmyk = cmyk
         self.palette = palette
+        self.tagger = tagger  # tagged output: every item in marked content
 
     def fill(self, colour: Colour) -> None:
         self.canvas.setFillColor(ink(colour, self.cmyk))
@@ -310,14 +318,19 @@ def render(document: PlacedDocument, palette: dict[str, Colour] | None = None) -
     canvas.setCreator("packgen")
     canvas.setViewerPreference("DisplayDocTitle", "true")
     inks = by_rgb(document.palette if palette is None else palette)
-    painter = Painter(canvas, document.cmyk, inks)
+    tagger = Tagger(canvas, document.info.language) if document.tagged else None
+    painter = Painter(canvas, document.cmyk, inks, tagger)
     if document.show_outline:
         canvas.showOutline()
     for page in document.pages:
         canvas.setPageSize((page.media.w, page.media.h))
         paint_page(painter, page)
         canvas.showPage()
+        if tagger is not None:
+            tagger.next_page()
     canvas.save()
+    if tagger is not None:
+        return tag(buffer.getvalue(), tagger, document)
     return buffer.getvalue()
 
 
@@ -332,14 +345,26 @@ def paint_page(painter: Painter, page: PlacedPage) -> None:
     if page.media != page.trim:
         canvas.setTrimBox(_box(page.trim))
         canvas.setBleedBox(_box(page.bleed))
+    tagger = painter.tagger
     if page.background is not None:
+        if tagger is not None:
+            tagger.artifact()
         painter.fill(page.background)
         b = page.bleed
         canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
+        if tagger is not None:
+            tagger.close()
     for item in page.items:
-        painter.item(item)
+        if tagger is None:
+            painter.item(item)
+        else:
+            tagger.item(item, lambda item=item: painter.item(item))  # type: ignore[misc]
     if page.marks:
+        if tagger is not None:
+            tagger.artifact()
         painter.marks(page)
+        if tagger is not None:
+            tagger.close()
     for anchor in page.anchors:
         canvas.bookmarkHorizontal(anchor.name, anchor.x, anchor.y)
         if anchor.title:

@@ -87,4 +87,5 @@ def lay_out_pack(
         min_body=float(document.rules.min_body),
         palette=content.palette,
         show_outline=profile.interactive,
+        tagged=profile.interactive,
     )
