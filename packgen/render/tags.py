@@ -216,7 +216,11 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
             nums.append(index)
             nums.append(out.make_indirect(Array([found[i] for i in sorted(found)])))
         key = len(pages)
-        titles = {a.name: a.title for p in document.pages for a in p.anchors}
+        titles = {
+            (pages[i].objgen, round(a.y, 1)): a.title
+            for i, p in enumerate(document.pages)
+            for a in p.anchors
+        }
         for index, page in enumerate(pages):
             annots = page.get("/Annots")
             if annots is None:
@@ -226,7 +230,7 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                 subtype = annot.get("/Subtype")
                 if subtype == Name.Link:
                     kind = Name.Link
-                    if "/Contents" not in annot:
+                    if not str(annot.get("/Contents", "")):
                         annot.Contents = String(_link_words(annot, titles))
                 elif subtype == Name.Widget:
                     kind = Name.Form
@@ -270,13 +274,12 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
     return buffer.getvalue()
 
 
-def _link_words(annot: pikepdf.Object, titles: dict[str, str]) -> str:
+def _link_words(annot: pikepdf.Object, titles: dict[tuple[tuple[int, int], float], str]) -> str:
     """What a link annotation says it does: its web address or the heading it goes to."""
     action = annot.get("/A")
     if action is not None and "/URI" in action:
         return str(action.URI)
     dest = annot.get("/Dest")
-    if dest is not None:
-        name = str(dest).lstrip("/")
-        return titles.get(name, name)
+    if isinstance(dest, Array) and len(dest) >= 4:  # [page /XYZ left top zoom]
+        return titles.get((dest[0].objgen, round(float(dest[3]), 1)), "")
     return ""
