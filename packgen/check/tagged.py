@@ -82,7 +82,8 @@ def heading_problems(tags: list[str]) -> list[str]:
         if len(tag) == 2 and tag[0] == "H" and tag[1].isdigit():
             level = int(tag[1])
             if level > previous + 1:
-                found.append(f"heading H{level} follows {f'H{previous}' if previous else 'no heading'}")
+                before = f"H{previous}" if previous else "no heading"
+                found.append(f"heading H{level} follows {before}")
             previous = level
     return found
 
@@ -108,7 +109,9 @@ def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
         elif op in TEXT_OPERATORS and not any(stack):
             loose += 1
     if loose:
-        found.append(f"page {number}: {loose} text operator(s) outside marked content and artifacts")
+        found.append(
+            f"page {number}: {loose} text operator(s) outside marked content and artifacts"
+        )
     if orphans:
         found.append(f"page {number}: MCID {orphans[0]} has no structure element")
     annots = page.obj.get("/Annots")
@@ -118,7 +121,8 @@ def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
         for annot in annots:
             if annot.get("/Subtype") in (Name.Link, Name.Widget):
                 if annot.objgen not in tree.annotations:
-                    found.append(f"page {number}: a {annot.Subtype} annotation has no structure element")
+                    kind = str(annot.Subtype).lstrip("/")
+                    found.append(f"page {number}: a {kind} annotation has no structure element")
                 if annot.get("/Subtype") == Name.Link and not str(annot.get("/Contents", "")):
                     found.append(f"page {number}: a link has no /Contents")
     return found

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -358,7 +358,7 @@ def paint_page(painter: Painter, page: PlacedPage) -> None:
         if tagger is None:
             painter.item(item)
         else:
-            tagger.item(item, lambda item=item: painter.item(item))  # type: ignore[misc]
+            tagger.item(item, partial(painter.item, item))
     if page.marks:
         if tagger is not None:
             tagger.artifact()

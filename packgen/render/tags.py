@@ -17,6 +17,7 @@ inputs still give the same bytes.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
@@ -80,25 +81,25 @@ class Tagger:
     def close(self) -> None:
         self._code("EMC")
 
-    def line(self, line: TextLine, item: PlacedText, draw: object) -> None:
+    def line(self, line: TextLine, item: PlacedText) -> None:
         tag = _tag(line.role)
         lang = item.language if item.language and item.language != self.language else ""
         if tag is None:
             self.artifact()
         else:
             self.open(tag, item.rect, lang=lang)
-        draw()  # type: ignore[operator]
+        line.flowable.drawOn(self.canvas, line.x, line.y)
         self.close()
 
-    def item(self, item: Placed, draw: object) -> None:
+    def item(self, item: Placed, draw: Callable[[], None]) -> None:
         """Draw ``item`` (``draw()``) inside the marked content its role calls for."""
         self.block += 1
         if isinstance(item, PlacedText):
             for line in item.lines:
-                self.line(line, item, lambda line=line: line.flowable.drawOn(self.canvas, line.x, line.y))
+                self.line(line, item)
             return
         if isinstance(item, PlacedField):  # an annotation only: tagged as Form from its widget
-            draw()  # type: ignore[operator]
+            draw()
             return
         rect = item.tile if isinstance(item, PlacedQr) else item.rect
         tag = _tag(item.role)
@@ -108,7 +109,7 @@ class Tagger:
             self.open(tag, rect)
         else:
             self.artifact()
-        draw()  # type: ignore[operator]
+        draw()
         self.close()
 
 
@@ -191,7 +192,9 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
             else:
                 current_list = None
             elem = out.make_indirect(
-                Dictionary(Type=Name.StructElem, S=Name("/" + mark.tag), P=parent, Pg=pages[mark.page])
+                Dictionary(
+                    Type=Name.StructElem, S=Name("/" + mark.tag), P=parent, Pg=pages[mark.page]
+                )
             )
             content = Dictionary(Type=Name.MCR, Pg=pages[mark.page], MCID=mark.mcid)
             if mark.tag == "LI":
