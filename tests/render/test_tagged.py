@@ -57,22 +57,22 @@ def test_structure_has_headings_lists_figures_links_and_form(built: BuildReport)
         assert all("/StructParent" in a for a in linked)
 
 
+def _figure_alts(node: object, alts: list[str]) -> None:
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            _figure_alts(kid, alts)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        if node.S == "/Figure":
+            alts.append(str(node.get("/Alt", "")))
+        if "/K" in node:
+            _figure_alts(node.K, alts)
+
+
 def test_every_figure_and_qr_code_has_alt_text(built: BuildReport) -> None:
     for path in _files(built, "office"):
         with pikepdf.open(path) as pdf:
             alts: list[str] = []
-
-            def visit(node: object) -> None:
-                if isinstance(node, pikepdf.Array):
-                    for kid in node:
-                        visit(kid)
-                elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-                    if node.S == "/Figure":
-                        alts.append(str(node.get("/Alt", "")))
-                    if "/K" in node:
-                        visit(node.K)
-
-            visit(pdf.Root.StructTreeRoot.K)
+            _figure_alts(pdf.Root.StructTreeRoot.K, alts)
         assert alts and all(alt.strip() for alt in alts), path.name
         assert any(alt.startswith("QR code: ") for alt in alts), path.name
 
