@@ -36,7 +36,7 @@ def lay_out_pack(
 ) -> PlacedDocument:
     """Resolve and paginate one size of a pack in one profile into placed pages."""
     resolved = resolve_pack(project, design, size)
-    content = project.content(org, product=design.name)
+    content = project.content(org, product=design.name, profile=profile.suffix)
     logo = org.logo if org else None
     org_file = org.file if org else None
     sheet = templates.sheet(resolved, profile)
