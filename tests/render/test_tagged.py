@@ -154,3 +154,16 @@ def test_poppler_reads_the_structure(built: BuildReport, name: str) -> None:
     text = _struct_text(path)
     assert text.startswith("Document")
     assert "H1" in text and "Figure" in text
+
+
+def test_layout_heading_marks_titles_and_unmarks_a_big_figure(built: BuildReport) -> None:
+    leaflet = next(p for p in _files(built, "office") if p.name.startswith("leaflet-cues-A4"))
+    lines = _struct_text(leaflet).splitlines()
+    tagged_as = {
+        line.strip().strip('"'): lines[number - 1].split()[0]
+        for number, line in enumerate(lines)
+        if line.strip().startswith('"')
+    }
+    assert tagged_as["Reading yourbaby's cues"] == "H1"  # heading: 1 on the front title
+    assert tagged_as["1 million"] == "P"  # heading: 0 on the fact card
+    assert tagged_as["Watch the film"] == "H2"
