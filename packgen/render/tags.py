@@ -140,6 +140,13 @@ def reading_key(mark: Mark, order: list[tuple[int, Rect]]) -> tuple[int, int]:
     return (len(order) + mark.page, 0)
 
 
+def _covers(area: Rect, rect: Rect) -> bool:
+    """Whether ``area`` covers most (half or more) of ``rect``."""
+    w = min(area.right, rect.right) - max(area.x, rect.x)
+    h = min(area.top, rect.top) - max(area.y, rect.y)
+    return w > 0 and h > 0 and w * h >= 0.5 * rect.w * rect.h
+
+
 def _xmp(document: PlacedDocument) -> bytes:
     title = escape(document.info.title)
     lang = escape(document.info.language or "x-default")
@@ -212,18 +219,13 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                 elem.Lang = String(mark.lang)
             parent.K.append(elem)
             placed.append((mark, elem))
-        nums = Array()
-        for index, page in enumerate(pages):
-            page.StructParents = index
-            found = by_page[index]
-            nums.append(index)
-            nums.append(out.make_indirect(Array([found[i] for i in sorted(found)])))
         key = len(pages)
         titles = {
             (pages[i].objgen, round(a.y, 1)): a.title
             for i, p in enumerate(document.pages)
             for a in p.anchors
         }
+        annotation_nums: list[object] = []
         for index, page in enumerate(pages):
             annots = page.get("/Annots")
             if annots is None:
@@ -241,10 +243,10 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                     continue
                 rect = [float(v) for v in annot.Rect]
                 area = Rect(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
-                parent = top
+                parent, owner = top, None
                 for mark, elem in placed:
                     if mark.page == index and mark.tag != "Figure" and _centre_in(area, mark.rect):
-                        parent = elem
+                        parent, owner = elem, mark
                         break
                 objr = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
                 elem = out.make_indirect(
@@ -252,13 +254,30 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                 )
                 if kind == Name.Form and "/TU" in annot:
                     elem.Alt = annot.TU
-                if not isinstance(parent.K, Array):
-                    parent.K = Array([parent.K])
-                parent.K.append(elem)
+                if (
+                    kind == Name.Link
+                    and owner is not None
+                    and owner.tag != "LI"
+                    and _covers(area, owner.rect)
+                    and len(parent.K) == 1
+                ):
+                    # the link is the whole block: its words belong inside the Link element
+                    elem.K = Array([parent.K[0], objr])
+                    parent.K = Array([elem])
+                    by_page[index][owner.mcid] = elem
+                else:
+                    parent.K.append(elem)
                 annot.StructParent = key
-                nums.append(key)
-                nums.append(elem)
+                annotation_nums.extend([key, elem])
                 key += 1
+        nums = Array()
+        for index, page in enumerate(pages):
+            page.StructParents = index
+            found = by_page[index]
+            nums.append(index)
+            nums.append(out.make_indirect(Array([found[i] for i in sorted(found)])))
+        for value in annotation_nums:
+            nums.append(value)
         tree.ParentTree = out.make_indirect(Dictionary(Nums=nums))
         tree.ParentTreeNextKey = key
         root.MarkInfo = Dictionary(Marked=True)

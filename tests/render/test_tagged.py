@@ -167,3 +167,9 @@ def test_layout_heading_marks_titles_and_unmarks_a_big_figure(built: BuildReport
     assert tagged_as["Reading yourbaby's cues"] == "H1"  # heading: 1 on the front title
     assert tagged_as["1 million"] == "P"  # heading: 0 on the fact card
     assert tagged_as["Watch the film"] == "H2"
+
+
+def test_a_link_that_is_a_whole_block_holds_its_words(built: BuildReport) -> None:
+    pack = next(p for p in _files(built, "office") if p.name.startswith("pack-"))
+    text = _struct_text(pack)
+    assert 'Link (inline)\n      "About the week"\n      Object' in text
