@@ -140,6 +140,16 @@ def reading_key(mark: Mark, order: list[tuple[int, Rect]]) -> tuple[int, int]:
     return (len(order) + mark.page, 0)
 
 
+def _figure_under(
+    area: Rect, page: int, placed: list[tuple[Mark, pikepdf.Object]]
+) -> pikepdf.Object | None:
+    """The top-level Figure a link annotation on ``page`` covers, if any."""
+    for mark, elem in placed:
+        if mark.page == page and mark.tag == "Figure" and _covers(area, mark.rect):
+            return elem
+    return None
+
+
 def _covers(area: Rect, rect: Rect) -> bool:
     """Whether ``area`` covers most (half or more) of ``rect``."""
     w = min(area.right, rect.right) - max(area.x, rect.x)
@@ -254,7 +264,15 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                 )
                 if kind == Name.Form and "/TU" in annot:
                     elem.Alt = annot.TU
-                if (
+                figure = _figure_under(area, index, placed) if parent is top else None
+                if kind == Name.Link and figure is not None:
+                    # a QR code that is a link: the Link holds the Figure (and its alt text)
+                    kids = list(top.K)
+                    kids[[k.objgen for k in kids].index(figure.objgen)] = elem
+                    top.K = Array(kids)
+                    figure.P = elem
+                    elem.K = Array([figure, objr])
+                elif (
                     kind == Name.Link
                     and owner is not None
                     and owner.tag != "LI"
