@@ -164,7 +164,13 @@ def tagged(subject: Subject) -> list[Finding]:
         return []
     problems = audit(subject.facts.path)
     if not problems:
-        return [Finding("tagged", Level.PASS, "tagged: structure tree, reading order, alt text")]
+        return [
+            Finding(
+                "tagged",
+                Level.PASS,
+                "tagged: structure tree, marked content, alt text, headings, links",
+            )
+        ]
     listed = "; ".join(problems[:MAX_LISTED])
     more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
     # packgen's own office files must be tagged; a PDF from elsewhere gets a warning
