@@ -107,7 +107,9 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             element.field_span("box"),
             "widen the frame, or lower the style's size",
         )
-    report_missing_glyphs(element.id, result.missing, element.field_span("copy"), ctx)
+    report_missing_glyphs(
+        element.id, result.missing, element.field_span("copy"), ctx, key=element.copy_key
+    )
     if result.overflow > 0.01:
         report_overflow(element, rect, result, base.size * base.leading * min_factor, ctx)
     ctx.require_safe(element.id, rect, element.field_span("box"))
@@ -178,14 +180,23 @@ def body_kind(kind: BlockKind, name: str, paragraph: str, body_styles: frozenset
 
 
 def report_missing_glyphs(
-    element_id: str, missing: str, span: Span | None, ctx: LayoutContext
+    element_id: str,
+    missing: str,
+    span: Span | None,
+    ctx: LayoutContext,
+    key: str | None = None,
 ) -> None:
     if missing:
         listing = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
+        where = ""
+        source = ctx.content.copy_spans.get(key) if key else None
+        if key:
+            where = f" (copy '{key}'" + (f" in {source}" if source else "") + ")"
         ctx.report(
-            f"text '{element_id}' has characters no font here can print: {listing}",
+            f"text '{element_id}'{where} has characters no font here can print: {listing}",
             span,
-            "choose a font family that has them in assets/fonts.yaml (families or fallback)",
+            "add a font family that has them to assets/fonts.yaml (`fallbacks:`),"
+            " or take them out of the copy",
         )
 
 

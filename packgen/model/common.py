@@ -141,6 +141,9 @@ class ElementBase(Located):
     box: Box
     panel: str | None = None
     show: Shown = Shown.ALWAYS
+    # false: stays where it is written (from the left) in right-to-left copy too,
+    # e.g. a photograph whose subject must not swap sides, or the campaign mark
+    mirror: bool = True
 
 
 Bleed = list[Edge] | Literal["all"]

@@ -15,10 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from packgen.layout.placed import PlacedDocument, PlacedText, Rect
+from packgen.layout.shaping import ShapedParagraph
 from packgen.render.write import write_atomic
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+
+
+@dataclass(frozen=True)
+class TextRunExpect:
+    """One text block as the layout set it: what a reader should extract from the PDF."""
+
+    element: str
+    rect: tuple[float, float, float, float]  # the text's frame
+    language: str
+    direction: str  # "ltr" or "rtl"
+    logical: str  # the text in reading order, a line per line set
+    visual: str  # shaped text: what extraction gives, left to right per line ("" if unshaped)
+    shaped: bool  # set with HarfBuzz and the bidirectional algorithm
 
 
 @dataclass(frozen=True)
@@ -27,6 +41,34 @@ class PageExpect:
     safe_areas: list[tuple[float, float, float, float]]
     folds: list[float]
     body_text: list[tuple[float, float, float, float]]
+    text_runs: list[TextRunExpect] = field(default_factory=list)
+
+
+def text_runs(item: PlacedText) -> TextRunExpect:
+    """What the layout meant ``item`` to read as (logical text, and the shaped visual order)."""
+    logical: list[str] = []
+    visual: list[str] = []
+    shaped = False
+    for line in item.lines:
+        flowable = line.flowable
+        if isinstance(flowable, ShapedParagraph):
+            shaped = True
+            for reading, seen in flowable.visual_lines():
+                logical.append(reading)
+                visual.append(seen)
+        else:
+            plain = flowable.getPlainText()
+            logical.append(plain)
+            visual.append(plain)  # set left to right, one glyph per character
+    return TextRunExpect(
+        element=item.element_id,
+        rect=_rect(item.rect),
+        language=item.language,
+        direction=item.direction.value,
+        logical="\n".join(logical),
+        visual="\n".join(visual),
+        shaped=shaped,
+    )
 
 
 @dataclass
@@ -60,6 +102,7 @@ def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> 
                 if isinstance(item, PlacedText) and item.is_body
             ]
             + [_rect(region) for region in page.body_regions],
+            text_runs=[text_runs(item) for item in page.items if isinstance(item, PlacedText)],
         )
         for page in placed.pages
     ]
@@ -96,6 +139,9 @@ def _entry(raw: dict[str, Any]) -> FileEntry:
             safe_areas=[tuple(a) for a in p["safe_areas"]],
             folds=list(p["folds"]),
             body_text=[tuple(b) for b in p["body_text"]],
+            text_runs=[
+                TextRunExpect(**{**r, "rect": tuple(r["rect"])}) for r in p.get("text_runs", [])
+            ],
         )
         for p in raw.get("page_expect", [])
     ]

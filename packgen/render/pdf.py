@@ -43,9 +43,11 @@ from packgen.layout.placed import (
 from packgen.render.forms import text_field
 from packgen.render.ink import ink
 from packgen.render.tags import Tagger, tag
+from packgen.render.tounicode import install as install_to_unicode
 
 # Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
 rl_config.useA85 = 0
+install_to_unicode()  # shaped glyphs extract as the characters they stand for
 
 MARK_WIDTH = 0.25  # pt, the customary hairline for crop and fold marks
 MARK_CLEARANCE = 2.0  # pt between the bleed edge and where a mark begins

@@ -16,11 +16,11 @@ from pydantic import BaseModel, ConfigDict
 
 from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, error, relative
 from packgen.model.campaign import Campaign
-from packgen.model.common import Direction
 from packgen.model.profiles import PROFILES
 from packgen.resolve.content import Content, campaign_data, flatten_copy, for_profile
-from packgen.resolve.fonts import FontFamily, register, register_fallback
+from packgen.resolve.fonts import FontFamily, register, register_fallbacks
 from packgen.resolve.org import Organisation
+from packgen.resolve.scripts import configure as configure_scripts
 from packgen.source.load import load_yaml
 from packgen.source.validate import validate
 from packgen.units import Length, positive_length
@@ -34,7 +34,13 @@ class FontConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     families: dict[str, str]
-    fallback: str | None = None
+    fallback: str | None = None  # one fallback family (older files)
+    fallbacks: list[str] = []  # tried in order
+    scripts: dict[str, str] = {}  # scripts that need shaping -> the family that sets them
+
+    def chain(self) -> list[str]:
+        """The fallback families, in the order they are tried."""
+        return ([self.fallback] if self.fallback else []) + list(self.fallbacks)
 
 
 class Settings(BaseModel):
@@ -81,6 +87,7 @@ class PaperSize:
     name: str
     width: Length
     height: Length
+    office: bool = True  # made for office printers too (false: print shops only, e.g. A2)
 
 
 @dataclass
@@ -159,6 +166,7 @@ class Project:
                 Span(self.shown(folder)),
                 allowed_hint(self.language_code, known, "languages"),
             )
+        self.font_config  # noqa: B018 (says which scripts can be shaped)
         texts: dict[str, str] = {}
         spans: dict[str, Span] = {}
         problems: list[Diagnostic] = []  # of every copy file, reported together
@@ -210,22 +218,15 @@ class Project:
                     "utm_campaign": self.campaign.id,
                 }
         content = Content(texts, spans, data, links, self.language_code, palette, tracking, product)
-        if content.direction is not Direction.LTR:
-            folder = self.campaign_dir / "copy" / self.language_code
-            raise error(
-                f"copy in '{self.language_code}' runs right to left, which packgen cannot "
-                "typeset yet (it has no text shaping)",
-                Span(self.shown(folder)),
-                "build a left-to-right language for now (--language)",
-                "language",
-            )
         return content
 
     @cached_property
     def font_config(self) -> FontConfig:
         path = self.assets_dir / "fonts.yaml"
         shown = self.shown(path)
-        return validate(FontConfig, load_yaml(path, shown), shown)
+        config = validate(FontConfig, load_yaml(path, shown), shown)
+        configure_scripts(set(config.scripts))
+        return config
 
     def author(self, org: Organisation | None = None) -> str:
         """The PDF author: the campaign's, led by the organisation's name when co-branded."""
@@ -236,8 +237,9 @@ class Project:
         """Make every font family (and the fallback) available to ReportLab."""
         for family in self.fonts.values():
             register(family)
-        if self.font_config.fallback:
-            register_fallback(self.font_config.fallback)
+        chain = self.font_config.chain()
+        if chain:
+            register_fallbacks(chain, scripts=self.font_config.scripts)
 
     @property
     def fonts(self) -> dict[str, FontFamily]:
@@ -252,10 +254,16 @@ class Project:
         for name, entry in data.items():
             span = data.value_spans.get(name)
             try:
+                office = entry.get("office", True)
+                if not isinstance(office, bool):
+                    raise ValueError(f"office must be true or false, not {office!r}")
                 sizes[name] = PaperSize(
-                    name, positive_length(entry["width"]), positive_length(entry["height"])
+                    name,
+                    positive_length(entry["width"]),
+                    positive_length(entry["height"]),
+                    office,
                 )
-            except (KeyError, TypeError, ValueError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise error(f"paper size '{name}': {exc}", span, field=name) from None
         return sizes
 
