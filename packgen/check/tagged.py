@@ -94,7 +94,8 @@ def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
     stack: list[bool] = []  # per open sequence: tagged (MCID) or artifact
     loose = 0
     orphans: list[int] = []
-    for operands, operator in pikepdf.parse_content_stream(page):
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction.operands, instruction.operator
         op = str(operator)
         if op in ("BDC", "BMC"):
             tag = str(operands[0]).lstrip("/")
@@ -148,7 +149,7 @@ def audit(path: Path) -> list[str]:
         if b"pdfuaid:part" not in xmp or b"dc:title" not in xmp:
             found.append("the XMP metadata lacks dc:title or the PDF/UA identification")
         tree = Tree()
-        walk(root.StructTreeRoot.get("/K"), tree)
+        walk(root.StructTreeRoot.get("/K", Array()), tree)
         found.extend(tree.problems)
         found.extend(heading_problems(tree.tags))
         for number, page in enumerate(pdf.pages, start=1):

@@ -17,6 +17,7 @@ from typing import Any
 from packgen.layout.placed import PlacedDocument, PlacedText, Rect
 from packgen.layout.shaping import ShapedParagraph
 from packgen.render.write import write_atomic
+from packgen.units import PX
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -84,13 +85,56 @@ class FileEntry:
     min_text: float
     min_body: float
     page_expect: list[PageExpect] = field(default_factory=list)
+    digital: dict[str, Any] | None = None  # screen images: see :func:`digital_entry`
 
 
 def _rect(rect: Rect) -> tuple[float, float, float, float]:
     return (round(rect.x, 3), round(rect.y, 3), round(rect.w, 3), round(rect.h, 3))
 
 
-def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> FileEntry:
+def digital_entry(placed: PlacedDocument) -> dict[str, Any] | None:
+    """What ``packgen check`` needs of a screen image: its pixel size, byte budget, alt text,
+    link and posts, and every text's box (pixels from the top left) with its smallest size."""
+    info = placed.digital
+    if info is None:
+        return None
+    page = placed.pages[0]
+    px = PX
+    texts = [
+        {
+            "id": item.element_id,
+            "box": [
+                round((item.used.x - page.media.x) / px, 1),
+                round((page.media.top - item.used.top) / px, 1),
+                round(item.used.w / px, 1),
+                round(item.used.h / px, 1),
+            ],
+            "size_px": round(min(item.font_sizes) / px, 2),
+        }
+        for item in page.items
+        if isinstance(item, PlacedText) and item.font_sizes
+    ]
+    return {
+        "kind": info.kind,
+        "pixels": [round(page.media.w / px), round(page.media.h / px)],
+        "max_bytes": info.max_bytes,
+        "alt": info.alt,
+        "link": info.link,
+        "posts": [asdict(post) for post in info.posts],
+        "min_text_px": round(placed.min_text / px, 2),
+        "safe_px": [
+            round((page.safe.x - page.media.x) / px, 1),
+            round((page.media.top - page.safe.top) / px, 1),
+            round(page.safe.w / px, 1),
+            round(page.safe.h / px, 1),
+        ],
+        "texts": texts,
+    }
+
+
+def entry_for(
+    path: Path, product: str, placed: PlacedDocument, data: bytes, file: str | None = None
+) -> FileEntry:
     pages = [
         PageExpect(
             trim=_rect(page.trim),
@@ -107,7 +151,7 @@ def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> 
         for page in placed.pages
     ]
     return FileEntry(
-        file=path.name,
+        file=file or path.name,
         product=product,
         size=placed.size,
         profile=placed.profile,
@@ -118,6 +162,7 @@ def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> 
         min_text=placed.min_text,
         min_body=placed.min_body,
         page_expect=pages,
+        digital=digital_entry(placed),
     )
 
 

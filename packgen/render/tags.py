@@ -197,7 +197,7 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
         list_block = -1
         placed: list[tuple[Mark, pikepdf.Object]] = []
         for mark in ordered:
-            parent = top
+            parent: pikepdf.Object = top
             if mark.tag == "LI":
                 if current_list is None or list_block != mark.block:
                     current_list = out.make_indirect(
@@ -253,10 +253,11 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                     continue
                 rect = [float(v) for v in annot.Rect]
                 area = Rect(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
-                parent, owner = top, None
-                for mark, elem in placed:
+                parent = top
+                owner: Mark | None = None
+                for mark, candidate in placed:
                     if mark.page == index and mark.tag != "Figure" and _centre_in(area, mark.rect):
-                        parent, owner = elem, mark
+                        parent, owner = candidate, mark
                         break
                 objr = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
                 elem = out.make_indirect(

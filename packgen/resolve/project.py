@@ -19,6 +19,7 @@ from packgen.model.campaign import Campaign
 from packgen.model.profiles import PROFILES
 from packgen.resolve.content import Content, campaign_data, flatten_copy, for_profile
 from packgen.resolve.fonts import FontFamily, register, register_fallbacks
+from packgen.resolve.icc import OutputCondition, load_intent
 from packgen.resolve.org import Organisation
 from packgen.resolve.scripts import configure as configure_scripts
 from packgen.source.load import load_yaml
@@ -50,6 +51,7 @@ class Settings(BaseModel):
 
     campaign: str
     language: str
+    output_intent: str | None = None  # relative to assets/: the press printing condition
 
 
 def embedded_root() -> Path:
@@ -95,6 +97,7 @@ class Project:
     root: Path
     campaign_name: str | None = None
     language: str | None = None
+    output_intent: Path | None = None  # ``build --output-intent``: overrides the campaign's
     cache: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def layouts_stamp(self) -> tuple[int, ...]:
@@ -148,6 +151,27 @@ class Project:
     def campaign(self) -> Campaign:
         path = self.campaign_dir / "campaign.yaml"
         return validate(Campaign, load_yaml(path, self.shown(path)), self.shown(path))
+
+    @cached_property
+    def output_condition(self) -> OutputCondition:
+        """The printing condition of press output: ``--output-intent``, else the campaign's,
+        else the project's (``assets/packgen.yaml``)."""
+        if self.output_intent is not None:
+            return load_intent(self.output_intent, str(self.output_intent))
+        named = self.campaign.output_intent or self.settings.output_intent
+        if named is None:
+            raise error(
+                "no output intent: press files need a printing condition",
+                Span(self.shown(self.campaign_dir / "campaign.yaml")),
+                "add `output_intent: colour/FOGRA39.yaml` (relative to assets/)"
+                " to campaign.yaml or assets/packgen.yaml",
+            )
+        path = self.assets_dir / named
+        source = self.campaign_dir / "campaign.yaml"
+        if not self.campaign.output_intent:
+            source = self.assets_dir / "packgen.yaml"
+        spans = getattr(load_yaml(source, self.shown(source)), "value_spans", {})
+        return load_intent(path, self.shown(path), spans.get("output_intent"))
 
     @property
     def language_code(self) -> str:
