@@ -12,6 +12,7 @@ from collections.abc import Callable
 from packgen.check.facts import MAX_TEXT_RUNS, Box, PageFacts, TextRun
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.intent import page_trim, size_name
+from packgen.check.tagged import tagged
 from packgen.colour import contrast_ratio
 from packgen.units import MM
 
@@ -441,6 +442,7 @@ FAST: list[Rule] = [
     images,
     safe_area,
     text_size,
+    tagged,
 ]
 
 

@@ -7,7 +7,8 @@ unless ``min_size`` allows shrinking and the shrunk text fits.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from dataclasses import replace
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -20,7 +21,10 @@ from packgen.layout.placed import (
     PlacedLink,
     PlacedText,
     Rect,
+    Role,
+    RoleKind,
     TextInk,
+    TextLine,
     block_role,
 )
 from packgen.layout.typeset import Typeset, typeset
@@ -39,6 +43,21 @@ class TextElement(ElementBase):
     valign: VAlign = VAlign.TOP
     min_size: PositiveLength | None = None
     link: str | None = None
+    # what the frame is to a reader (tagged PDF): 1-3, all of it a heading of that level;
+    # 0, paragraphs even where the copy marks a heading (a big figure); unset, as marked
+    heading: Annotated[int, Field(ge=0, le=3)] | None = None
+
+
+def _read_as(lines: tuple[TextLine, ...], heading: int | None) -> tuple[TextLine, ...]:
+    """The lines with the roles ``heading`` gives them (their own when it is unset)."""
+    if heading is None:
+        return lines
+    if heading > 0:
+        return tuple(replace(line, role=Role.heading(heading)) for line in lines)
+    return tuple(
+        replace(line, role=PARAGRAPH) if line.role.kind is RoleKind.HEADING else line
+        for line in lines
+    )
 
 
 def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Placed]:
@@ -118,12 +137,13 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
         TextInk(styles[k].colour, styles[k].size * factor, styles[k].bold, body[k])
         for k in sorted(kinds, key=list(BlockKind).index)
     )
+    lines = _read_as(result.lines, element.heading)
     return [
         PlacedText(
             element_id=element.id,
             rect=rect,
             used=used,
-            lines=result.lines,
+            lines=lines,
             font_sizes=result.sizes,
             colours=tuple({styles[k].colour_name: styles[k].colour for k in kinds}.values()),
             is_body=is_body,
@@ -131,7 +151,7 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             language=base.language,
             direction=base.direction,
             inks=inks,
-            role=block_role(result.lines) if result.lines else PARAGRAPH,
+            role=block_role(lines) if lines else PARAGRAPH,
         )
     ]
 

@@ -39,7 +39,7 @@ def lay_out(
     return layout_document(
         resolved,
         profile,
-        project.content(org, product=design.name),
+        project.content(org, product=design.name, profile=profile.suffix),
         project.assets_dir,
         org_logo=org.logo if org else None,
         author=project.author(org),

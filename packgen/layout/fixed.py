@@ -69,6 +69,7 @@ def layout_document(
     pages: list[PlacedPage] = []
     qr_urls: list[str] = []
     failed: list[FailedElement] = []  # where each error is, for previews of a broken layout
+    panel_areas: dict[str, tuple[int, Rect]] = {}  # for the reading order of a folded sheet
     for page_number, page in enumerate(document.pages):
         page_path: tuple[int | str, ...] = ("pages", page_number)
         ctx = page_context(
@@ -108,6 +109,7 @@ def layout_document(
                 rect = trim.across(offset, w, direction)
                 inner = inset(rect, margins, scale, direction)
                 frames[panel.id] = Frame(rect, inner, spec.grid, direction)
+                panel_areas[panel.id] = (page_number, rect)
                 start = float(spec.safe) if index == 0 else clearance
                 end = float(spec.safe) if index == len(page.panels) - 1 else clearance
                 area = rect.across(start, w - start - end, direction)
@@ -176,6 +178,19 @@ def layout_document(
         qr_urls.extend(ctx.qr_urls)
         diagnostics.extend(ctx.diagnostics)
         pages.append(placed)
+    reading_order: list[tuple[int, Rect]] = []
+    for index, panel_id in enumerate(document.reading_order):
+        if panel_id not in panel_areas:
+            diagnostics.append(
+                Diagnostic(
+                    f"reading_order names '{panel_id}', which is not a fold panel of any page",
+                    span_at(resolved.data, ("reading_order", index)) or Span(resolved.design.file),
+                    field="reading_order",
+                    hint=("use one of: " + ", ".join(panel_areas)) if panel_areas else None,
+                )
+            )
+        else:
+            reading_order.append(panel_areas[panel_id])
     digital = None
     if screen and not any(d.severity is Severity.ERROR for d in diagnostics):
         css = pixel_size(float(resolved.base.width), float(resolved.base.height))
@@ -193,6 +208,8 @@ def layout_document(
         min_text=float(rules.min_text),
         min_body=float(document.rules.min_body),
         palette=content.palette,
+        tagged=profile.interactive,
+        reading_order=reading_order,
         digital=digital,
     )
     if any(d.severity is Severity.ERROR for d in diagnostics):

@@ -327,6 +327,10 @@ class PlacedDocument:
     min_body: float = 0.0
     palette: dict[str, Colour] = field(default_factory=dict)  # maps SVG colours to inks
     show_outline: bool = False  # open the bookmarks panel (office packs)
+    tagged: bool = False  # write a structure tree (office output: read on screen, aloud)
+    # fold panels in the order they are read: (page index, panel's area on the trim);
+    # empty: each page top to bottom in drawing order
+    reading_order: list[tuple[int, Rect]] = field(default_factory=list)
     condition: OutputCondition | None = None  # press: the printing condition (PDF/X intent)
     digital: DigitalInfo | None = None  # screen images: alt text, link, posts
 

@@ -54,3 +54,4 @@ class LayoutDocument(DocumentBase):
     sizes: dict[str, SizeVariant]
     digital: Digital | None = None  # screen kinds (banner, social): alt text, link, posts
     pages: Annotated[list[PageModel], Field(min_length=1)]
+    reading_order: list[str] = []  # fold panel ids in the order the folded sheet is read

@@ -44,6 +44,7 @@ from packgen.layout.placed import (
 from packgen.render.forms import text_field
 from packgen.render.ink import ink
 from packgen.render.pdfx import PdfxCanvas
+from packgen.render.tags import Tagger, tag
 from packgen.render.tounicode import install as install_to_unicode
 from packgen.resolve.icc import OutputCondition
 
@@ -232,6 +233,7 @@ class Painter:
         cmyk: bool,
         palette: dict[str, Colour],
         condition: OutputCondition | None = None,
+        tagger: Tagger | None = None,
     ) -> None:
         if cmyk and condition is None:
             raise ValueError("press (CMYK) output needs an output condition")
@@ -239,6 +241,7 @@ class Painter:
         self.cmyk = cmyk
         self.palette = palette
         self.condition = condition if cmyk else None
+        self.tagger = tagger  # tagged output: every item in marked content
 
     def fill(self, colour: Colour) -> None:
         self.canvas.setFillColor(ink(colour, self.cmyk))
@@ -386,14 +389,19 @@ def render(
     canvas.setCreator("packgen")
     canvas.setViewerPreference("DisplayDocTitle", "true")
     inks = by_rgb(document.palette if palette is None else palette)
-    painter = Painter(canvas, document.cmyk, inks, condition)
+    tagger = Tagger(canvas, document.info.language) if document.tagged else None
+    painter = Painter(canvas, document.cmyk, inks, condition, tagger)
     if document.show_outline:
         canvas.showOutline()
     for page in document.pages:
         canvas.setPageSize((page.media.w, page.media.h))
         paint_page(painter, page)
         canvas.showPage()
+        if tagger is not None:
+            tagger.next_page()
     canvas.save()
+    if tagger is not None:
+        return tag(buffer.getvalue(), tagger, document)
     return buffer.getvalue()
 
 
@@ -408,14 +416,27 @@ def paint_page(painter: Painter, page: PlacedPage) -> None:
     if page.media != page.trim:
         canvas.setTrimBox(_box(page.trim))
         canvas.setBleedBox(_box(page.bleed))
+    tagger = painter.tagger
     if page.background is not None:
+        if tagger is not None:
+            tagger.artifact()
         painter.fill(page.background)
         b = page.bleed
         canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
+        if tagger is not None:
+            tagger.close()
     for index, item in enumerate(page.items):
-        painter.item(item, backdrop(page, index) if isinstance(item, PlacedDrawing) else None)
+        behind = backdrop(page, index) if isinstance(item, PlacedDrawing) else None
+        if tagger is None:
+            painter.item(item, behind)
+        else:
+            tagger.item(item, partial(painter.item, item, behind))
     if page.marks:
+        if tagger is not None:
+            tagger.artifact()
         painter.marks(page)
+        if tagger is not None:
+            tagger.close()
     for anchor in page.anchors:
         canvas.bookmarkHorizontal(anchor.name, anchor.x, anchor.y)
         if anchor.title:

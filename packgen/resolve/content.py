@@ -90,6 +90,49 @@ def _flatten(
             )
 
 
+VARIANT = "@"  # ``key@press``: the copy at ``key`` for the press profile only
+
+
+def for_profile(
+    texts: dict[str, str], spans: dict[str, Span], profile: str, known: list[str]
+) -> tuple[dict[str, str], dict[str, Span]]:
+    """Copy with each ``key@<profile>`` variant in place of ``key``; other variants dropped.
+
+    A variant lets a sentence fit its medium (printed copy cannot say "select
+    a title on screen"). A variant of a key that does not exist, or for a
+    profile that does not exist, is an error ("never silently wrong").
+    """
+    problems: list[Diagnostic] = []
+    plain_texts = {k: v for k, v in texts.items() if VARIANT not in k}
+    plain_spans = {k: spans[k] for k in plain_texts}
+    for key, text in texts.items():
+        if VARIANT not in key:
+            continue
+        base, _, variant = key.rpartition(VARIANT)
+        if variant not in known:
+            problems.append(
+                Diagnostic(
+                    f"copy '{key}' is for profile '{variant}', which does not exist",
+                    spans.get(key),
+                    f"profiles are {', '.join(known)} (e.g. '{base}@{known[0]}')",
+                )
+            )
+        elif base not in plain_texts:
+            problems.append(
+                Diagnostic(
+                    f"copy '{key}' is a {variant} variant of '{base}', which is not defined",
+                    spans.get(key),
+                    f"define '{base}' too: the copy every other profile uses",
+                )
+            )
+        elif variant == profile:
+            plain_texts[base] = text
+            plain_spans[base] = spans[key]
+    if problems:
+        raise PackgenError(problems)
+    return plain_texts, plain_spans
+
+
 @dataclass
 class Content:
     """Copy for one language plus data for placeholders and links by key."""

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict
 from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, error, relative
 from packgen.model.campaign import Campaign
 from packgen.model.language import LANGUAGE_FILE, LanguageInfo
-from packgen.resolve.content import Content, campaign_data, flatten_copy
+from packgen.model.profiles import PROFILES
+from packgen.resolve.content import Content, campaign_data, flatten_copy, for_profile
 from packgen.resolve.fonts import FontFamily, register, register_fallbacks
 from packgen.resolve.icc import OutputCondition, load_intent
 from packgen.resolve.org import Organisation
@@ -286,9 +287,15 @@ class Project:
         self.cache[("copy", language)] = (texts, spans)
         return texts, spans
 
-    def content(self, org: Organisation | None = None, product: str = "") -> Content:
-        """Copy, data, links and palette: the campaign's, with an organisation's on top."""
-        texts, spans = self.copy
+    def content(
+        self, org: Organisation | None = None, product: str = "", profile: str = ""
+    ) -> Content:
+        """Copy, data, links and palette: the campaign's, with an organisation's on top.
+
+        ``profile`` (press, office) picks the copy's ``key@profile`` variants; without
+        one, every key has its common copy.
+        """
+        texts, spans = for_profile(*self.copy, profile, list(PROFILES))
         data = campaign_data(self.campaign, self.language_code)
         if self.campaign.mark:
             data["campaign.mark"] = self.campaign.mark

@@ -37,7 +37,7 @@ def lay_out_pack(
     org: Organisation | None = None,
 ) -> PlacedDocument:
     """Resolve and paginate one size of a pack in one profile into placed pages."""
-    content = project.content(org, product=design.name)
+    content = project.content(org, product=design.name, profile=profile.suffix)
     if content.direction is Direction.RTL:
         # flowing stories (running heads, contents, tables) are set left to right only
         raise error(
@@ -108,4 +108,5 @@ def lay_out_pack(
         min_body=float(document.rules.min_body),
         palette=content.palette,
         show_outline=profile.interactive,
+        tagged=profile.interactive,
     )

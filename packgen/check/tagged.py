@@ -1,0 +1,186 @@
+"""A PDF's tagging into findings: is it read correctly by a screen reader (office files)?
+
+Read with pikepdf, independently of how the file was written: the catalogue
+(structure tree, ``/MarkInfo``, ``/Lang``, ``/ViewerPreferences``, XMP with
+the PDF/UA identification), the structure tree (every ``Figure`` has
+``/Alt``, heading levels go down one at a time, every ``Link`` and ``Form``
+references its annotation), and each page's content (every text-showing
+operator is in marked content or an artifact, every MCID has a structure
+element; pages with annotations have ``/Tabs /S``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from packgen.check.finding import Finding, Level, Subject
+
+TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
+MAX_LISTED = 5  # problems named one by one; the rest are counted
+
+
+@dataclass
+class Tree:
+    """What a walk of the structure tree found."""
+
+    tags: list[str] = field(default_factory=list)  # structure types in reading order
+    mcids: set[tuple[tuple[int, int], int]] = field(default_factory=set)  # (page, MCID)
+    annotations: set[tuple[int, int]] = field(default_factory=set)  # referenced by OBJR
+    problems: list[str] = field(default_factory=list)
+
+
+def _page_of(node: pikepdf.Object, inherited: tuple[int, int] | None) -> tuple[int, int] | None:
+    page = node.get("/Pg") if isinstance(node, Dictionary) else None
+    return page.objgen if page is not None else inherited
+
+
+def walk(node: pikepdf.Object, tree: Tree, page: tuple[int, int] | None = None) -> None:
+    """Collect ``node``'s structure types, marked-content references and object references."""
+    if isinstance(node, int):
+        if page is not None:
+            tree.mcids.add((page, int(node)))
+        return
+    if isinstance(node, Array):
+        for kid in node:
+            walk(kid, tree, page)
+        return
+    if not isinstance(node, Dictionary):
+        return
+    kind = node.get("/Type")
+    page = _page_of(node, page)
+    if kind == Name.MCR:
+        if page is not None:
+            tree.mcids.add((page, int(node.MCID)))
+        return
+    if kind == Name.OBJR:
+        tree.annotations.add(node.Obj.objgen)
+        return
+    tag = str(node.get("/S", "")).lstrip("/")
+    tree.tags.append(tag)
+    if tag == "Figure" and not str(node.get("/Alt", "")).strip():
+        tree.problems.append("a Figure has no /Alt text")
+    kids = node.get("/K")
+    if tag in ("Link", "Form") and not _has_objr(kids):
+        tree.problems.append(f"a {tag} element does not reference its annotation")
+    if kids is not None:
+        walk(kids, tree, page)
+
+
+def _has_objr(kids: pikepdf.Object | None) -> bool:
+    items = list(kids) if isinstance(kids, Array) else [kids]
+    return any(isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR for k in items)
+
+
+def heading_problems(tags: list[str]) -> list[str]:
+    """Heading levels that skip one going down (H1 then H3), or a first heading below H1."""
+    found, previous = [], 0
+    for tag in tags:
+        if len(tag) == 2 and tag[0] == "H" and tag[1].isdigit():
+            level = int(tag[1])
+            if level > previous + 1:
+                before = f"H{previous}" if previous else "no heading"
+                found.append(f"heading H{level} follows {before}")
+            previous = level
+    return found
+
+
+def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
+    """Text outside marked content, and MCIDs no structure element claims, on one page."""
+    found: list[str] = []
+    stack: list[bool] = []  # per open sequence: tagged (MCID) or artifact
+    loose = 0
+    orphans: list[int] = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, operator = instruction.operands, instruction.operator
+        op = str(operator)
+        if op in ("BDC", "BMC"):
+            tag = str(operands[0]).lstrip("/")
+            props = operands[1] if op == "BDC" and len(operands) > 1 else None
+            mcid = props.get("/MCID") if isinstance(props, Dictionary) else None
+            if mcid is not None and (page.obj.objgen, int(mcid)) not in tree.mcids:
+                orphans.append(int(mcid))
+            stack.append(tag == "Artifact" or mcid is not None)
+        elif op == "EMC":
+            if stack:
+                stack.pop()
+        elif op in TEXT_OPERATORS and not any(stack):
+            loose += 1
+    if loose:
+        found.append(
+            f"page {number}: {loose} text operator(s) outside marked content and artifacts"
+        )
+    if orphans:
+        found.append(f"page {number}: MCID {orphans[0]} has no structure element")
+    annots = page.obj.get("/Annots")
+    if annots is not None and len(annots):
+        if page.obj.get("/Tabs") != Name.S:
+            found.append(f"page {number}: has annotations but no /Tabs /S")
+        for annot in annots:
+            if annot.get("/Subtype") in (Name.Link, Name.Widget):
+                if annot.objgen not in tree.annotations:
+                    kind = str(annot.Subtype).lstrip("/")
+                    found.append(f"page {number}: a {kind} annotation has no structure element")
+                if annot.get("/Subtype") == Name.Link and not str(annot.get("/Contents", "")):
+                    found.append(f"page {number}: a link has no /Contents")
+    return found
+
+
+def audit(path: Path) -> list[str]:
+    """Everything that keeps ``path`` from reading correctly aloud; empty when soundly tagged."""
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        if "/StructTreeRoot" not in root:
+            return ["not tagged: the PDF has no structure tree"]
+        found: list[str] = []
+        mark_info = root.get("/MarkInfo")
+        if mark_info is None or not bool(mark_info.get("/Marked", False)):
+            found.append("/MarkInfo /Marked is not true")
+        if not str(root.get("/Lang", "")):
+            found.append("the document has no /Lang")
+        prefs = root.get("/ViewerPreferences")
+        if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
+            found.append("/ViewerPreferences /DisplayDocTitle is not true")
+        metadata = root.get("/Metadata")
+        xmp = metadata.read_bytes() if metadata is not None else b""
+        if b"pdfuaid:part" not in xmp or b"dc:title" not in xmp:
+            found.append("the XMP metadata lacks dc:title or the PDF/UA identification")
+        tree = Tree()
+        walk(root.StructTreeRoot.get("/K", Array()), tree)
+        found.extend(tree.problems)
+        found.extend(heading_problems(tree.tags))
+        for number, page in enumerate(pdf.pages, start=1):
+            if "/StructParents" not in page.obj:
+                found.append(f"page {number}: no /StructParents")
+            found.extend(page_problems(page, number, tree))
+        return found
+
+
+def tagged(subject: Subject) -> list[Finding]:
+    """Office files only: the tagging audit as one finding (press files need no tags)."""
+    if subject.press:
+        return []
+    problems = audit(subject.facts.path)
+    if not problems:
+        return [
+            Finding(
+                "tagged",
+                Level.PASS,
+                "tagged: structure tree, marked content, alt text, headings, links",
+            )
+        ]
+    listed = "; ".join(problems[:MAX_LISTED])
+    more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
+    # packgen's own office files must be tagged; a PDF from elsewhere gets a warning
+    level = Level.FAIL if subject.expect is not None else Level.WARN
+    return [
+        Finding(
+            "tagged",
+            level,
+            f"not read correctly by a screen reader: {listed}{more}",
+            advice="Ask for a tagged PDF (PDF/UA) export from the design software.",
+        )
+    ]

@@ -1,0 +1,175 @@
+"""Tagged office PDFs, read back with independent readers (pikepdf, poppler's pdfinfo)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from packgen.build import BuildReport, build
+from packgen.check import check_file
+from packgen.check.tagged import Tree, audit, heading_problems, walk
+from packgen.errors import PackgenError
+from packgen.resolve.project import Project
+
+
+def _files(built: BuildReport, profile: str) -> list[Path]:
+    return [f.path for f in built.files if f.profile == profile and f.path.suffix == ".pdf"]
+
+
+def _tree(path: Path) -> Tree:
+    with pikepdf.open(path) as pdf:
+        tree = Tree()
+        walk(pdf.Root.StructTreeRoot.K, tree)
+        return tree
+
+
+def test_every_office_pdf_is_soundly_tagged(built: BuildReport) -> None:
+    office = _files(built, "office")
+    assert len(office) >= 9
+    for path in office:
+        assert audit(path) == [], path.name
+
+
+def test_press_pdfs_stay_untagged(built: BuildReport) -> None:
+    for path in _files(built, "press"):
+        with pikepdf.open(path) as pdf:
+            assert "/StructTreeRoot" not in pdf.Root, path.name
+
+
+def test_structure_has_headings_lists_figures_links_and_form(built: BuildReport) -> None:
+    pack = next(p for p in _files(built, "office") if p.name.startswith("pack-"))
+    tree = _tree(pack)
+    for tag in ("Document", "H1", "H2", "P", "L", "LI", "LBody", "Figure", "Link", "Form"):
+        assert tag in tree.tags, tag
+    assert tree.tags[0] == "Document"
+    assert heading_problems(tree.tags) == []
+    with pikepdf.open(pack) as pdf:
+        assert pdf.Root.MarkInfo.Marked
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        assert str(pdf.Root.Lang) == "en-GB"
+        xmp = pdf.Root.Metadata.read_bytes()
+        assert b"<pdfuaid:part>1</pdfuaid:part>" in xmp and b"<dc:title>" in xmp
+        linked = [a for page in pdf.pages for a in page.get("/Annots", []) if a.Subtype == "/Link"]
+        assert linked and all(str(a.Contents) for a in linked)
+        assert all("/StructParent" in a for a in linked)
+
+
+def _figure_alts(node: object, alts: list[str]) -> None:
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            _figure_alts(kid, alts)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        if node.S == "/Figure":
+            alts.append(str(node.get("/Alt", "")))
+        if "/K" in node:
+            _figure_alts(node.K, alts)
+
+
+def test_every_figure_and_qr_code_has_alt_text(built: BuildReport) -> None:
+    for path in _files(built, "office"):
+        with pikepdf.open(path) as pdf:
+            alts: list[str] = []
+            _figure_alts(pdf.Root.StructTreeRoot.K, alts)
+        assert alts and all(alt.strip() for alt in alts), path.name
+        assert any(alt.startswith("QR code: ") for alt in alts), path.name
+
+
+def _struct_text(path: Path) -> str:
+    result = subprocess.run(
+        ["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def test_folded_leaflet_reads_cover_flap_inside_spread_then_back(built: BuildReport) -> None:
+    leaflet = next(p for p in _files(built, "office") if p.name.startswith("leaflet-cues-A4"))
+    text = _struct_text(leaflet)
+    # front cover, flap (seen on opening), inside left, middle, right (tuck), back cover
+    order = [
+        "Reading your",
+        "Why the first",
+        "Your baby's cues",
+        "When your baby cries",
+        "Watch the film",
+        "Where to get support",
+    ]
+    positions = [text.index(phrase) for phrase in order]
+    assert positions == sorted(positions), dict(zip(order, positions, strict=True))
+
+
+def test_untagged_text_is_caught_by_the_check(built: BuildReport, tmp_path: Path) -> None:
+    source = next(p for p in _files(built, "office") if p.name.startswith("poster-speak-up-A4"))
+    broken = tmp_path / source.name
+    with pikepdf.open(source) as pdf:
+        page = pdf.pages[0]
+        font = next(iter(page.Resources.Font.keys()))
+        page.contents_add(pdf.make_stream(f"BT {font} 12 Tf 72 72 Td (loose) Tj ET".encode()))
+        pdf.save(broken)
+    problems = audit(broken)
+    assert problems == ["page 1: 1 text operator(s) outside marked content and artifacts"]
+    expect = next(f for f in built.files if f.path == source)
+    report = check_file(broken, fast=True)
+    tagged = [f for f in report.findings if f.check == "tagged"]
+    assert tagged and "outside marked content" in tagged[0].message
+    assert expect.profile == "office"
+
+
+def test_an_untagged_pdf_is_reported_as_such(built: BuildReport) -> None:
+    press = _files(built, "press")[0]
+    assert audit(press) == ["not tagged: the PDF has no structure tree"]
+
+
+def test_heading_levels_may_not_skip_going_down() -> None:
+    assert heading_problems(["Document", "H1", "P", "H2", "H3", "H2", "H1"]) == []
+    assert heading_problems(["H1", "H3"]) == ["heading H3 follows H1"]
+    assert heading_problems(["H2"]) == ["heading H2 follows no heading"]
+
+
+def test_tagged_output_is_reproducible(tmp_path: Path, project: Project) -> None:
+    first = build(project, tmp_path / "a", only=["poster-speak-up"], profiles=["office"])
+    second = build(project, tmp_path / "b", only=["poster-speak-up"], profiles=["office"])
+    assert first.ok and second.ok
+    for a, b in zip(first.files, second.files, strict=True):
+        assert a.path.read_bytes() == b.path.read_bytes()
+
+
+def test_reading_order_naming_an_unknown_panel_is_an_error(project_copy: Path) -> None:
+    layout = project_copy / "layouts" / "leaflet-cues.yaml"
+    text = layout.read_text()
+    layout.write_text(text.replace("reading_order: [front,", "reading_order: [frnot,"))
+    report = build(Project(project_copy), project_copy / "out", only=["leaflet-cues"])
+    assert not report.ok
+    message = next(iter(report.failures.values())).format()
+    assert "reading_order names 'frnot', which is not a fold panel" in message
+    assert "use one of: flap, back, front" in message
+    assert isinstance(next(iter(report.failures.values())), PackgenError)
+
+
+@pytest.mark.parametrize("name", ["leaflet-cues-A4", "pack-stakeholder-A4"])
+def test_poppler_reads_the_structure(built: BuildReport, name: str) -> None:
+    path = next(p for p in _files(built, "office") if p.name.startswith(name))
+    text = _struct_text(path)
+    assert text.startswith("Document")
+    assert "H1" in text and "Figure" in text
+
+
+def test_layout_heading_marks_titles_and_unmarks_a_big_figure(built: BuildReport) -> None:
+    leaflet = next(p for p in _files(built, "office") if p.name.startswith("leaflet-cues-A4"))
+    lines = _struct_text(leaflet).splitlines()
+    tagged_as = {
+        line.strip().strip('"'): lines[number - 1].split()[0]
+        for number, line in enumerate(lines)
+        if line.strip().startswith('"')
+    }
+    assert tagged_as["Reading yourbaby's cues"] == "H1"  # heading: 1 on the front title
+    assert tagged_as["1 million"] == "P"  # heading: 0 on the fact card
+    assert tagged_as["Watch the film"] == "H2"
+
+
+def test_a_link_that_is_a_whole_block_holds_its_words(built: BuildReport) -> None:
+    pack = next(p for p in _files(built, "office") if p.name.startswith("pack-"))
+    text = _struct_text(pack)
+    assert 'Link (inline)\n      "About the week"\n      Object' in text
