@@ -162,6 +162,8 @@ def _build_product(
     made: list[Output] = []
     for size in design.sizes:
         for profile in chosen:
+            if writer_for(profile).format == "html" and size != design.sizes[0]:
+                continue  # a web page reflows: one per product, not one per paper size
             try:
                 placed, data = make(project, design, size, profile, org)
             except PackgenError as exc:

@@ -18,6 +18,7 @@ ALL = "all"  # the --profile choice meaning every profile in PROFILES
 class ProfileName(str, Enum):
     PRESS = "press"
     OFFICE = "office"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,17 @@ OFFICE = Profile(
     description="the paper size, sRGB, clickable links",
 )
 
-PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE)}
+HTML = Profile(
+    ProfileName.HTML,
+    bleed=False,
+    marks=False,
+    cmyk=False,
+    interactive=True,
+    description="an accessible web page, one per product",
+    format="html",
+)
+
+PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, HTML)}
 PREVIEW = PRESS.name.value  # previews show trim, bleed and marks by default
 
 
