@@ -20,7 +20,7 @@ from packgen.errors import BudgetExceeded, Diagnostic, PackgenError, Severity, S
 from packgen.layout import lay_out
 from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedDocument
-from packgen.model.profiles import PROFILES, Profile
+from packgen.model.profiles import PDF_PROFILES, PROFILES, Profile
 from packgen.render.manifest import FileEntry, write_manifest
 from packgen.render.write import write_atomic
 from packgen.render.writers import Output, output, output_name, writer_for
@@ -87,7 +87,7 @@ def build(
     project: Project,
     out: Path,
     only: Iterable[str] = (),
-    profiles: Iterable[str] = tuple(PROFILES),
+    profiles: Iterable[str] = PDF_PROFILES,
     on_file: Callable[[BuiltFile], None] | None = None,
     preflight: bool = True,
     org: Organisation | None = None,

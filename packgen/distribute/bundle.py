@@ -50,9 +50,15 @@ def _thumbnail_source(files: list[BuiltFile]) -> dict[str, BuiltFile]:
         return profile is None or profile.cmyk
 
     chosen: dict[str, BuiltFile] = {}
-    for file in sorted(files, key=lambda f: (cmyk(f), f.bytes)):
+    pdfs = [file for file in files if file.path.suffix == ".pdf"]
+    for file in sorted(pdfs, key=lambda f: (cmyk(f), f.bytes)):
         chosen.setdefault(file.product, file)
     return chosen
+
+
+def _folder(file: BuiltFile) -> str:
+    """``pdf/`` for PDFs, ``html/`` for the web pages: each format in its own folder."""
+    return file.path.suffix.lstrip(".") + "/"
 
 
 def make_bundle(zip_path: Path, files: list[BuiltFile], content: Content, title: str) -> Path:
@@ -62,7 +68,7 @@ def make_bundle(zip_path: Path, files: list[BuiltFile], content: Content, title:
         "title": title,
         "files": [
             {
-                "file": f"pdf/{file.path.name}",
+                "file": _folder(file) + file.path.name,
                 "product": file.product,
                 "size": file.size,
                 "profile": file.profile,
@@ -77,7 +83,7 @@ def make_bundle(zip_path: Path, files: list[BuiltFile], content: Content, title:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for file in sorted(files, key=lambda f: f.path.name):
-            _add(archive, f"pdf/{file.path.name}", file.path.read_bytes())
+            _add(archive, _folder(file) + file.path.name, file.path.read_bytes())
         for product, source in sorted(_thumbnail_source(files).items()):
             _add(archive, f"thumbnails/{product}.png", thumbnail(source.path))
         _add(archive, "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())

@@ -66,6 +66,7 @@ HTML = Profile(
 )
 
 PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, HTML)}
+PDF_PROFILES: tuple[str, ...] = (PRESS.name.value, OFFICE.name.value)  # the API's default
 PREVIEW = PRESS.name.value  # previews show trim, bleed and marks by default
 
 
