@@ -50,7 +50,8 @@ _CSS = """
 * { box-sizing: border-box; }
 html { font-size: 100%%; }
 body { margin: 0 auto; max-width: 44rem; padding: 1rem; font-family: Arial, Helvetica,
-  sans-serif; font-size: 1.125rem; line-height: 1.5; color: var(--ink); background: #FFFFFF; }
+  sans-serif; font-size: 1.125rem; line-height: 1.5; color: var(--ink); background: #FFFFFF;
+  overflow-wrap: anywhere; }
 h1, h2, h3 { line-height: 1.2; color: var(--accent); margin: 1.5em 0 0.5em; }
 h1 { font-size: 2rem; margin-top: 0.5em; }
 h2 { font-size: 1.5rem; }

@@ -37,7 +37,7 @@ def test_a_format_without_a_writer_is_an_error_naming_the_known_ones() -> None:
         writer_for(replace(OFFICE, format="pfd"))
     message = caught.value.format()
     assert "profile 'office' asks for format 'pfd', which has no writer" in message
-    assert "known formats are pdf, png, html" in message
+    assert "known formats are html, pdf, png" in message
 
 
 def test_a_new_format_is_one_writer_and_one_registry_entry(
