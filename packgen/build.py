@@ -92,8 +92,12 @@ def build(
     preflight: bool = True,
     org: Organisation | None = None,
     marks: bool = True,
+    select: Callable[[str, str, str], bool] | None = None,
 ) -> BuildReport:
     """Build each product; a failure of one (of any kind) is its diagnostic, never a stop.
+
+    ``select(product, size, profile)``, when given, picks which files to make
+    (the download portal's choice of sizes and versions).
 
     A product that fails leaves no file behind: what it wrote in this run, and
     what an earlier run left under the names it would have written, is
@@ -119,7 +123,9 @@ def build(
         try:
             design = load_design(project, name)
             sizes = design.sizes
-            entries, checked = _build_product(project, design, out, chosen, org, report, written)
+            entries, checked = _build_product(
+                project, design, out, chosen, org, report, written, select
+            )
             if preflight:
                 _preflight(name, checked, out, report)
             if name not in report.failures:
@@ -152,6 +158,7 @@ def _build_product(
     org: Organisation | None,
     report: BuildReport,
     written: list[BuiltFile],
+    select: Callable[[str, str, str], bool] | None = None,
 ) -> tuple[list[FileEntry], list[FileEntry]]:
     """Make every size and profile of one design, then write them (nothing before all are made).
 
@@ -164,6 +171,8 @@ def _build_product(
         for profile in chosen:
             if writer_for(profile).format == "html" and size != design.sizes[0]:
                 continue  # a web page reflows: one per product, not one per paper size
+            if select is not None and not select(name, size, profile.suffix):
+                continue
             try:
                 placed, data = make(project, design, size, profile, org)
             except PackgenError as exc:

@@ -61,8 +61,18 @@ def _folder(file: BuiltFile) -> str:
     return file.path.suffix.lstrip(".") + "/"
 
 
-def make_bundle(zip_path: Path, files: list[BuiltFile], content: Content, title: str) -> Path:
-    """Write ``zip_path`` with the built files, thumbnails, manifest and print note."""
+def make_bundle(
+    zip_path: Path,
+    files: list[BuiltFile],
+    content: Content,
+    title: str,
+    thumbnails: dict[str, bytes] | None = None,
+) -> Path:
+    """Write ``zip_path`` with the built files, thumbnails, manifest and print note.
+
+    ``thumbnails`` (PNG bytes by product), when given, are used instead of
+    drawing them again (the portal has drawn its previews already).
+    """
     entries = read_manifest(files[0].path.parent) if files else {}
     manifest = {
         "title": title,
@@ -85,7 +95,8 @@ def make_bundle(zip_path: Path, files: list[BuiltFile], content: Content, title:
         for file in sorted(files, key=lambda f: f.path.name):
             _add(archive, _folder(file) + file.path.name, file.path.read_bytes())
         for product, source in sorted(_thumbnail_source(files).items()):
-            _add(archive, f"thumbnails/{product}.png", thumbnail(source.path))
+            made = (thumbnails or {}).get(product)
+            _add(archive, f"thumbnails/{product}.png", made or thumbnail(source.path))
         _add(archive, "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
         if content.has(NOTE_KEY):
             note = content.copy[NOTE_KEY]

@@ -80,6 +80,7 @@ class PaperSize:
     name: str
     width: Length
     height: Length
+    office: bool = True  # made for office printers too (false: print shops only, e.g. A2)
 
 
 @dataclass
@@ -245,10 +246,16 @@ class Project:
         for name, entry in data.items():
             span = data.value_spans.get(name)
             try:
+                office = entry.get("office", True)
+                if not isinstance(office, bool):
+                    raise ValueError(f"office must be true or false, not {office!r}")
                 sizes[name] = PaperSize(
-                    name, positive_length(entry["width"]), positive_length(entry["height"])
+                    name,
+                    positive_length(entry["width"]),
+                    positive_length(entry["height"]),
+                    office,
                 )
-            except (KeyError, TypeError, ValueError) as exc:
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise error(f"paper size '{name}': {exc}", span, field=name) from None
         return sizes
 

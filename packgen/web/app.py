@@ -5,9 +5,11 @@ Routes: ``/`` (listing and form), ``/downloads/NAME`` and ``/thumbnails/NAME``
 path), ``POST /personalise`` (form → 303 to the pack's page, or the form again
 with errors by field, 422), ``/packs/KEY`` (wait, ready or failed page),
 ``/packs/KEY/status`` (JSON for the page's script), ``/packs/KEY/NAME`` (the
-zip), ``/check`` (preflight of an uploaded PDF, :mod:`packgen.web.check`) and
-``/static/``. A user's mistake is never a 500: oversized bodies get
-413, unknown pages 404, unreadable forms 400, a full queue 503, each as a page.
+zip or one PDF), ``/packs/KEY/thumbnails/NAME`` (previews), ``/check``
+(preflight of an uploaded PDF, :mod:`packgen.web.check`) and ``/static/``.
+A user's mistake is never a 500: oversized bodies get 413, unknown pages 404,
+unreadable forms 400, each as a page; a full queue (503) or a client over its
+limit of new builds (429) gets the form back, filled in, with a plain message.
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from packgen.resolve.project import Project
 from packgen.web.catalogue import Catalogue, ensure_catalogue, fingerprint
 from packgen.web.check import CHECK_PATH, MAX_PDF, CheckRoutes
-from packgen.web.jobs import Busy, Jobs, request_key
+from packgen.web.choice import Offer, languages, reviewed_languages
+from packgen.web.jobs import DAY, Busy, Jobs, request_key
+from packgen.web.limits import RateLimit
 from packgen.web.links import ServerLinks
 from packgen.web.pages import STATIC, PageCopy, human_bytes
-from packgen.web.upload import FIELDS, MAX_LOGO, LogoStore, check_form
+from packgen.web.upload import CHOICES, FIELDS, GENERAL, MAX_LOGO, LogoStore, check_form
 from packgen.web.views import FormView, error_page, index_page, pack_page
 
 log = logging.getLogger("packgen.web")
@@ -136,12 +140,16 @@ class Portal:
         workers: int = 1,
         max_pending: int = 8,
         keep: int = 500,
+        max_bytes: int = 2 * 1024**3,
+        keep_days: int = 7,
+        rate: RateLimit | None = None,
     ) -> None:
         self.project = project
         self.copy = PageCopy(project.content())
         self.links = ServerLinks()
         self.folder = cache / fingerprint(project)
         self.store = LogoStore(self.folder / "uploads")
+        self.keep_days = keep_days
         self.jobs = Jobs(
             self.folder / "packs",
             project.root,
@@ -150,8 +158,12 @@ class Portal:
             workers,
             max_pending,
             keep,
+            max_bytes,
+            keep_days * DAY,
         )
+        self.rate = rate if rate is not None else RateLimit()
         self._catalogue: Catalogue | None = None
+        self._offer: Offer | None = None
         self._index: str | None = None
 
     @property
@@ -160,15 +172,38 @@ class Portal:
             self._catalogue = ensure_catalogue(self.project, self.folder / "default")
         return self._catalogue
 
+    @property
+    def offer(self) -> Offer:
+        """What the form offers: the default pack's products and sizes, paper, languages."""
+        if self._offer is None:
+            papers = self.project.paper_sizes
+            products = {p.name: tuple(p.sizes) for p in self.catalogue.products}
+            sizes = {s for sizes in products.values() for s in sizes}
+            office = frozenset(s for s in sizes if s not in papers or papers[s].office)
+            found = reviewed_languages(self.project.campaign_dir / "copy")
+            self._offer = Offer(products, office, languages(found, self.project.language_code))
+        return self._offer
+
+    def form_page(self, form: FormView, status: int = 200) -> Response:
+        html = index_page(self.project, self.copy, self.links, self.catalogue, form, self.offer)
+        return self.page(html, status)
+
     def page(self, html: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
         return HTMLResponse(html, status, headers)
 
-    def error(self, key: str, status: int, **values: object) -> Response:
-        html = error_page(self.project, self.copy, self.links, key, **values)
+    def error(
+        self,
+        key: str,
+        status: int,
+        back: str | None = None,
+        back_href: str | None = None,
+        **values: object,
+    ) -> Response:
+        html = error_page(self.project, self.copy, self.links, key, back, back_href, **values)
         return self.page(html, status)
 
     def too_large(self) -> Response:
-        return self.error("too_large", 413, limit=human_bytes(MAX_LOGO + FORM_OVERHEAD))
+        return self.error("too_large", 413, "back_to_form", limit=human_bytes(MAX_LOGO))
 
     # --- routes ---------------------------------------------------------------
 
@@ -176,15 +211,19 @@ class Portal:
         form = None
         key = request.query_params.get("from", "")
         if key and self.jobs.path(key):
-            status = self.jobs.status(key)
-            if status.state != "unknown":
-                form = FormView.of_status(status, self.copy)
+            stored = self.jobs.request(key)  # read only: never starts a build, never busy
+            if stored is not None:
+                form = FormView.of_request(stored, self.offer)
+                status = self.jobs.status(key, start=False)
+                if status.state == "failed":
+                    form = FormView.of_status(status, self.copy, self.offer)
         if form is None:  # the plain listing is the same for everyone: rendered once
             if self._index is None:
-                self._index = index_page(self.project, self.copy, self.links, self.catalogue)
+                self._index = index_page(
+                    self.project, self.copy, self.links, self.catalogue, None, self.offer
+                )
             return self.page(self._index)
-        html = index_page(self.project, self.copy, self.links, self.catalogue, form)
-        return self.page(html)
+        return self.form_page(form)
 
     async def download(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -208,30 +247,53 @@ class Portal:
     async def personalise(self, request: Request) -> Response:
         if request.method != "POST":
             return RedirectResponse("/#personalise", 303)
-        async with request.form(max_files=1, max_fields=20, max_part_size=16 * 1024) as form:
+        async with request.form(max_files=1, max_fields=60, max_part_size=16 * 1024) as form:
             raw = {f.name: _text(form.get(f.name)) for f in FIELDS}
+            ticked = None
+            if form.get("choices"):  # the form's own choice; absent: the defaults
+                ticked = {name: [_text(v)[:64] for v in form.getlist(name)] for name in CHOICES}
             upload = None
             logo = form.get("logo")
             if isinstance(logo, UploadFile) and logo.filename:
                 upload = (await logo.read(MAX_LOGO + 1), logo.filename)
             ref = (_text(form.get("logo_ref"))[:64], _text(form.get("logo_name"))[:200])
+        offer = self.offer
         result = await anyio.to_thread.run_sync(
-            check_form, raw, upload, ref if ref[0] else None, self.store, self.copy
+            check_form, raw, upload, ref if ref[0] else None, self.store, self.copy, offer, ticked
         )
-        if not result.ok or result.logo is None:
-            html = index_page(
-                self.project, self.copy, self.links, self.catalogue, FormView.of(result)
-            )
-            return self.page(html, 422)
-        key = request_key(result.values, result.logo.digest)
+        if not result.ok or result.logo is None or result.choice is None:
+            return self.form_page(FormView.of(result), 422)
+        choice = result.choice.as_dict()
+        key = request_key(result.values, result.logo.digest, choice)
+        if not self.jobs.known(key):
+            client = request.client.host if request.client else "unknown"
+            if not self.rate.allow(client):
+                wait = self.rate.wait(client)
+                return self.refused(result, "rate_limited_form", 429, wait, minutes=-(-wait // 60))
         try:
-            self.jobs.submit(key, result.values, result.logo.path, result.logo.filename)
+            self.jobs.submit(
+                key,
+                result.values,
+                result.logo.path,
+                result.logo.filename,
+                choice,
+                result.files,
+            )
         except Busy:
-            return self.busy()
+            return self.refused(result, "busy_form", 503, 30)
         return RedirectResponse(self.links.pack(key), 303)
 
-    def busy(self) -> Response:
-        response = self.error("busy", 503)
+    def refused(self, result: Any, key: str, status: int, retry: int, **values: object) -> Response:
+        """The form again, filled in, with why it was not built now (busy, rate limit)."""
+        form = FormView.of(result)
+        form.errors[GENERAL] = [self.copy.text(f"errors.{key}", **values)]
+        response = self.form_page(form, status)
+        response.headers["retry-after"] = str(retry)
+        return response
+
+    def busy(self, key: str) -> Response:
+        """The pack's page while the queue is full: wait, or change the form (kept as sent)."""
+        response = self.error("busy", 503, "back_to_form", self.links.change(key))
         response.headers["retry-after"] = "30"
         return response
 
@@ -246,10 +308,18 @@ class Portal:
     async def pack(self, request: Request) -> Response:
         status = self._status(request.path_params["key"])
         if status is None:
-            return self.busy()
+            return self.busy(request.path_params["key"])
         if status.state == "unknown":
-            return self.error("pack_unknown", 404)
-        html = pack_page(self.project, self.copy, self.links, status, self.catalogue)
+            return self.error("pack_unknown", 404, "back_to_form")
+        html = pack_page(
+            self.project,
+            self.copy,
+            self.links,
+            status,
+            self.catalogue,
+            str(request.url.replace(query="", fragment="")),
+            self.keep_days,
+        )
         return self.page(html, headers={"cache-control": "no-store"})
 
     async def pack_status(self, request: Request) -> Response:
@@ -268,18 +338,19 @@ class Portal:
         path = self.jobs.preview(key, name) if self.jobs.path(key) else None
         if path is None or not path.is_file():
             raise HTTPException(404)
-        return FileResponse(path, media_type="image/png", headers={"cache-control": "private"})
+        kind = "image/jpeg" if name.endswith(".jpg") else "image/png"
+        return FileResponse(path, media_type=kind, headers={"cache-control": "private"})
 
     async def pack_download(self, request: Request) -> Response:
         key, name = request.path_params["key"], request.path_params["name"]
         if self.jobs.path(key) is None:
             raise HTTPException(404)
         path = self.jobs.download(key, name)
-        if path is None:
+        if path is None or not path.is_file():
             raise HTTPException(404)
         return FileResponse(
             path,
-            media_type="application/zip",
+            media_type="application/zip" if name.endswith(".zip") else "application/pdf",
             filename=name,
             headers={"cache-control": "private, max-age=3600"},
         )
@@ -305,7 +376,8 @@ def _text(value: object) -> str:
 def create_app(portal: Portal) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await anyio.to_thread.run_sync(lambda: portal.catalogue)
+        await anyio.to_thread.run_sync(lambda: portal.offer)
+        await anyio.to_thread.run_sync(portal.jobs.clean)
         portal.jobs.warm()
         try:
             yield

@@ -125,8 +125,18 @@ def _thumbnails(files: list[BuiltFile], folder: Path) -> dict[str, tuple[str, tu
 
 
 def build_catalogue(project: Project, folder: Path) -> Catalogue:
-    """Build the default pack into ``folder`` and describe it; failures are listed, not raised."""
-    report = build(project, folder / PDF_DIR)
+    """Build the default pack into ``folder`` and describe it; failures are listed, not raised.
+
+    Sizes no office printer takes (``office: false`` in ``layouts/_paper.yaml``)
+    are made in the print-shop version only.
+    """
+    papers = project.paper_sizes
+
+    def offered(product: str, size: str, profile: str) -> bool:
+        paper = papers.get(size)
+        return profile != "office" or paper is None or paper.office
+
+    report = build(project, folder / PDF_DIR, select=offered)
     copy = PageCopy(project.content())
     thumbs = _thumbnails(report.files, folder)
     products: list[Product] = []

@@ -32,6 +32,9 @@ class ServerLinks:
     def personalise(self) -> str:
         return "/personalise"
 
+    def check(self) -> str:
+        return "/check"
+
     def pack(self, key: str) -> str:
         return f"/packs/{quote(key)}"
 

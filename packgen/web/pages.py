@@ -25,10 +25,10 @@ STATIC = Path(__file__).parent / "static"
 
 
 def human_bytes(size: int) -> str:
-    """``36 KB``, ``1.2 MB``: sizes as a person reads them."""
+    """``36 KB``, ``1.2 MB``, ``5 MB``: sizes as a person reads them."""
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
-    return f"{size / 1048576:.1f} MB"
+    return f"{size / 1048576:.1f}".removesuffix(".0") + " MB"
 
 
 class PageCopy:

@@ -9,8 +9,13 @@ bomb guard (:func:`packgen.resolve.assets.load_asset`); an SVG may not declare a
 document type or refer to any file or picture outside itself, since it is
 drawn by a renderer that would otherwise follow such links.
 
+Web addresses given without a scheme (``www.example.org``) are completed
+with ``https://``. The choice of products, sizes and versions is read against
+what the portal offers (:mod:`packgen.web.choice`); anything else is ignored.
+
 Logos are kept in a content-addressed store (``<sha256>.<ext>``), so a form
-sent back with an error in another field keeps its logo (``logo_ref``).
+sent back with an error in another field keeps its logo (``logo_ref``). The
+store is bounded in count and in bytes.
 """
 
 from __future__ import annotations
@@ -29,12 +34,16 @@ from packgen.resolve.assets import svg_problem as svg_safety
 from packgen.resolve.org import MAX_NAME, Organisation, OrgProfile, load_org_text
 from packgen.source.load import parse_yaml
 from packgen.source.validate import validate
+from packgen.web.choice import Choice, Offer
 from packgen.web.pages import PageCopy, human_bytes
 
 MAX_LOGO = 5 * 1024 * 1024  # bytes
 LOGO = "logo"
 GENERAL = "_form"  # errors that concern no one field
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
+# a web address without a scheme: host name with a dot, optional port and path
+_BARE_HOST = re.compile(r"^(?![\w+.-]+:(?!\d))[\w-]+(\.[\w-]+)+(:\d{1,5})?([/?#]\S*)?$")
+CHOICES = ("products", "sizes", "profiles", "language")
 
 
 @dataclass(frozen=True)
@@ -53,10 +62,11 @@ FIELDS = (
     FormField("support_name", "support.name", MAX_NAME, True, "text", "off"),
     FormField("support_url", "support.url", 200, True, "url", "off"),
     FormField("support_phone", "support.phone", 30, True, "tel", "off"),
-    FormField("support_email", "support.email", 120, False, "email", "off"),
 )
+# No e-mail address is asked for: no layout prints one (organisation profiles may still
+# give support.email for layouts that do).
 BY_PATH = {f.path: f.name for f in FIELDS}
-ORDER = ("name", LOGO, "website", "support_name", "support_url", "support_phone", "support_email")
+ORDER = ("name", LOGO, "website", "support_name", "support_url", "support_phone", *CHOICES)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,8 @@ class FormResult:
     errors: dict[str, list[str]] = field(default_factory=dict)
     logo: Logo | None = None
     org: Organisation | None = None
+    choice: Choice | None = None
+    files: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -115,17 +127,27 @@ def svg_problem(data: bytes) -> str | None:
 class LogoStore:
     """Uploaded logos by content, checked once, in one folder of at most ``keep`` files."""
 
-    def __init__(self, folder: Path, keep: int = 1000) -> None:
+    def __init__(self, folder: Path, keep: int = 1000, max_bytes: int = 200 * 1024**2) -> None:
         self.folder = folder
         self.keep = keep
+        self.max_bytes = max_bytes
 
-    def _evict(self) -> None:
-        files = [p for p in self.folder.glob("*") if p.is_file()]
-        if len(files) < self.keep:
-            return
-        files.sort(key=lambda p: p.stat().st_mtime)
-        for old in files[: len(files) - self.keep + 1]:
-            old.unlink(missing_ok=True)
+    def _evict(self, adding: int = 0) -> None:
+        """Room for one more file of ``adding`` bytes: the oldest go first."""
+        found = []
+        for path in self.folder.glob("*"):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            found.append((info.st_mtime, info.st_size, path))
+        found.sort()
+        count, total = len(found), sum(size for _, size, _ in found)
+        for _, size, path in found:
+            if count < self.keep and total + adding <= self.max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            count, total = count - 1, total - size
 
     def find(self, digest: str, filename: str) -> Logo | None:
         """A logo uploaded before (``logo_ref``); only a well-formed digest is looked up."""
@@ -153,7 +175,7 @@ class LogoStore:
         logo = Logo(digest, ext, filename[:200], self.folder / f"{digest}.{ext}")
         if not logo.path.is_file():
             if self.folder.is_dir():
-                self._evict()
+                self._evict(len(data))
             write_atomic(logo.path, data)
         try:
             load_asset(self.folder, logo.stored, None, what="logo")
@@ -185,20 +207,61 @@ def spec_limit(name: str) -> int:
     return next(f.limit for f in FIELDS if f.name == name)
 
 
+def check_choice(
+    ticked: dict[str, list[str]] | None, offer: Offer, copy: PageCopy, result: FormResult
+) -> None:
+    """The products, sizes, versions and language ticked (``None``: the defaults)."""
+    default = offer.default()
+    if ticked is None:
+        choice = default
+    else:
+
+        def pick(name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+            wanted = set(ticked.get(name, []))
+            return tuple(value for value in allowed if value in wanted)
+
+        language = next(iter(pick("language", offer.languages)), default.language)
+        choice = Choice(
+            pick("products", tuple(offer.products)),
+            pick("sizes", offer.sizes),
+            pick("profiles", default.profiles),
+            language,
+        )
+    result.choice = choice
+    if not choice.products:
+        result.add("products", copy.text("errors.products_none"))
+    if not choice.profiles:
+        result.add("profiles", copy.text("errors.profiles_none"))
+    several = any(len(offer.products[p]) > 1 for p in choice.products)
+    if several and not choice.sizes:
+        result.add("sizes", copy.text("errors.sizes_none"))
+    if result.errors.keys() & {"products", "profiles", "sizes"}:
+        return
+    result.files = offer.files(choice)
+    if not result.files:
+        shop_only = [s for s in choice.sizes if s not in offer.office_sizes]
+        result.add("sizes", copy.text("errors.press_only", sizes=" and ".join(shop_only)))
+
+
 def check_form(
     raw: dict[str, str],
     upload: tuple[bytes, str] | None,
     logo_ref: tuple[str, str] | None,
     store: LogoStore,
     copy: PageCopy,
+    offer: Offer | None = None,
+    ticked: dict[str, list[str]] | None = None,
 ) -> FormResult:
     """Every problem with a submitted form, by field; the organisation when there are none."""
     values = {f.name: " ".join((raw.get(f.name) or "").split()) for f in FIELDS}
     result = FormResult(values)
     for spec in FIELDS:
         value = values[spec.name]
+        if spec.kind == "url" and _BARE_HOST.match(value):
+            values[spec.name] = value = "https://" + value
         if not value and spec.required:
-            result.add(spec.name, copy.text("errors.required"))
+            key = f"errors.required_{spec.name}"
+            result.add(spec.name, copy.text(key if copy.has(key) else "errors.required"))
         elif len(value) > spec.limit:
             result.add(spec.name, copy.text("errors.too_long", count=len(value), limit=spec.limit))
             values[spec.name] = value[: spec.limit * 2]  # what is shown back stays bounded
@@ -208,7 +271,9 @@ def check_form(
         result.logo = store.find(*logo_ref)
     if result.logo is None and LOGO not in result.errors:
         result.add(LOGO, copy.text("errors.logo_missing"))
-    if any(name != LOGO and len(values[name]) > spec_limit(name) for name in result.errors):
+    if offer is not None:
+        check_choice(ticked, offer, copy, result)
+    if any(name in values and len(values[name]) > spec_limit(name) for name in result.errors):
         return result  # the engine is never given oversized text
     text = profile_yaml(values, result.logo.stored if result.logo else "logo.png")
     try:

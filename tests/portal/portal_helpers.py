@@ -19,7 +19,6 @@ GOOD = {
     "support_name": "Riverside Parent-Infant Team",
     "support_url": "https://riverside.example.org/parent-infant",
     "support_phone": "0114 496 0000",
-    "support_email": "parents@riverside.example.org",
 }
 
 
@@ -62,4 +61,17 @@ def group(page: str, name: str) -> str:
 
 def field_errors(page: str, name: str) -> list[str]:
     found = re.findall(r'<p class="error" id="error-[^"]+">(.*?)</p>', group(page, name), re.S)
-    return [html.unescape(text) for text in found]
+    return [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in found]
+
+
+def fieldset(page: str, name: str) -> str:
+    """The HTML of one group of choices (legend, hint, errors, boxes)."""
+    match = re.search(rf'<fieldset[^>]* id="group-{name}"[^>]*>(.*?)</fieldset>', page, re.S)
+    assert match, f"no fieldset {name}"
+    return match.group(1)
+
+
+def field_errors_of(page: str, name: str) -> list[str]:
+    """The error messages inside a group of choices, as text."""
+    found = re.findall(r'<p class="error" id="error-[^"]+">(.*?)</p>', fieldset(page, name), re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in found]

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from starlette.testclient import TestClient
 
@@ -25,7 +26,16 @@ from packgen.web.jobs import RESULT
 from packgen.web.pages import PageCopy
 from packgen.web.upload import MAX_LOGO
 from tests.conftest import ROOT
-from tests.portal.portal_helpers import GOOD, bomb_png, field_errors, files, group, png_logo
+from tests.portal.portal_helpers import (
+    GOOD,
+    bomb_png,
+    field_errors,
+    field_errors_of,
+    fieldset,
+    files,
+    group,
+    png_logo,
+)
 
 KEY_PATH = re.compile(r"^/packs/([0-9a-f]{64})$")
 
@@ -98,9 +108,10 @@ def test_every_form_field_is_labelled(client: TestClient) -> None:
     text = client.get("/").text
     form = text[text.index("<form") : text.index("</form>")]
     inputs = re.findall(r'<input type="(?!hidden)[^"]+" id="([^"]+)"', form)
-    assert len(inputs) == 7
+    assert len(inputs) >= 6 + 5 + 2  # the fields, a box per product, one per version
     for ident in inputs:
         assert f'<label for="{ident}">' in form
+    assert "support_email" not in form  # not collected: no layout prints it
     assert 'enctype="multipart/form-data"' in form and 'method="post"' in form
 
 
@@ -186,6 +197,10 @@ def test_oversized_upload_is_413(client: TestClient) -> None:
     response = post(client, files=files(big, "big.png", "image/png"))
     assert response.status_code == 413
     assert "too large" in response.text
+    # the same limit as the logo field's hint, and a way back to the form
+    assert "at most 5 MB" in response.text
+    assert "up to 5 MB" in client.get("/").text
+    assert 'href="/#personalise"' in response.text and "Back button" in response.text
 
 
 def test_oversized_streamed_upload_without_length_is_413(client: TestClient) -> None:
@@ -258,7 +273,7 @@ def test_unsafe_svg_is_a_logo_error(client: TestClient, svg: bytes) -> None:
 def test_missing_logo_is_a_logo_error(client: TestClient) -> None:
     response = client.post("/personalise", data=GOOD)
     assert response.status_code == 422
-    assert "Choose a logo" in " ".join(field_errors(response.text, "logo"))
+    assert "Choose your logo file" in " ".join(field_errors(response.text, "logo"))
 
 
 @pytest.mark.parametrize(
@@ -269,7 +284,6 @@ def test_missing_logo_is_a_logo_error(client: TestClient) -> None:
         ("support_url", "ftp://riverside.example.org/"),
         ("website", "https://"),
         ("support_phone", "call us"),
-        ("support_email", "not-an-address"),
     ],
 )
 def test_bad_values_are_errors_next_to_their_field(
@@ -280,7 +294,8 @@ def test_bad_values_are_errors_next_to_their_field(
     errors = field_errors(response.text, name)
     assert errors, response.text[:3000]
     assert 'aria-invalid="true"' in group(response.text, name)
-    assert f'href="#field-{name}"' in response.text  # the summary links to the field
+    assert f'href="#group-{name}"' in response.text  # the summary links to label and field
+    assert "<title>Error: " in response.text
     others = [n for n in GOOD if n != name]
     assert all(field_errors(response.text, other) == [] for other in others)
     assert "<script>alert(1)</script>" not in response.text
@@ -367,7 +382,8 @@ def test_a_pack_is_built_cached_and_downloaded(client: TestClient, portal: Porta
     assert archive.status_code == 200 and archive.headers["content-type"] == "application/zip"
     bundle = zipfile.ZipFile(io.BytesIO(archive.content))
     pdfs = [n for n in bundle.namelist() if n.endswith(".pdf")]
-    assert len(pdfs) == sum(len(p.files) for p in portal.catalogue.products)
+    made = portal.offer.files(portal.offer.default())  # all products, A4 and A3, both versions
+    assert len(pdfs) == len(made) == 14
     text = PdfReader(io.BytesIO(bundle.read("pdf/poster-speak-up-A4-office.pdf"))).pages[0]
     assert "Riverside <Family> & Hub" in " ".join(text.extract_text().split())
     manifest = json.loads(bundle.read("manifest.json"))
@@ -377,7 +393,21 @@ def test_a_pack_is_built_cached_and_downloaded(client: TestClient, portal: Porta
     assert f'href="{download}"' in ready
     previews = re.findall(rf'src="(/packs/{key}/thumbnails/[^"]+)"', ready)
     assert len(previews) == len(portal.catalogue.products)
-    assert all(client.get(p).content.startswith(b"\x89PNG") for p in previews)
+    for src in previews:  # the real first page at a readable size, linked to a larger one
+        image = Image.open(io.BytesIO(client.get(src).content))
+        assert image.format == "PNG" and image.width >= 600
+        large = re.search(rf'<a href="([^"]+)"><img src="{re.escape(src)}"', ready)
+        assert large, src
+        assert Image.open(io.BytesIO(client.get(large.group(1)).content)).width >= 1200
+    # every file singly, by its own link, byte for byte the zip's
+    singles = re.findall(rf'href="(/packs/{key}/([^"/]+\.pdf))"', ready)
+    assert sorted(name for _, name in singles) == sorted(n.removeprefix("pdf/") for n in pdfs)
+    for href, name in singles[:3]:
+        single = client.get(href)
+        assert single.headers["content-type"] == "application/pdf"
+        assert single.content == bundle.read(f"pdf/{name}")
+    # a link to come back to, and how long it is kept
+    assert f"http://testserver/packs/{key}" in ready and "up to 7 days" in ready
 
     # the same request again is served from the cache: same key, already ready, no rebuild
     result = portal.jobs.folder / key / RESULT
@@ -393,6 +423,8 @@ def test_a_pack_is_built_cached_and_downloaded(client: TestClient, portal: Porta
     assert client.get(f"/packs/{key}/other.zip").status_code == 404
     assert client.get(f"/packs/{key}/{RESULT}").status_code == 404
     assert client.get(f"/packs/{key}/profile.yaml").status_code == 404
+    assert client.get(f"/packs/{key}/request.json").status_code == 404
+    assert client.get(f"/packs/{key}/logo.svg").status_code == 404
 
 
 def test_a_pack_that_cannot_be_built_names_the_field(client: TestClient) -> None:
@@ -459,15 +491,6 @@ def test_logo_store_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("*.png"))) == 2
 
 
-def test_a_full_queue_is_503_busy(portal: Portal) -> None:
-    busy = Portal(portal.project, portal.folder.parent, max_pending=0)
-    with TestClient(create_app(busy), follow_redirects=False) as client:
-        response = post(client, {**GOOD, "name": "Queue Test Hub"})
-        assert response.status_code == 503
-        assert response.headers["retry-after"] == "30"
-        assert "Busy building other packs" in response.text
-
-
 def test_a_bug_is_a_500_page_not_a_traceback(portal: Portal) -> None:
     broken = Portal(portal.project, portal.folder.parent)
 
@@ -480,3 +503,341 @@ def test_a_bug_is_a_500_page_not_a_traceback(portal: Portal) -> None:
         assert response.status_code == 500
         assert "Sorry, something went wrong" in response.text
         assert "RuntimeError" not in response.text and "a bug" not in response.text
+
+
+# --- choosing what to build ------------------------------------------------------
+
+
+def choose(**ticked: list[str]) -> dict[str, object]:
+    return {**GOOD, "choices": "1", **ticked}
+
+
+def test_the_form_offers_products_sizes_and_versions(client: TestClient, portal: Portal) -> None:
+    form = client.get("/").text
+    for product in portal.catalogue.products:
+        assert f'name="products" value="{product.name}" checked' in form
+    assert 'name="sizes" value="A4" checked' in form and 'name="sizes" value="A3" checked' in form
+    assert re.search(r'name="sizes" value="A2"(?! checked)', form)
+    assert "Print shop version only" in fieldset(form, "sizes")
+    assert 'name="profiles" value="office" checked' in form
+    assert 'name="language"' not in form  # one reviewed language today: no question
+
+
+def test_a2_is_offered_for_print_shops_only(portal: Portal, client: TestClient) -> None:
+    for product in portal.catalogue.products:
+        assert product.file("A2", "office") is None
+        if "A2" in product.sizes:
+            assert product.file("A2", "press") is not None
+    assert "Print shop only" in client.get("/").text
+
+
+def test_a_chosen_pack_has_only_the_chosen_files(client: TestClient) -> None:
+    data = choose(products=["poster-speak-up"], sizes=["A2"], profiles=["press"])
+    key = submitted_key(post(client, {**data, "name": "Chosen Files Hub"}))
+    status = wait_for(client, key)
+    assert status["state"] == "ready", status
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(str(status["download"])).content))
+    assert [n for n in bundle.namelist() if n.endswith(".pdf")] == [
+        "pdf/poster-speak-up-A2-press.pdf"
+    ]
+    ready = client.get(f"/packs/{key}").text
+    assert "1 files" not in ready and "poster-speak-up-A2-press.pdf" in ready
+    # the same fields with another choice are another pack
+    other = post(client, {**data, "name": "Chosen Files Hub", "profiles": ["office", "press"]})
+    assert submitted_key(other) != key
+
+
+@pytest.mark.parametrize(
+    ("ticked", "name", "words"),
+    [
+        (
+            {"products": [], "sizes": ["A4"], "profiles": ["office"]},
+            "products",
+            "Select at least one product",
+        ),
+        (
+            {"products": ["poster-speak-up"], "sizes": ["A4"], "profiles": []},
+            "profiles",
+            "Select at least one version",
+        ),
+        (
+            {"products": ["poster-speak-up"], "sizes": [], "profiles": ["office"]},
+            "sizes",
+            "Select at least one poster size",
+        ),
+        (
+            {"products": ["poster-speak-up"], "sizes": ["A2"], "profiles": ["office"]},
+            "sizes",
+            "A2 is made for print shops only",
+        ),
+    ],
+)
+def test_a_choice_that_makes_nothing_is_an_error(
+    client: TestClient, ticked: dict[str, list[str]], name: str, words: str
+) -> None:
+    response = post(client, choose(**ticked))
+    assert response.status_code == 422
+    assert any(words in e for e in field_errors_of(response.text, name)), response.text[-4000:]
+    assert f'href="#group-{name}"' in response.text
+
+
+def test_the_leaflet_alone_needs_no_poster_size(client: TestClient) -> None:
+    response = post(
+        client,
+        choose(products=["leaflet-cues-a5"], sizes=[], profiles=["office"], support_phone="12"),
+    )
+    assert response.status_code == 422
+    assert field_errors_of(response.text, "sizes") == []
+
+
+# --- plain words, completed addresses -----------------------------------------------
+
+
+def test_each_empty_field_says_what_to_enter(client: TestClient) -> None:
+    response = client.post("/personalise", data={"choices": "1"})
+    assert response.status_code == 422
+    expected = {
+        "name": "Enter your organisation's name",
+        "website": "Enter your organisation's website address",
+        "support_name": "Enter the name of your local support service",
+        "support_url": "Enter the web address of your local support service",
+        "support_phone": "Enter the phone number of your local support service",
+        "logo": "Choose your logo file",
+    }
+    for name, words in expected.items():
+        assert any(words in e for e in field_errors(response.text, name)), name
+    assert response.text.index('id="error-summary"') < response.text.index('id="group-name"')
+    assert 'action="/personalise#personalise"' in response.text
+
+
+def test_a_bare_domain_gets_https(client: TestClient) -> None:
+    data = {
+        **GOOD,
+        "website": "www.riverside.example.org",
+        "support_url": "riverside.example.org/help",
+        "support_phone": "12",
+    }
+    response = post(client, data)
+    assert response.status_code == 422  # the phone number, so the form comes back
+    assert field_errors(response.text, "website") == []
+    assert 'value="https://www.riverside.example.org"' in response.text
+    assert 'value="https://riverside.example.org/help"' in response.text
+
+
+# --- limits: busy, rate, cache ---------------------------------------------------------
+
+
+def test_a_refused_request_stores_nothing_and_keeps_the_form(portal: Portal) -> None:
+    busy = Portal(portal.project, portal.folder.parent, max_pending=0)
+    before = set(busy.jobs.folder.iterdir()) if busy.jobs.folder.is_dir() else set()
+    with TestClient(create_app(busy), follow_redirects=False) as client:
+        response = post(client, {**GOOD, "name": "Nothing Stored Hub"})
+        assert response.status_code == 503 and response.headers["retry-after"] == "30"
+        assert 'value="Nothing Stored Hub"' in response.text and "Wait a minute" in response.text
+    after = set(busy.jobs.folder.iterdir()) if busy.jobs.folder.is_dir() else set()
+    assert after == before
+
+
+def test_a_change_link_while_the_queue_is_full_is_not_500(
+    client: TestClient, portal: Portal
+) -> None:
+    key = submitted_key(post(client, {**GOOD, "name": "Change Me Hub"}))
+    wait_for(client, key)
+    # a request left without a result (a killed server), then a full queue
+    pending = portal.jobs.folder / ("e" * 64)
+    pending.mkdir(exist_ok=True)
+    (pending / "request.json").write_bytes((portal.jobs.folder / key / "request.json").read_bytes())
+    busy = Portal(portal.project, portal.folder.parent, max_pending=0)
+    with TestClient(create_app(busy), follow_redirects=False) as other:
+        for target in (key, pending.name):
+            page = other.get(f"/?from={target}")
+            assert page.status_code == 200, page.text[:500]
+            assert 'value="Change Me Hub"' in page.text
+        waiting = other.get(f"/packs/{pending.name}")
+        assert waiting.status_code == 503  # and the way back to the form as it was sent
+        assert f'href="/?from={pending.name}#personalise"' in waiting.text
+        assert other.get(f"/packs/{pending.name}/status").status_code == 503
+    import shutil
+
+    shutil.rmtree(pending)
+
+
+def test_new_builds_are_limited_per_client(portal: Portal) -> None:
+    from packgen.web.limits import RateLimit
+
+    limited = Portal(portal.project, portal.folder.parent, rate=RateLimit(burst=1, per=3600))
+    with TestClient(create_app(limited), follow_redirects=False) as client:
+        first = post(client, {**GOOD, "name": "Rate One Hub"})
+        assert first.status_code == 303
+        second = post(client, {**GOOD, "name": "Rate Two Hub"})
+        assert second.status_code == 429
+        assert int(second.headers["retry-after"]) > 0
+        assert "many new packs" in second.text and 'value="Rate Two Hub"' in second.text
+        again = post(client, {**GOOD, "name": "Rate One Hub"})  # cached or under way: free
+        assert again.status_code == 303
+
+
+def test_rate_limit_memory_is_bounded_and_refills() -> None:
+    from packgen.web.limits import RateLimit
+
+    limit = RateLimit(burst=2, per=10, clients=3)
+    assert limit.allow("a", 0) and limit.allow("a", 0) and not limit.allow("a", 0)
+    assert limit.wait("a", 0) == 5
+    assert limit.allow("a", 5.1)
+    for n in range(100):
+        limit.allow(f"client-{n}", 6)
+    assert len(limit) == 3
+
+
+def test_the_cache_is_bounded_in_count_bytes_and_age_and_loses_orphans(tmp_path: Path) -> None:
+    import os
+
+    from packgen.web.jobs import ORPHAN_AGE, Jobs
+
+    jobs = Jobs(tmp_path, ROOT, keep=3, max_bytes=2500, max_age=1000)
+    now = 1_000_000.0
+    for n in range(5):  # finished packs of 1000 bytes, oldest first
+        folder = tmp_path / (f"{n}" * 64)
+        folder.mkdir()
+        (folder / "pack.zip").write_bytes(b"x" * 1000)
+        (folder / RESULT).write_text("{}")
+        os.utime(folder / RESULT, (now - 100 + n, now - 100 + n))
+    orphan = tmp_path / ("a" * 64)  # a request never finished, long ago
+    orphan.mkdir()
+    (orphan / "request.json").write_text("{}")
+    os.utime(orphan, (now - ORPHAN_AGE - 1, now - ORPHAN_AGE - 1))
+    fresh = tmp_path / ("b" * 64)  # one just written: may still be starting
+    fresh.mkdir()
+    os.utime(fresh, (now, now))
+    stray = tmp_path / "not-a-pack"
+    stray.write_text("?")
+    jobs._evict(now)
+    left = sorted(p.name[0] for p in tmp_path.iterdir())
+    assert left == ["3", "4", "b"]  # two packs fit in 2,500 bytes; orphan and stray gone
+    jobs._evict(now + 2000)  # past max_age, and "b" never got a result
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- workers die with the server ---------------------------------------------------
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        tree.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return tree
+
+
+def _descendants(pid: int) -> list[int]:
+    tree, found, todo = _children(), [], [pid]
+    while todo:
+        for child in tree.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_killing_the_server_leaves_no_worker(portal: Portal) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "packgen", "serve", "--port", str(port)]
+    command += ["--cache", str(portal.folder.parent)]  # the default pack is built already
+    server = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not workers:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as answer:
+                    assert answer.status == 200
+                workers = _descendants(server.pid)  # the warm-up starts the worker at once
+            except OSError:
+                pass
+            time.sleep(0.2)
+        assert workers, "no worker process was started"
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # never leave them running, even when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+
+
+def test_a_language_question_appears_with_a_second_reviewed_language(
+    portal: Portal, tmp_path: Path
+) -> None:
+    from packgen.web.choice import Offer, reviewed_languages
+    from packgen.web.views import index_page
+
+    for code, review in (("en-GB", None), ("cy", "draft"), ("pl", "reviewed")):
+        folder = tmp_path / code
+        folder.mkdir()
+        (folder / "posters.yaml").write_text("posters: {}\n")
+        if review:
+            (folder / "translation.yaml").write_text(f"translation: {{review: {review}}}\n")
+    assert reviewed_languages(tmp_path) == ["en-GB", "pl"]  # a draft is not offered
+    offer = Offer(portal.offer.products, portal.offer.office_sizes, ("en-GB", "pl"))
+    page = index_page(portal.project, portal.copy, portal.links, portal.catalogue, None, offer)
+    assert 'type="radio" id="field-language-1" name="language" value="en-GB" checked' in page
+    assert 'name="language" value="pl">' in page and ">Polski (Polish)</label>" in page
+    assert 'name="language"' not in client_free_index(portal)
+
+
+def client_free_index(portal: Portal) -> str:
+    from packgen.web.views import index_page
+
+    return index_page(
+        portal.project, portal.copy, portal.links, portal.catalogue, None, portal.offer
+    )
+
+
+def test_a_portal_worker_is_bounded_in_memory_and_tied_to_the_server() -> None:
+    """A visitor's pack is built in a worker whose address space is bounded (PORTAL_BUDGET)."""
+    import subprocess
+    import sys
+
+    from packgen.web.jobs import PORTAL_BUDGET
+
+    code = (
+        "import os, resource\n"
+        "from packgen.web.jobs import start_worker\n"
+        "start_worker(os.getppid())\n"
+        "print(resource.getrlimit(resource.RLIMIT_AS)[0])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert int(result.stdout.strip()) == PORTAL_BUDGET.memory_mb * 1024 * 1024
+
+
+def test_the_listing_links_to_the_check_page(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert '<a href="/check">Check whether a PDF of your own will print well</a>' in page.text

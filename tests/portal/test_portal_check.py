@@ -47,7 +47,7 @@ def test_the_form_works_without_javascript(client: TestClient) -> None:
     page = response.text
     assert 'method="post" action="/check" enctype="multipart/form-data"' in page
     assert '<label for="field-pdf">PDF file' in page
-    assert 'aria-describedby="hint-pdf"' in page and "up to 20.0 MB" in page
+    assert 'aria-describedby="hint-pdf"' in page and "up to 20 MB" in page
     assert "content-security-policy" in response.headers
 
 
@@ -100,7 +100,7 @@ def test_an_upload_over_the_limit_is_413_with_the_form(client: TestClient) -> No
     big = b"%PDF-1.7\n" + b"0" * (MAX_PDF + 70 * 1024)
     response = client.post("/check", files={"pdf": ("big.pdf", big, "application/pdf")})
     assert response.status_code == 413
-    assert errors_of(response.text) == ["The file is too large: the limit is 20.0 MB."]
+    assert errors_of(response.text) == ["The file is too large: the limit is 20 MB."]
 
 
 def test_the_personalise_limit_is_unchanged(client: TestClient) -> None:

@@ -76,15 +76,25 @@ class _Scratch(Canvas):  # type: ignore[misc]
 
 
 class _Frame(PlatypusFrame):  # type: ignore[misc]
-    """A frame that records where each flowable lands instead of drawing it."""
+    """A frame that records where each flowable lands instead of drawing it.
+
+    Platypus deep-copies the current frame to measure kept-together groups, so
+    the record is reached through a function (copied by reference), not held.
+    """
 
     def __init__(self, record: _Record, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.record = record
+
+        def note(flowable: Any, x: float, y: float) -> None:
+            record.landed[-1].append((flowable, x, y))
+
+        self.note = note
 
     def add(self, flowable: Any, canv: Any, trySplit: int = 0) -> int:
+        note = self.note
+
         def landed(canvas: Any, x: float, y: float, _sW: float = 0) -> None:
-            self.record.landed[-1].append((flowable, flowable._hAlignAdjust(x, _sW), y))
+            note(flowable, flowable._hAlignAdjust(x, _sW), y)
 
         flowable.drawOn = landed  # this frame's only way to draw is to record
         try:

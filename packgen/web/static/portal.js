@@ -4,7 +4,26 @@
   "use strict";
 
   var summary = document.getElementById("error-summary");
-  if (summary) { summary.focus(); }
+  if (summary) {
+    // focus the summary, again after the browser has gone to the page's #fragment
+    // (which moves the focus away from it)
+    summary.focus();
+    window.addEventListener("load", function () {
+      window.setTimeout(function () { summary.focus(); }, 0);
+    });
+    // a summary link goes to the field's group (label in view without scripts);
+    // with scripts, it also puts the focus in the field itself
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-field]");
+      if (!link) { return; }
+      var group = document.getElementById("group-" + link.getAttribute("data-field"));
+      var input = group && group.querySelector("input:not([type=hidden])");
+      if (!input) { return; }
+      event.preventDefault();
+      group.scrollIntoView();
+      input.focus({ preventScroll: true });
+    });
+  }
 
   var form = document.querySelector("form.personalise");
   if (form) {
@@ -37,32 +56,49 @@
     });
   }
 
+  var READY = "packgen-ready";
+  var ready = document.getElementById("ready");
+  if (ready && window.sessionStorage && sessionStorage.getItem(READY) === location.pathname) {
+    sessionStorage.removeItem(READY);
+    ready.focus();  // came from the building page: say the pack is ready
+  }
+
   var pack = document.querySelector(".pack[data-state=building]");
   if (pack && window.fetch) {
+    // poll quietly: the bar moves on every answer, the live text changes at most every 10 s
     var url = pack.getAttribute("data-status-url");
     var bar = document.getElementById("progress");
     var text = document.getElementById("progress-text");
     var failures = 0;
+    var spoken = Date.now();
+    var finish = function () {
+      text.textContent = text.getAttribute("data-ready");
+      try { sessionStorage.setItem(READY, location.pathname); } catch (e) { /* private mode */ }
+      window.location.reload();
+    };
     var poll = function () {
       window.fetch(url, { cache: "no-store", headers: { Accept: "application/json" } })
         .then(function (response) { return response.json(); })
         .then(function (status) {
           failures = 0;
-          if (status.state !== "building") { window.location.reload(); return; }
+          if (status.state !== "building" && status.state !== "busy") { finish(); return; }
           if (status.total) {
             bar.max = status.total;
             bar.value = status.done;
-            text.textContent = text.getAttribute("data-template")
-              .replace("{done}", status.done).replace("{total}", status.total);
+            if (Date.now() - spoken > 10000) {
+              spoken = Date.now();
+              text.textContent = text.getAttribute("data-template")
+                .replace("{done}", status.done).replace("{total}", status.total);
+            }
           }
-          window.setTimeout(poll, 700);
+          window.setTimeout(poll, 1500);
         })
         .catch(function () {
           failures += 1;
           if (failures > 5) { window.location.reload(); return; }
-          window.setTimeout(poll, 1500);
+          window.setTimeout(poll, 3000);
         });
     };
-    window.setTimeout(poll, 500);
+    window.setTimeout(poll, 1000);
   }
 })();
