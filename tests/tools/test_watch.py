@@ -13,7 +13,8 @@ from packgen.designer.watch import Rebuild, Watcher, affected, changes, snapshot
 from packgen.resolve.project import Project
 
 POSTERS = ["poster-know-your-baby", "poster-speak-up"]
-LEAFLETS = ["leaflet-cues", "leaflet-cues-a5"]
+LEAFLETS = ["leaflet-cues", "leaflet-cues-a5", "leaflet-cues-large-print"]  # the cue icons
+EASY_READ = "leaflet-cues-easy-read"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -37,7 +38,7 @@ def which(root: Path, *relative: str) -> list[str]:
 
 
 def test_what_each_change_rebuilds(project_copy: Path) -> None:
-    every = sorted([*LEAFLETS, *POSTERS, "pack-stakeholder"])
+    every = sorted([*LEAFLETS, EASY_READ, *POSTERS, "pack-stakeholder"])
     assert which(project_copy, "layouts/poster-speak-up.yaml") == ["poster-speak-up"]
     assert which(project_copy, "layouts/_base.yaml") == every  # every layout extends it
     assert which(project_copy, "layouts/_paper.yaml") == every
@@ -58,7 +59,8 @@ def test_unreadable_layout_is_rebuilt_on_any_change(project_copy: Path) -> None:
     layout = project_copy / "layouts" / "poster-speak-up.yaml"
     layout.write_text(layout.read_text(encoding="utf-8") + "\n  - [unclosed\n", encoding="utf-8")
     assert which(project_copy, "assets/illustrations/cues/crying.svg") == [
-        *LEAFLETS,
+        *LEAFLETS[:2],
+        "leaflet-cues-large-print",
         "poster-speak-up",
     ]
 
