@@ -1,7 +1,9 @@
 """Build products: every size and profile of every chosen layout, into output files.
 
 Each profile's writer (:mod:`packgen.render.writers`) makes the file, names it
-and describes it for the manifest.
+and describes it for the manifest. A layout is made in the profiles of its
+medium (print layouts in press and office, screen layouts in screen, as
+images under ``digital/`` with their sidecar files).
 
 One product's failure, of any kind, never stops the others: each is returned
 with its diagnostics (an unexpected exception as an "internal error"), its
@@ -10,23 +12,30 @@ files are removed, and the caller decides the exit code.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from packgen.errors import BudgetExceeded, Diagnostic, PackgenError, Severity, Span
 from packgen.layout import lay_out
 from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedDocument
+<<<<<<< HEAD
 from packgen.model.profiles import PDF_PROFILES, PROFILES, Profile
+=======
+from packgen.model.profiles import PRINT_PROFILES, PROFILES, Profile
+>>>>>>> main
 from packgen.render.manifest import FileEntry, write_manifest
+from packgen.render.sidecar import sidecars
 from packgen.render.write import write_atomic
 from packgen.render.writers import Output, output, output_name, writer_for
 from packgen.resolve.design import Design, load_design
 from packgen.resolve.org import Organisation
-from packgen.resolve.project import Project
+from packgen.resolve.project import ORG_ACCENT, Project
+from packgen.source.load import load_yaml
 
 if TYPE_CHECKING:
     from packgen.check import FileReport
@@ -41,6 +50,8 @@ class BuiltFile:
     pages: int
     bytes: int
     qr_urls: tuple[str, ...]
+    extras: tuple[Path, ...] = ()  # files written beside it (an image's JSON, a banner's HTML)
+    alt: str = ""  # a screen image's alternative text
 
 
 @dataclass
@@ -71,15 +82,19 @@ def make(
 
     With ``draft``, a layout error still renders what could be placed, as PDF,
     into the :class:`LayoutError` it raises (``exc.pdf``), for the designer's preview.
+    Press documents carry the printing condition their PDF/X output intent names.
     """
+    condition = project.output_condition if profile.cmyk else None
     try:
         placed = lay_out(project, design, size, profile, org)
     except LayoutError as exc:
         if draft:
             from packgen.render.pdf import render
 
+            exc.partial.condition = condition
             exc.pdf = render(exc.partial, exc.partial.palette)
         raise
+    placed.condition = condition
     return placed, writer_for(profile).write(placed, placed.palette)
 
 
@@ -87,7 +102,11 @@ def build(
     project: Project,
     out: Path,
     only: Iterable[str] = (),
+<<<<<<< HEAD
     profiles: Iterable[str] = PDF_PROFILES,
+=======
+    profiles: Iterable[str] = PRINT_PROFILES,
+>>>>>>> main
     on_file: Callable[[BuiltFile], None] | None = None,
     preflight: bool = True,
     org: Organisation | None = None,
@@ -116,6 +135,10 @@ def build(
             report.failures[ORG_PROFILE] = PackgenError(errors)
             return report
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
+    if any(p.cmyk for p in chosen):
+        # a broken campaign, copy or output intent: each product reports it
+        with contextlib.suppress(PackgenError):
+            report.warnings.extend(_ink_warnings(project, org))
     removed = False
     for name in names:
         written: list[BuiltFile] = []
@@ -150,6 +173,33 @@ def build(
     return report
 
 
+def _ink_warnings(project: Project, org: Organisation | None) -> list[Diagnostic]:
+    """Palette colours whose CMYK and sRGB part under the output condition (once per palette)."""
+    from packgen.render.inks import palette_warnings
+
+    palette = project.content(org).palette
+    condition = project.output_condition
+    key = ("ink-warnings", condition.fingerprint, tuple(sorted(palette.items())))
+    cached = project.cache.get(key)
+    if cached is None:
+        path = project.campaign_dir / "campaign.yaml"
+        shown = project.shown(path)
+        spans = dict(getattr(load_yaml(path, shown).get("palette"), "value_spans", {}))
+        if org is not None and org.profile.accent is not None:
+            spans[ORG_ACCENT] = _accent_span(org)
+        cached = project.cache[key] = palette_warnings(palette, condition, spans, shown)
+    return list(cast("list[Diagnostic]", cached))
+
+
+def _accent_span(org: Organisation) -> Span:
+    """Where an organisation profile sets its accent colour (the file, if not found)."""
+    try:
+        data = load_yaml(Path(org.file), org.file)
+        return data.value_spans.get("accent") or Span(org.file)
+    except PackgenError:
+        return Span(org.file)
+
+
 def _build_product(
     project: Project,
     design: Design,
@@ -168,9 +218,13 @@ def _build_product(
     name = design.name
     made: list[Output] = []
     for size in design.sizes:
+<<<<<<< HEAD
         for profile in chosen:
             if writer_for(profile).format == "html" and size != design.sizes[0]:
                 continue  # a web page reflows: one per product, not one per paper size
+=======
+        for profile in [p for p in chosen if p.makes(design.kind)]:
+>>>>>>> main
             if select is not None and not select(name, size, profile.suffix):
                 continue
             try:
@@ -186,15 +240,18 @@ def _build_product(
                 if warning not in report.warnings:
                     report.warnings.append(warning)
     entries: list[FileEntry] = []
-    checked: list[FileEntry] = []  # what the preflight reads (PDF)
+    checked: list[FileEntry] = []  # what the preflight reads (PDF and PNG)
     for made_file in made:
+        extras = sidecars(made_file.path, made_file.placed)
         try:
             write_atomic(made_file.path, made_file.data)
+            for extra, extra_data in extras.items():
+                write_atomic(extra, extra_data)
         except OSError as exc:
             raise PackgenError(_write_problem(exc, made_file.path)) from None
         entry = made_file.entry()
         entries.append(entry)
-        if made_file.writer.format == "pdf":
+        if made_file.writer.format in ("pdf", "png"):
             checked.append(entry)
         placed = made_file.placed
         written.append(
@@ -206,6 +263,8 @@ def _build_product(
                 len(placed.pages),
                 len(made_file.data),
                 tuple(placed.qr_urls),
+                tuple(extras),
+                placed.digital.alt if placed.digital else "",
             )
         )
     return entries, checked
@@ -274,7 +333,15 @@ def _remove_outputs(
         known = sizes or list(project.paper_sizes)
     except PackgenError:
         known = sizes
-    candidates |= {out / output_name(name, size, p) for size in known for p in chosen}
+    candidates |= {
+        out / writer_for(p).folder / output_name(name, size, p) for size in known for p in chosen
+    }
+    candidates |= {
+        path.with_suffix(suffix)  # an image's sidecars go with it
+        for path in list(candidates)
+        if path.suffix == ".png"
+        for suffix in (".json", ".html")
+    }
     removed = False
     for path in candidates:
         try:
@@ -289,12 +356,16 @@ def _remove_outputs(
 def _preflight(name: str, entries: list[FileEntry], out: Path, report: BuildReport) -> None:
     """The fast preflight rules over what was just written; failures fail the product."""
     from packgen.check import check_file
+    from packgen.check.images import check_image
     from packgen.check.rules import Level
 
     problems: list[Diagnostic] = []
     for entry in entries:
         path = out / entry.file
-        checked = check_file(path, fast=True, expect=entry)
+        if path.suffix == ".png":
+            checked = check_image(path, expect=entry)
+        else:
+            checked = check_file(path, fast=True, expect=entry)
         report.preflight.append(checked)
         problems.extend(
             Diagnostic(f"preflight {finding.check}: {finding.message}", Span(path.name, 0, 0))

@@ -42,8 +42,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     project = _project(args)
     out = Path(args.out)
-    check_out(out)
     chosen = profiles.profile_names(args.profile)
+    if args.output_intent:
+        project.output_intent = Path(args.output_intent)
+    if any(profiles.PROFILES[name].cmyk for name in chosen):
+        _ = project.output_condition  # a bad profile is refused before anything is written
+    check_out(out)
     org = None
     if args.org:
         from packgen.resolve.org import load_org
@@ -265,6 +269,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     import logging
 
     from packgen.check import check_file, pdfs_in
+    from packgen.check.images import check_image, images_in
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's report says enough
 
@@ -273,8 +278,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if missing:
         print(f"packgen check: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 1
-    files = pdfs_in(targets)
-    if not files:
+    files = [path for path in pdfs_in(targets) if path.suffix.lower() != ".png"]
+    images = images_in(targets)
+    if not files and not images:
         print(f"packgen check: no PDF files in {', '.join(map(str, targets))}", file=sys.stderr)
         return 1
     reports = [check_file(path, fast=args.fast) for path in files]
@@ -292,6 +298,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 1
         for index, report in enumerate(reports):
             pictures[report.path] = draw_report(report, folder, prefix=f"{index + 1:02d}-")
+    reports += [check_image(path) for path in images]  # images are their own pictures
     if args.json:
         documents = [r.as_dict() for r in reports]
         for document, report in zip(documents, reports, strict=True):
@@ -436,6 +443,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--zip", action="store_true", help="also write a download bundle (zip)")
     build.add_argument(
         "--no-marks", action="store_true", help="press files without crop and fold marks"
+    )
+    build.add_argument(
+        "--output-intent",
+        metavar="FILE",
+        help="press printing condition: a CMYK .icc or an intent .yaml (default: the campaign's)",
     )
     build.add_argument(
         "--profile",

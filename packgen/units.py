@@ -1,7 +1,9 @@
 """Lengths with units: text such as ``"12mm"`` into :class:`Length` (points).
 
-Every measure in a layout file carries its unit (mm, cm, in, pt); this is the
-one place units are converted. Internally all geometry is in PDF points.
+Every measure in a layout file carries its unit (mm, cm, in, pt, px); this is
+the one place units are converted. Internally all geometry is in PDF points.
+A ``px`` is a CSS pixel: 1/96 in, so 0.75 pt; screen images (banners, social
+images) are measured in it and rasterised at one image pixel per ``px``.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ POINTS_PER: dict[str, float] = {
     "mm": 72.0 / 25.4,
     "cm": 720.0 / 25.4,
     "in": 72.0,
+    "px": 0.75,  # a CSS pixel at 96 per inch
 }
 
 MAX_MM = 5000.0  # the largest length anywhere (5 m): a bigger one is a typing mistake
 MAX_POINTS = MAX_MM * 72.0 / 25.4
 MM = POINTS_PER["mm"]  # points in a millimetre: the one definition; everything imports it
+PX = POINTS_PER["px"]  # points in a CSS pixel
+PX_DPI = 72.0 / PX  # the raster resolution at which one ``px`` is one image pixel (96)
 
-_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt)\s*$")
-LENGTH_PATTERN = r"^-?\d+(\.\d+)?\s*(mm|cm|in|pt)$"
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|cm|in|pt|px)\s*$")
+LENGTH_PATTERN = r"^-?\d+(\.\d+)?\s*(mm|cm|in|pt|px)$"
 
 
 class Length(float):
@@ -33,6 +38,10 @@ class Length(float):
     @property
     def mm(self) -> float:
         return float(self) / POINTS_PER["mm"]
+
+    @property
+    def px(self) -> float:
+        return float(self) / PX
 
     def __repr__(self) -> str:
         return f"Length({self.mm:.2f}mm)"
@@ -56,7 +65,7 @@ def parse_length(value: Any) -> Length:
         if value == 0:
             return Length(0.0)
         raise ValueError(
-            f"a length needs a unit: write '{value}mm' or '{value}pt' (units: mm, cm, in, pt)"
+            f"a length needs a unit: write '{value}mm' or '{value}pt' (units: mm, cm, in, pt, px)"
         )
     match = _LENGTH.match(value)
     if not match:

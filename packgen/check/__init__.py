@@ -19,6 +19,7 @@ from pathlib import Path
 from packgen.check.facts import MAX_BYTES, PdfFacts, TooBig, read_facts
 from packgen.check.finding import AUDIENCES, Finding, Level, Subject
 from packgen.check.intent import Intent, infer
+from packgen.check.press import PRESS
 from packgen.check.rules import FAST, SLOW
 from packgen.render.manifest import FileEntry, expectation_for, read_manifest
 
@@ -173,7 +174,7 @@ def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) 
             )
         )
     subject = Subject(facts, press, expect, intent)
-    for rule in FAST + ([] if fast else SLOW):
+    for rule in FAST + PRESS + ([] if fast else SLOW):
         try:
             report.findings.extend(rule(subject))
         except MemoryError:  # a budget ran out: the caller reports it, not as a finding

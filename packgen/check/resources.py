@@ -110,7 +110,12 @@ def _graphics_state(facts: ResourceFacts, name: str, state: DictionaryObject) ->
     stroke = state.get("/OP")
     if stroke is not None or "/op" in state:
         fill = state.get("/op", stroke)
-        facts.overprint[name] = (bool(fill), bool(stroke))
+        # pypdf's BooleanObject(False) is truthy: read its value
+        facts.overprint[name] = (_flag(fill), _flag(stroke))
+
+
+def _flag(value: object) -> bool:
+    return bool(getattr(value, "value", value))
 
 
 def walk(resources: object) -> ResourceFacts:

@@ -592,4 +592,20 @@ def bleed(subject: Subject) -> list[Finding]:
     return found
 
 
-SLOW: list[Rule] = [bleed, contrast, qr_codes]
+def text_extraction(subject: Subject) -> list[Finding]:
+    """Shaped and right-to-left text extracts as the copy it was set from (manifest runs)."""
+    from packgen.check.extraction import needs_check, problems
+
+    expect = subject.expect
+    if expect is None:
+        return []
+    runs = sum(1 for page in expect.page_expect for run in page.text_runs if needs_check(run))
+    if not runs:
+        return []
+    found = [_fail("text", message, page) for page, message in problems(subject.facts.path, expect)]
+    if not found:
+        found.append(Finding("text", Level.PASS, f"{runs} shaped text runs read as their copy"))
+    return found
+
+
+SLOW: list[Rule] = [bleed, contrast, qr_codes, text_extraction]

@@ -1,8 +1,11 @@
 """Download bundles: a reproducible zip of a pack with thumbnails and a manifest.
 
-The zip holds the press and office PDFs, a PNG thumbnail of each product,
-``manifest.json`` (product, size, profile, pages, bytes, sha256, QR targets)
-and a plain-text note on how to print the pack (from the copy files).
+The zip holds the press and office PDFs under ``pdf/``, the digital kit
+under ``digital/`` (banner and social images, each with its JSON sidecar,
+the banner's HTML snippet, and ``HOW-TO-USE.txt`` from the copy files), a
+PNG thumbnail of each product, ``manifest.json`` (product, size, profile,
+pages, bytes, sha256, QR targets, and alt text for images) and a plain-text
+note on how to print the pack (from the copy files).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 
 from packgen.build import BuiltFile
 from packgen.model.profiles import PROFILES
-from packgen.render.manifest import read_manifest
+from packgen.render.manifest import FileEntry, read_manifest
 from packgen.render.raster import pages
 from packgen.render.write import write_atomic
 from packgen.resolve.content import Content
@@ -22,17 +25,33 @@ from packgen.resolve.content import Content
 THUMBNAIL_WIDTH = 360  # pixels
 FIXED_TIME = (2024, 6, 10, 0, 0, 0)  # zip entries carry no wall-clock time
 NOTE_KEY = "bundle.how_to_print"
+DIGITAL_NOTE_KEY = "digital.how_to_use"
 
 
 def thumbnail(pdf: Path, width: int = THUMBNAIL_WIDTH) -> bytes:
-    """PNG of the PDF's first page, ``width`` pixels wide."""
+    """PNG of the PDF's first page (or of a PNG image), ``width`` pixels wide."""
     from pypdf import PdfReader
+
+    if pdf.suffix == ".png":
+        from PIL import Image
+
+        with Image.open(pdf) as source:
+            small = source.convert("RGB")
+        small = small.resize((width, max(1, round(small.height * width / small.width))))
+        out = io.BytesIO()
+        small.save(out, format="PNG", optimize=True)
+        return out.getvalue()
 
     page_width = float(PdfReader(pdf).pages[0].mediabox.width)
     image = next(pages(pdf, dpi=width / page_width * 72))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def _build_folder(file: BuiltFile) -> Path:
+    """The build's output folder (where its manifest is) for a built file."""
+    return file.path.parent.parent if folder_of(file) == "digital" else file.path.parent
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
@@ -56,9 +75,20 @@ def _thumbnail_source(files: list[BuiltFile]) -> dict[str, BuiltFile]:
     return chosen
 
 
-def _folder(file: BuiltFile) -> str:
-    """``pdf/`` for PDFs, ``html/`` for the web pages: each format in its own folder."""
-    return file.path.suffix.lstrip(".") + "/"
+def folder_of(file: BuiltFile) -> str:
+    """Where a built file goes in the bundle: ``digital`` for images, ``html`` for web pages, ``pdf``."""
+    if file.path.suffix == ".html":
+        return "html"
+    return "digital" if file.path.suffix == ".png" else "pdf"
+
+
+def _note(content: Content, key: str) -> bytes | None:
+    if not content.has(key):
+        return None
+    note = content.copy[key]
+    for name, value in content.data.items():
+        note = note.replace("{" + name + "}", value)
+    return note.encode("utf-8")
 
 
 def make_bundle(
@@ -68,24 +98,37 @@ def make_bundle(
     title: str,
     thumbnails: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write ``zip_path`` with the built files, thumbnails, manifest and print note.
+    """Write ``zip_path`` with the built files, thumbnails, manifest and notes.
 
     ``thumbnails`` (PNG bytes by product), when given, are used instead of
     drawing them again (the portal has drawn its previews already).
     """
-    entries = read_manifest(files[0].path.parent) if files else {}
+    entries: dict[str, FileEntry] = {}
+    for folder in dict.fromkeys(_build_folder(file) for file in files):
+        entries.update(read_manifest(folder))
+
+    def entry(file: BuiltFile) -> FileEntry | None:
+        name = file.path.name if folder_of(file) == "pdf" else f"digital/{file.path.name}"
+        return entries.get(name) or entries.get(file.path.name)
+
     manifest = {
         "title": title,
         "files": [
             {
-                "file": _folder(file) + file.path.name,
+                "file": f"{folder_of(file)}/{file.path.name}",
                 "product": file.product,
                 "size": file.size,
                 "profile": file.profile,
                 "pages": file.pages,
                 "bytes": file.bytes,
-                "sha256": entries[file.path.name].sha256 if file.path.name in entries else None,
+                "sha256": found.sha256 if (found := entry(file)) else None,
                 "qr_targets": list(file.qr_urls),
+                **({"alt": file.alt} if file.alt else {}),
+                **(
+                    {"with": [f"{folder_of(file)}/{extra.name}" for extra in file.extras]}
+                    if file.extras
+                    else {}
+                ),
             }
             for file in sorted(files, key=lambda f: f.path.name)
         ],
@@ -93,15 +136,18 @@ def make_bundle(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for file in sorted(files, key=lambda f: f.path.name):
-            _add(archive, _folder(file) + file.path.name, file.path.read_bytes())
+            _add(archive, f"{folder_of(file)}/{file.path.name}", file.path.read_bytes())
+            for extra in file.extras:
+                _add(archive, f"{folder_of(file)}/{extra.name}", extra.read_bytes())
         for product, source in sorted(_thumbnail_source(files).items()):
             made = (thumbnails or {}).get(product)
             _add(archive, f"thumbnails/{product}.png", made or thumbnail(source.path))
         _add(archive, "manifest.json", (json.dumps(manifest, indent=2) + "\n").encode())
-        if content.has(NOTE_KEY):
-            note = content.copy[NOTE_KEY]
-            for key, value in content.data.items():
-                note = note.replace("{" + key + "}", value)
-            _add(archive, "HOW-TO-PRINT.txt", note.encode("utf-8"))
+        note = _note(content, NOTE_KEY)
+        if note is not None:
+            _add(archive, "HOW-TO-PRINT.txt", note)
+        digital_note = _note(content, DIGITAL_NOTE_KEY)
+        if digital_note is not None and any(folder_of(f) == "digital" for f in files):
+            _add(archive, "digital/HOW-TO-USE.txt", digital_note)
     write_atomic(zip_path, buffer.getvalue())
     return zip_path

@@ -20,7 +20,7 @@ from packgen.elements import group, image, logo, qr, shape, text
 from packgen.errors import Diagnostic, Severity
 from packgen.layout.context import Frame, LayoutContext
 from packgen.layout.placed import Placed
-from packgen.model.common import ElementBase, Shown
+from packgen.model.common import Direction, ElementBase, Shown
 
 REGISTRY: dict[
     str, tuple[type[ElementBase], Callable[[Any, Frame, LayoutContext], list[Placed]]]
@@ -55,6 +55,8 @@ def layout_element(element: ElementBase, frame: Frame, ctx: LayoutContext) -> li
         return []
     if element.show is Shown.WITHOUT_ORG and ctx.has_org:
         return []
+    if not element.mirror and frame.direction is not Direction.LTR:
+        frame = replace(frame, direction=Direction.LTR)  # placed as written, from the left
     layout = _LAYOUT_BY_MODEL[type(element)]
     before = len(ctx.diagnostics)
     placed = layout(element, frame, ctx)

@@ -83,6 +83,6 @@ def layout(element: ImageElement, frame: Frame, ctx: LayoutContext) -> list[Plac
     target = (
         extend_to_bleed(rect, edges, ctx)
         if edges
-        else fit(asset, rect, element.align, element.valign, ctx.direction)
+        else fit(asset, rect, element.align, element.valign, frame.direction)
     )
     return [placed_asset(element.id, asset, target, alt_role(element.alt, element, ctx), ctx)]

@@ -39,7 +39,7 @@ def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Place
         if asset is None:
             return []
     ctx.require_safe(element.id, rect, element.field_span("box"))
-    placed = fit(asset, rect, element.align, element.valign, ctx.direction)
+    placed = fit(asset, rect, element.align, element.valign, frame.direction)
     if asset.kind == "raster" and asset is ctx.org_logo:
         _check_resolution(asset.width, placed.w, ctx)
     role = alt_role(element.alt, element, ctx) if asset is ctx.org_logo else ARTIFACT

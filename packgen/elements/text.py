@@ -24,7 +24,7 @@ from packgen.layout.placed import (
     block_role,
 )
 from packgen.layout.typeset import Typeset, typeset
-from packgen.model.common import ElementBase, VAlign
+from packgen.model.common import Align, ElementBase, VAlign
 from packgen.resolve.markup import BlockKind
 from packgen.resolve.styles import ResolvedStyle
 from packgen.units import MM, PositiveLength
@@ -88,13 +88,25 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
             element.field_span("box"),
             "widen the frame, or lower the style's size",
         )
-    report_missing_glyphs(element.id, result.missing, element.field_span("copy"), ctx)
+    report_missing_glyphs(
+        element.id, result.missing, element.field_span("copy"), ctx, key=element.copy_key
+    )
     if result.overflow > 0.01:
         report_overflow(element, rect, result, base.size * base.leading * min_factor, ctx)
     ctx.require_safe(element.id, rect, element.field_span("box"))
     width = min(rect.w, result.used_width)
-    x = rect.across(0.0, width, ctx.direction).x  # lines begin at the start edge
-    used = Rect(x, rect.top - result.height, width, result.height)
+    side = base.align.physical(ctx.direction)  # where the lines sit across the frame
+    if side is Align.RIGHT:
+        x = rect.right - width
+    elif side is Align.CENTER:
+        x = rect.x + (rect.w - width) / 2
+    elif side is Align.LEFT:
+        x = rect.x
+    else:  # justified lines begin at the start edge
+        x = rect.across(0.0, width, ctx.direction).x
+    spare = max(0.0, rect.h - result.height)  # valign moves the lines down the frame
+    drop = {VAlign.TOP: 0.0, VAlign.MIDDLE: spare / 2, VAlign.BOTTOM: spare}[element.valign]
+    used = Rect(x, rect.top - drop - result.height, width, result.height)
     if element.link and ctx.profile.interactive:
         target = ctx.link(element.link, element.field_span("link"), "link")
         if target is not None:
@@ -158,14 +170,23 @@ def body_kind(kind: BlockKind, name: str, paragraph: str, body_styles: frozenset
 
 
 def report_missing_glyphs(
-    element_id: str, missing: str, span: Span | None, ctx: LayoutContext
+    element_id: str,
+    missing: str,
+    span: Span | None,
+    ctx: LayoutContext,
+    key: str | None = None,
 ) -> None:
     if missing:
         listing = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in missing)
+        where = ""
+        source = ctx.content.copy_spans.get(key) if key else None
+        if key:
+            where = f" (copy '{key}'" + (f" in {source}" if source else "") + ")"
         ctx.report(
-            f"text '{element_id}' has characters no font here can print: {listing}",
+            f"text '{element_id}'{where} has characters no font here can print: {listing}",
             span,
-            "choose a font family that has them in assets/fonts.yaml (families or fallback)",
+            "add a font family that has them to assets/fonts.yaml (`fallbacks:`),"
+            " or take them out of the copy",
         )
 
 

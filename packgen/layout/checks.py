@@ -29,6 +29,7 @@ from packgen.layout.context import LayoutContext
 from packgen.layout.placed import Placed, PlacedShape, PlacedText, TextInk
 from packgen.model.common import ElementBase, Rules
 from packgen.resolve.styles import ResolvedStyle
+from packgen.units import PX
 
 MIN_CONTRAST = 4.5  # WCAG 2 AA for text
 MIN_CONTRAST_LARGE = 3.0  # ... for large text
@@ -153,11 +154,19 @@ def check_text_sizes(
         least = floor(ctx.rules, item.is_body)
         if smallest + 0.01 < least:
             kind = "body text" if item.is_body else "text"
+            size, floor_size = _measure(smallest, ctx, ".1f"), _measure(least, ctx, "g")
             ctx.report(
-                f"{kind} in '{item.element_id}' is {smallest:.1f}pt; the minimum is {least:g}pt",
+                f"{kind} in '{item.element_id}' is {size}; the minimum is {floor_size}",
                 _style_span(item, known),
                 "raise the style's size or enlarge the frame",
             )
+
+
+def _measure(points: float, ctx: LayoutContext, shape: str) -> str:
+    """A text size in the unit its layout is written in: px on screen images, else pt."""
+    if ctx.profile.screen:
+        return f"{points / PX:.1f}px"
+    return f"{points:{shape}}pt"
 
 
 def text_inks(item: PlacedText) -> tuple[TextInk, ...]:

@@ -25,7 +25,7 @@ from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset, load_asset
 from packgen.resolve.content import Content
 from packgen.resolve.styles import ResolvedStyle
-from packgen.units import MM
+from packgen.units import MM, PX
 
 
 @dataclass(frozen=True)
@@ -172,9 +172,16 @@ class LayoutContext:
         if any(area.contains(rect) for area in areas):
             return
         nearest = min(areas, key=lambda area: area.overshoot(rect))
-        by = nearest.overshoot(rect) / MM
+        by = nearest.overshoot(rect)
+        if self.profile.screen:  # images are measured in px, and may keep bands clear
+            self.report(
+                f"element '{element_id}' reaches {by / PX:.0f}px outside the safe area",
+                span,
+                "keep text and logos inside the safe area (see page.safe and page.clear)",
+            )
+            return
         self.report(
-            f"element '{element_id}' reaches {by:.1f} mm outside the safe area",
+            f"element '{element_id}' reaches {by / MM:.1f} mm outside the safe area",
             span,
             "keep text, QR codes and logos inside the safe area (see page.safe and "
             "page.fold_clearance)",

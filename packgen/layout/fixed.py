@@ -15,9 +15,16 @@ from pathlib import Path
 
 from packgen.elements import layout_element
 from packgen.elements.shape import extend_to_bleed
-from packgen.errors import Diagnostic, Severity, Span, allowed_hint
+from packgen.errors import Diagnostic, PackgenError, Severity, Span, allowed_hint
 from packgen.layout.checks import PAPER, check_contrast, check_press_inks, check_text_sizes
 from packgen.layout.context import Frame, LayoutContext, document_info, page_context
+from packgen.layout.digital import (
+    digital_info,
+    is_screen,
+    pixel_size,
+    screen_problems,
+    screen_rules,
+)
 from packgen.layout.partial import FailedElement, LayoutError, bounds, errors_since
 from packgen.layout.placed import (
     Placed,
@@ -54,7 +61,11 @@ def layout_document(
     media, trim, bleed_rect = geometry.media, geometry.trim, geometry.bleed_rect
     safe = geometry.safe
     margins = margins_of(spec)
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = screen_problems(document, resolved.design.file, resolved.data)
+    if diagnostics:
+        raise PackgenError(diagnostics)
+    screen = is_screen(document.kind)
+    rules = screen_rules(document.rules, trim.w) if screen else document.rules
     pages: list[PlacedPage] = []
     qr_urls: list[str] = []
     failed: list[FailedElement] = []  # where each error is, for previews of a broken layout
@@ -66,7 +77,7 @@ def layout_document(
             profile,
             geometry,
             resolved.styles,
-            document.rules,
+            rules,
             document.body_styles,
             content,
             assets_dir,
@@ -165,6 +176,10 @@ def layout_document(
         qr_urls.extend(ctx.qr_urls)
         diagnostics.extend(ctx.diagnostics)
         pages.append(placed)
+    digital = None
+    if screen and not any(d.severity is Severity.ERROR for d in diagnostics):
+        css = pixel_size(float(resolved.base.width), float(resolved.base.height))
+        digital = digital_info(document, content, resolved.design.file, css)
     result = PlacedDocument(
         name=resolved.design.name,
         size=resolved.size,
@@ -175,9 +190,10 @@ def layout_document(
         base_font=next(iter(resolved.styles.values())).font,
         qr_urls=qr_urls,
         warnings=[d for d in diagnostics if d.severity is Severity.WARNING],
-        min_text=float(document.rules.min_text),
+        min_text=float(rules.min_text),
         min_body=float(document.rules.min_body),
         palette=content.palette,
+        digital=digital,
     )
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise LayoutError(diagnostics, result, failed)

@@ -18,6 +18,7 @@ from typing import Any
 from packgen.colour import Colour
 from packgen.errors import Diagnostic
 from packgen.model.common import Align, Direction
+from packgen.resolve.icc import OutputCondition
 
 
 @dataclass(frozen=True)
@@ -288,6 +289,29 @@ class DocumentInfo:
     language: str
 
 
+@dataclass(frozen=True)
+class PostText:
+    """A post ready to paste: platform, text, its length as the platform counts, limit."""
+
+    platform: str
+    key: str
+    text: str
+    count: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class DigitalInfo:
+    """What a screen image carries beside its pixels (see :mod:`packgen.layout.digital`)."""
+
+    kind: str  # banner or social
+    alt: str
+    css: tuple[int, int] = (0, 0)  # the layout's size in CSS px (an image at 2x is twice that)
+    link: str | None = None
+    posts: list[PostText] = field(default_factory=list)
+    max_bytes: int | None = None
+
+
 @dataclass
 class PlacedDocument:
     name: str
@@ -303,3 +327,30 @@ class PlacedDocument:
     min_body: float = 0.0
     palette: dict[str, Colour] = field(default_factory=dict)  # maps SVG colours to inks
     show_outline: bool = False  # open the bookmarks panel (office packs)
+    condition: OutputCondition | None = None  # press: the printing condition (PDF/X intent)
+    digital: DigitalInfo | None = None  # screen images: alt text, link, posts
+
+
+def backdrop(page: PlacedPage, index: int) -> Colour | None:
+    """The ink behind item ``index`` of ``page``: the last fill drawn before it that covers it.
+
+    A filled rectangle (or rounded rectangle, inside its corners) that holds
+    the whole item counts; else the page background; None means bare paper.
+    Used to flatten a transparent raster image for press.
+    """
+    rect = _rect_of(page.items[index])
+    for item in reversed(page.items[:index]):
+        if not isinstance(item, PlacedShape) or item.fill is None:
+            continue
+        area = item.rect
+        if item.kind is ShapeKind.ROUNDED:
+            area = area.inset(item.radius * 0.3)  # clear of the corners' curve
+        elif item.kind is not ShapeKind.RECT:
+            continue
+        if area.contains(rect):
+            return item.fill
+    return page.background
+
+
+def _rect_of(item: Placed) -> Rect:
+    return item.tile if isinstance(item, PlacedQr) else item.rect

@@ -2,7 +2,9 @@
 
 Both layout modes start here. Press output grows the media by the bleed and a
 slug for marks and sets the trim inside it; office output is the paper itself.
-Bleed and the safe area are print rules and do not scale; margins do.
+Bleed and the safe area are print rules and do not scale; margins do. On
+screen output (images in ``px``) a larger size is a higher pixel density, so
+the safe area and the clear bands (``page.clear``) scale with the rest.
 """
 
 from __future__ import annotations
@@ -43,7 +45,15 @@ def sheet(spec: PageSpec, paper: PaperSize, scale: float, profile: Profile) -> S
     media = Rect(0.0, 0.0, width + 2 * origin, height + 2 * origin)
     trim = Rect(origin, origin, width, height)
     content = inset(trim, margins_of(spec), scale)
-    return Sheet(media, trim, trim.outset(bleed), trim.inset(float(spec.safe)), bleed, content)
+    keep = scale if profile.screen else 1.0
+    safe = trim.inset(float(spec.safe) * keep)
+    if spec.clear is not None:  # bands along the edges, kept clear too: the larger inset wins
+        side = float(spec.safe) * keep
+        clear = spec.clear
+        top, bottom = (max(side, float(clear.top) * keep), max(side, float(clear.bottom) * keep))
+        left, right = (max(side, float(clear.left) * keep), max(side, float(clear.right) * keep))
+        safe = Rect(trim.x + left, trim.y + bottom, trim.w - left - right, trim.h - top - bottom)
+    return Sheet(media, trim, trim.outset(bleed), safe, bleed, content)
 
 
 def inset(rect: Rect, margins: Margins, scale: float, direction: Direction = Direction.LTR) -> Rect:

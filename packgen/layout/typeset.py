@@ -5,19 +5,22 @@ will break lines is ReportLab's own paragraph engine, so this module (with
 ``fonts`` and ``render``) is allowed to import it. It measures and places; it
 never draws. Each style carries the direction of its copy: ``start`` and
 ``end`` alignment and the indent (from the start edge) follow it, and
-right-to-left copy gets ReportLab's right-to-left line wrapping.
+copy that needs shaping or runs right to left is set by ``shaping`` (HarfBuzz
+and the bidirectional algorithm) instead of ReportLab's paragraph engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from packgen.layout.placed import LIST_ITEM, PARAGRAPH, Role, TextLine
+from packgen.layout.shaping import ShapedParagraph, needs_shaping
 from packgen.model.common import Align, Direction, VAlign
 from packgen.render.ink import ink
 from packgen.resolve.fonts import face_name, with_fallback
@@ -64,7 +67,6 @@ def _paragraph_style(style: ResolvedStyle, factor: float, cmyk: bool) -> Paragra
         alignment=_ALIGN[style.align.physical(style.direction)],
         leftIndent=0.0 if rtl else indent,
         rightIndent=indent if rtl else 0.0,
-        wordWrap="RTL" if rtl else None,
         bulletIndent=0,
         bulletFontName=face_name(style.font, True, False),
         bulletFontSize=size,
@@ -81,9 +83,9 @@ def _build(
     factor: float,
     width: float,
     cmyk: bool,
-) -> tuple[list[tuple[Paragraph, float, float, float]], float, str | None, float, str]:
+) -> tuple[list[tuple[Any, float, float, float]], float, str | None, float, str]:
     """Paragraphs with (height, space before, space after); total height; widest word."""
-    built: list[tuple[Paragraph, float, float, float]] = []
+    built: list[tuple[Any, float, float, float]] = []
     missing = ""
     total = 0.0
     too_wide: str | None = None
@@ -96,7 +98,12 @@ def _build(
         bullet = style.bullet if block.kind is BlockKind.BULLET else None
         markup, lacking = with_fallback(block.markup, pstyle.fontName)
         missing += lacking
-        paragraph = Paragraph(markup, pstyle, bulletText=bullet)
+        paragraph: Paragraph | ShapedParagraph
+        if style.direction is Direction.RTL or needs_shaping(markup):
+            rtl = style.direction is Direction.RTL
+            paragraph = ShapedParagraph(markup, pstyle, rtl, bullet)
+        else:
+            paragraph = Paragraph(markup, pstyle, bulletText=bullet)
         _, height = paragraph.wrap(width, 1e6)
         indent = pstyle.leftIndent + pstyle.rightIndent  # one of them: the start indent
         if paragraph.minWidth() > width - indent + 0.01 and too_wide is None:
@@ -109,7 +116,9 @@ def _build(
     return built, total, too_wide, used, missing
 
 
-def _line_width(paragraph: Paragraph) -> float:
+def _line_width(paragraph: Paragraph | ShapedParagraph) -> float:
+    if isinstance(paragraph, ShapedParagraph):
+        return max(paragraph.line_widths(), default=0.0)
     lines = getattr(paragraph, "blPara", None)
     if lines is None:
         return 0.0

@@ -74,6 +74,7 @@ class Campaign(BaseModel):
     support: SupportDefault
     links: dict[str, Link]
     palette: dict[str, Colour]
+    output_intent: str | None = None  # relative to assets/: an intent file (.yaml) or .icc
 
     @field_validator("links")
     @classmethod

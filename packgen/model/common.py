@@ -141,6 +141,9 @@ class ElementBase(Located):
     box: Box
     panel: str | None = None
     show: Shown = Shown.ALWAYS
+    # false: stays where it is written (from the left) in right-to-left copy too,
+    # e.g. a photograph whose subject must not swap sides, or the campaign mark
+    mirror: bool = True
 
 
 Bleed = list[Edge] | Literal["all"]
@@ -210,6 +213,7 @@ class PageSpec(Model):
     safe: NonNegativeLength
     fold_clearance: NonNegativeLength | None = None
     grid: Grid | None = None
+    clear: Margins | None = None  # bands kept free of text, logos, QR (a story's buttons)
 
     @model_validator(mode="after")
     def _size_or_measure(self) -> PageSpec:
@@ -224,6 +228,7 @@ class Rules(Model):
     """Print and legibility limits the layout stage enforces (base-size units)."""
 
     min_text: NonNegativeLength
+    min_text_width: PositiveLength | None = None  # min_text holds at this width; scales with it
     min_body: NonNegativeLength
     qr_min_symbol: NonNegativeLength
     qr_error_correction: Literal["M", "Q", "H"] = "M"

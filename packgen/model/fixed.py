@@ -8,6 +8,7 @@ from pydantic import Field
 
 from packgen.elements import Element
 from packgen.model.common import FoldPanel, Metadata, Model, PageSpec, Rules, Style
+from packgen.model.digital import Digital
 
 
 class SizeVariant(Model):
@@ -45,6 +46,7 @@ class DocumentBase(Model):
 class LayoutDocument(DocumentBase):
     """A fixed-page layout file after ``extends`` and the size's overlay are merged."""
 
-    kind: Literal["poster", "leaflet"]  # `pack` files are PackDocument (packgen.layout.flow)
+    kind: Literal["poster", "leaflet", "banner", "social"]  # `pack`: PackDocument
     sizes: dict[str, SizeVariant]
+    digital: Digital | None = None  # screen kinds (banner, social): alt text, link, posts
     pages: Annotated[list[PageModel], Field(min_length=1)]

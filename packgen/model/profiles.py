@@ -2,7 +2,10 @@
 
 A profile says how a layout becomes a file (bleed, marks, colour model,
 whether the file is used on screen) and which writer makes it (its
-``format``, a key of :data:`packgen.render.writers.WRITERS`). The command
+``format``, a key of :data:`packgen.render.writers.WRITERS`). Print profiles
+(press, office) make the print layouts; the ``screen`` profile makes the
+screen layouts (``kind: banner`` and ``kind: social``, measured in ``px``) as
+PNG images, and only those: each layout is made in the profiles of its medium. The command
 line's ``--profile`` choices and their help come from :data:`PROFILES`.
 """
 
@@ -18,7 +21,11 @@ ALL = "all"  # the --profile choice meaning every profile in PROFILES
 class ProfileName(str, Enum):
     PRESS = "press"
     OFFICE = "office"
+<<<<<<< HEAD
     HTML = "html"
+=======
+    SCREEN = "screen"
+>>>>>>> main
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,13 @@ class Profile:
     interactive: bool  # read on screen too: clickable links, open outline, fillable fields
     description: str  # for --help: what the output is
     format: str = "pdf"  # the writer that makes the file (packgen.render.writers)
+    screen: bool = False  # makes screen layouts (images in px) instead of print layouts
+
+    def makes(self, kind: str) -> bool:
+        """Whether this profile makes layouts of ``kind`` (screen kinds or print kinds)."""
+        from packgen.model.digital import SCREEN_KINDS
+
+        return (kind in SCREEN_KINDS) == self.screen
 
     @property
     def suffix(self) -> str:
@@ -55,6 +69,7 @@ OFFICE = Profile(
     description="the paper size, sRGB, clickable links",
 )
 
+<<<<<<< HEAD
 HTML = Profile(
     ProfileName.HTML,
     bleed=False,
@@ -67,6 +82,23 @@ HTML = Profile(
 
 PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, HTML)}
 PDF_PROFILES: tuple[str, ...] = (PRESS.name.value, OFFICE.name.value)  # the API's default
+=======
+SCREEN = Profile(
+    ProfileName.SCREEN,
+    bleed=False,
+    marks=False,
+    cmyk=False,
+    interactive=False,
+    description="banners and social images as PNG, sRGB, one pixel per px",
+    format="png",
+    screen=True,
+)
+
+PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, SCREEN)}
+# What a library caller gets without naming profiles (the portal's catalogue and jobs, until
+# they list images): the print profiles. The command line's `all` is every profile.
+PRINT_PROFILES: tuple[str, ...] = tuple(n for n, p in PROFILES.items() if not p.screen)
+>>>>>>> main
 PREVIEW = PRESS.name.value  # previews show trim, bleed and marks by default
 
 

@@ -15,10 +15,25 @@ from pathlib import Path
 from typing import Any
 
 from packgen.layout.placed import PlacedDocument, PlacedText, Rect
+from packgen.layout.shaping import ShapedParagraph
 from packgen.render.write import write_atomic
+from packgen.units import PX
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+
+
+@dataclass(frozen=True)
+class TextRunExpect:
+    """One text block as the layout set it: what a reader should extract from the PDF."""
+
+    element: str
+    rect: tuple[float, float, float, float]  # the text's frame
+    language: str
+    direction: str  # "ltr" or "rtl"
+    logical: str  # the text in reading order, a line per line set
+    visual: str  # shaped text: what extraction gives, left to right per line ("" if unshaped)
+    shaped: bool  # set with HarfBuzz and the bidirectional algorithm
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,34 @@ class PageExpect:
     safe_areas: list[tuple[float, float, float, float]]
     folds: list[float]
     body_text: list[tuple[float, float, float, float]]
+    text_runs: list[TextRunExpect] = field(default_factory=list)
+
+
+def text_runs(item: PlacedText) -> TextRunExpect:
+    """What the layout meant ``item`` to read as (logical text, and the shaped visual order)."""
+    logical: list[str] = []
+    visual: list[str] = []
+    shaped = False
+    for line in item.lines:
+        flowable = line.flowable
+        if isinstance(flowable, ShapedParagraph):
+            shaped = True
+            for reading, seen in flowable.visual_lines():
+                logical.append(reading)
+                visual.append(seen)
+        else:
+            plain = flowable.getPlainText()
+            logical.append(plain)
+            visual.append(plain)  # set left to right, one glyph per character
+    return TextRunExpect(
+        element=item.element_id,
+        rect=_rect(item.rect),
+        language=item.language,
+        direction=item.direction.value,
+        logical="\n".join(logical),
+        visual="\n".join(visual),
+        shaped=shaped,
+    )
 
 
 @dataclass
@@ -42,13 +85,56 @@ class FileEntry:
     min_text: float
     min_body: float
     page_expect: list[PageExpect] = field(default_factory=list)
+    digital: dict[str, Any] | None = None  # screen images: see :func:`digital_entry`
 
 
 def _rect(rect: Rect) -> tuple[float, float, float, float]:
     return (round(rect.x, 3), round(rect.y, 3), round(rect.w, 3), round(rect.h, 3))
 
 
-def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> FileEntry:
+def digital_entry(placed: PlacedDocument) -> dict[str, Any] | None:
+    """What ``packgen check`` needs of a screen image: its pixel size, byte budget, alt text,
+    link and posts, and every text's box (pixels from the top left) with its smallest size."""
+    info = placed.digital
+    if info is None:
+        return None
+    page = placed.pages[0]
+    px = PX
+    texts = [
+        {
+            "id": item.element_id,
+            "box": [
+                round((item.used.x - page.media.x) / px, 1),
+                round((page.media.top - item.used.top) / px, 1),
+                round(item.used.w / px, 1),
+                round(item.used.h / px, 1),
+            ],
+            "size_px": round(min(item.font_sizes) / px, 2),
+        }
+        for item in page.items
+        if isinstance(item, PlacedText) and item.font_sizes
+    ]
+    return {
+        "kind": info.kind,
+        "pixels": [round(page.media.w / px), round(page.media.h / px)],
+        "max_bytes": info.max_bytes,
+        "alt": info.alt,
+        "link": info.link,
+        "posts": [asdict(post) for post in info.posts],
+        "min_text_px": round(placed.min_text / px, 2),
+        "safe_px": [
+            round((page.safe.x - page.media.x) / px, 1),
+            round((page.media.top - page.safe.top) / px, 1),
+            round(page.safe.w / px, 1),
+            round(page.safe.h / px, 1),
+        ],
+        "texts": texts,
+    }
+
+
+def entry_for(
+    path: Path, product: str, placed: PlacedDocument, data: bytes, file: str | None = None
+) -> FileEntry:
     pages = [
         PageExpect(
             trim=_rect(page.trim),
@@ -60,11 +146,12 @@ def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> 
                 if isinstance(item, PlacedText) and item.is_body
             ]
             + [_rect(region) for region in page.body_regions],
+            text_runs=[text_runs(item) for item in page.items if isinstance(item, PlacedText)],
         )
         for page in placed.pages
     ]
     return FileEntry(
-        file=path.name,
+        file=file or path.name,
         product=product,
         size=placed.size,
         profile=placed.profile,
@@ -75,6 +162,7 @@ def entry_for(path: Path, product: str, placed: PlacedDocument, data: bytes) -> 
         min_text=placed.min_text,
         min_body=placed.min_body,
         page_expect=pages,
+        digital=digital_entry(placed),
     )
 
 
@@ -96,6 +184,9 @@ def _entry(raw: dict[str, Any]) -> FileEntry:
             safe_areas=[tuple(a) for a in p["safe_areas"]],
             folds=list(p["folds"]),
             body_text=[tuple(b) for b in p["body_text"]],
+            text_runs=[
+                TextRunExpect(**{**r, "rect": tuple(r["rect"])}) for r in p.get("text_runs", [])
+            ],
         )
         for p in raw.get("page_expect", [])
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from PIL import Image
 from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group
-from reportlab.lib.colors import CMYKColor, Color
+from reportlab.lib.colors import CMYKColor, CMYKColorSep, Color
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from svglib.svglib import svg2rlg
@@ -39,15 +39,23 @@ from packgen.layout.placed import (
     PlacedText,
     Rect,
     ShapeKind,
+    backdrop,
 )
 from packgen.render.forms import text_field
 from packgen.render.ink import ink
+from packgen.render.pdfx import PdfxCanvas
+from packgen.render.tounicode import install as install_to_unicode
+from packgen.resolve.icc import OutputCondition
 
 # Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
 rl_config.useA85 = 0
+install_to_unicode()  # shaped glyphs extract as the characters they stand for
 
 MARK_WIDTH = 0.25  # pt, the customary hairline for crop and fold marks
 MARK_CLEARANCE = 2.0  # pt between the bleed edge and where a mark begins
+# Registration colour: PDF's /All separation prints on every plate (marks only).
+REGISTRATION = CMYKColorSep(1, 1, 1, 1, spotName="All")
+PRESS_QR_DARK = CMYKColor(0, 0, 0, 1)  # QR modules on press: 100% K only
 
 
 @lru_cache(maxsize=64)
@@ -58,31 +66,35 @@ def _svg(path: Path, mtime_ns: int) -> Drawing:
     return drawing
 
 
-def _to_cmyk(colour: object, palette: dict[str, Colour]) -> object:
+def _to_cmyk(colour: object, palette: dict[str, Colour], condition: OutputCondition) -> object:
+    """An SVG colour as CMYK: the palette's ink for its exact sRGB, else colour-managed."""
     if isinstance(colour, Color) and not isinstance(colour, CMYKColor):
         channels = (colour.red, colour.green, colour.blue)
         hexed = "#" + "".join(f"{round(v * 255):02X}" for v in channels)
         match = palette.get(hexed)
         if match is not None:
             return CMYKColor(*match.cmyk_fraction)
-        r, g, b = colour.red, colour.green, colour.blue
-        k = 1 - max(r, g, b)
-        if k >= 1:
-            return CMYKColor(0, 0, 0, 1)
-        return CMYKColor((1 - r - k) / (1 - k), (1 - g - k) / (1 - k), (1 - b - k) / (1 - k), k)
+        return CMYKColor(*_managed(hexed, condition))
     return colour
 
 
-def _convert(node: object, palette: dict[str, Colour]) -> None:
+@lru_cache(maxsize=4096)
+def _managed(hexed: str, condition: OutputCondition) -> tuple[float, ...]:
+    """An sRGB hex colour in the condition's CMYK (cached: art repeats its colours)."""
+    rgb = tuple(int(hexed[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return tuple(round(v, 4) for v in condition.cmyk_of(rgb))  # type: ignore[arg-type]
+
+
+def _convert(node: object, palette: dict[str, Colour], condition: OutputCondition) -> None:
     for attr in ("fillColor", "strokeColor"):
         if hasattr(node, attr):
-            setattr(node, attr, _to_cmyk(getattr(node, attr), palette))
+            setattr(node, attr, _to_cmyk(getattr(node, attr), palette, condition))
     if isinstance(node, (Group, Drawing)):
         for child in node.contents:
-            _convert(child, palette)
+            _convert(child, palette, condition)
 
 
-_cmyk_drawings: dict[tuple[Path, int], Drawing] = {}
+_cmyk_drawings: dict[tuple[Path, int, str, int], Drawing] = {}
 
 
 @lru_cache(maxsize=64)
@@ -93,29 +105,33 @@ def _painted_svg(source: bytes) -> Drawing:
     return drawing
 
 
-_cmyk_painted: dict[bytes, Drawing] = {}
+_cmyk_painted: dict[tuple[bytes, str], Drawing] = {}
 
 
-def _drawing(item: PlacedDrawing, cmyk: bool, palette: dict[str, Colour]) -> Drawing:
+def _drawing(
+    item: PlacedDrawing, palette: dict[str, Colour], condition: OutputCondition | None
+) -> Drawing:
+    """SVG art as a ReportLab drawing: as it is (office), or in CMYK for ``condition`` (press)."""
     if item.svg is not None:  # art painted from the palette (data-palette)
-        if not cmyk:
+        if condition is None:
             return _painted_svg(item.svg)
-        if item.svg not in _cmyk_painted:
+        painted = (item.svg, condition.fingerprint)
+        if painted not in _cmyk_painted:
             drawing = svg2rlg(io.BytesIO(item.svg))
-            _convert(drawing, palette)
+            _convert(drawing, palette, condition)
             drawing.__dict__["initialFillColor"] = CMYKColor(0, 0, 0, 1)
             drawing.__dict__["initialStrokeColor"] = CMYKColor(0, 0, 0, 1)
             if len(_cmyk_painted) >= 64:
                 _cmyk_painted.clear()
-            _cmyk_painted[item.svg] = drawing
-        return _cmyk_painted[item.svg]
+            _cmyk_painted[painted] = drawing
+        return _cmyk_painted[painted]
     mtime = item.path.stat().st_mtime_ns
-    if not cmyk:
+    if condition is None:
         return _svg(item.path, mtime)
-    key = (item.path, mtime)
+    key = (item.path, mtime, condition.fingerprint, hash(tuple(sorted(palette))))
     if key not in _cmyk_drawings:
         drawing = svg2rlg(str(item.path))
-        _convert(drawing, palette)
+        _convert(drawing, palette, condition)
         # renderPDF starts from black in RGB unless the drawing says otherwise
         # (set through __dict__: Drawing refuses attributes it does not declare)
         drawing.__dict__["initialFillColor"] = CMYKColor(0, 0, 0, 1)
@@ -124,18 +140,42 @@ def _drawing(item: PlacedDrawing, cmyk: bool, palette: dict[str, Colour]) -> Dra
     return _cmyk_drawings[key]
 
 
-def _raster(path: Path, cmyk: bool) -> ImageReader | str:
-    """A raster image for drawing: as it is, or converted to CMYK for press.
+def _raster(
+    path: Path, condition: OutputCondition | None, backdrop: Colour | None
+) -> ImageReader | str:
+    """A raster image for drawing: as it is, or in the output condition's CMYK for press.
 
-    CMYK has no alpha channel, so transparent parts are flattened onto white.
+    sRGB pixels are converted with the output profile (relative colorimetric,
+    black-point compensation). CMYK has no alpha channel, so transparency is
+    flattened onto ``backdrop``, the ink behind the image (paper without one),
+    in CMYK: fully transparent pixels print exactly the backdrop's ink.
     """
-    if not cmyk:
+    if condition is None:
         return str(path)
+    mtime = path.stat().st_mtime_ns
+    ink = backdrop.cmyk_fraction if backdrop is not None else (0.0, 0.0, 0.0, 0.0)
+    return ImageReader(_press_image(path, mtime, condition.fingerprint, ink, condition))
+
+
+@lru_cache(maxsize=32)
+def _press_image(
+    path: Path,
+    mtime_ns: int,
+    fingerprint: str,
+    backdrop: tuple[float, float, float, float],
+    condition: OutputCondition,
+) -> Image.Image:
     with Image.open(path) as opened:
+        opened.load()
+        if opened.mode == "CMYK":
+            return opened.copy()  # already separated: taken as made for the condition
         image: Image.Image = opened.convert("RGBA")
-    flat = Image.new("RGB", image.size, (255, 255, 255))
-    flat.paste(image, mask=image.getchannel("A"))
-    return ImageReader(flat.convert("CMYK"))
+    converted = condition.to_cmyk(image.convert("RGB"))
+    alpha = image.getchannel("A")
+    if alpha.getextrema() == (255, 255):
+        return converted
+    behind = Image.new("CMYK", image.size, tuple(round(v * 255) for v in backdrop))
+    return Image.composite(converted, behind, alpha)
 
 
 _qr_paths: dict[int, tuple[tuple[tuple[int, int, int], ...], str]] = {}
@@ -186,10 +226,19 @@ def _vector_operators(drawing: Drawing) -> str | None:
 class Painter:
     """Draws placed items on a ReportLab canvas in the output's colour model."""
 
-    def __init__(self, canvas: Canvas, cmyk: bool, palette: dict[str, Colour]) -> None:
+    def __init__(
+        self,
+        canvas: Canvas,
+        cmyk: bool,
+        palette: dict[str, Colour],
+        condition: OutputCondition | None = None,
+    ) -> None:
+        if cmyk and condition is None:
+            raise ValueError("press (CMYK) output needs an output condition")
         self.canvas = canvas
         self.cmyk = cmyk
         self.palette = palette
+        self.condition = condition if cmyk else None
 
     def fill(self, colour: Colour) -> None:
         self.canvas.setFillColor(ink(colour, self.cmyk))
@@ -223,12 +272,16 @@ class Painter:
         for line in item.lines:
             line.flowable.drawOn(self.canvas, line.x, line.y)
 
-    def drawing(self, item: PlacedDrawing) -> None:
+    def drawing(self, item: PlacedDrawing, backdrop: Colour | None = None) -> None:
         c, r = self.canvas, item.rect
+        knockout = getattr(c, "knockout", None)  # the PDF/X canvas: overprint off
+        if knockout is not None:
+            knockout()
         if item.kind == "raster":
-            c.drawImage(_raster(item.path, self.cmyk), r.x, r.y, r.w, r.h, mask="auto")
+            image = _raster(item.path, self.condition, backdrop)
+            c.drawImage(image, r.x, r.y, r.w, r.h, mask=None if self.cmyk else "auto")
             return
-        drawing = _drawing(item, self.cmyk, self.palette)
+        drawing = _drawing(item, self.palette, self.condition)
         # SVG renders start from a font state; use the canvas's own, so a document
         # whose initial font is embedded references no other font (set through
         # __dict__: Drawing refuses attributes it does not declare)
@@ -247,7 +300,10 @@ class Painter:
         c, s = self.canvas, item.symbol
         self.fill(item.light)
         c.rect(item.tile.x, item.tile.y, item.tile.w, item.tile.h, stroke=0, fill=1)
-        self.fill(item.dark)
+        if self.cmyk:  # one ink, so misregistration cannot blur a module
+            c.setFillColor(PRESS_QR_DARK)
+        else:
+            self.fill(item.dark)
         # the modules as one path in module units, scaled into place by the matrix
         matrix = f"{item.module:.6f} 0 0 {item.module:.6f} {s.x:.4f} {s.top:.4f} cm"
         c.addLiteral(f"q {matrix}\n{_qr_path(item.runs)}f\nQ")
@@ -255,18 +311,27 @@ class Painter:
     def field(self, item: PlacedField) -> None:
         text_field(self.canvas, item, self.cmyk)
 
-    def item(self, item: Placed) -> None:
-        """Draw ``item`` with the method for its kind; an unknown kind is a bug, not a QR code."""
+    def item(self, item: Placed, backdrop: Colour | None = None) -> None:
+        """Draw ``item`` with the method for its kind; an unknown kind is a bug, not a QR code.
+
+        ``backdrop`` is the ink behind a raster image (what its transparency flattens onto).
+        """
+        if isinstance(item, PlacedDrawing):
+            self.drawing(item, backdrop)
+            return
         draw = _DRAW.get(type(item))
         if draw is None:
             raise TypeError(f"the painter cannot draw {type(item).__name__}")
         draw(self, item)
 
     def marks(self, page: PlacedPage) -> None:
-        """Crop marks in line with the trim, fold marks dashed, all outside the bleed."""
+        """Crop marks in line with the trim, fold marks dashed, all outside the bleed.
+
+        On press they are in registration colour (the /All separation: every plate).
+        """
         c, t, b, media = self.canvas, page.trim, page.bleed, page.media
         c.setLineWidth(MARK_WIDTH)
-        c.setStrokeColor(CMYKColor(0, 0, 0, 1) if self.cmyk else Color(0, 0, 0))
+        c.setStrokeColor(REGISTRATION if self.cmyk else Color(0, 0, 0))
         clear = MARK_CLEARANCE
         for y in (t.y, t.top):
             c.line(media.x, y, b.x - clear, y)
@@ -290,18 +355,29 @@ _DRAW: dict[type, Callable[[Painter, Any], None]] = {
 }
 
 
-def render(document: PlacedDocument, palette: dict[str, Colour] | None = None) -> bytes:
-    """The document as PDF bytes (``palette``: the document's own, unless given)."""
+def render(
+    document: PlacedDocument,
+    palette: dict[str, Colour] | None = None,
+    condition: OutputCondition | None = None,
+) -> bytes:
+    """The document as PDF bytes (``palette``: the document's own, unless given): PDF/X-4
+    when it is press (CMYK) output, for ``condition`` (by default the document's own)."""
+    condition = condition or document.condition
     buffer = io.BytesIO()
     first = document.pages[0].media
-    canvas = Canvas(
+    make: Any = Canvas
+    if document.cmyk:
+        if condition is None:
+            raise ValueError("press (CMYK) output needs an output condition")
+        make = partial(PdfxCanvas, condition=condition)
+    canvas = make(
         buffer,
         pagesize=(first.w, first.h),
         invariant=1,
         pageCompression=1,
         lang=document.info.language,
         initialFontName=document.base_font,
-        enforceColorSpace="cmyk" if document.cmyk else None,
+        enforceColorSpace="sep_cmyk" if document.cmyk else None,  # CMYK and the /All marks
     )
     canvas.setTitle(document.info.title)
     canvas.setAuthor(document.info.author)
@@ -310,7 +386,7 @@ def render(document: PlacedDocument, palette: dict[str, Colour] | None = None) -
     canvas.setCreator("packgen")
     canvas.setViewerPreference("DisplayDocTitle", "true")
     inks = by_rgb(document.palette if palette is None else palette)
-    painter = Painter(canvas, document.cmyk, inks)
+    painter = Painter(canvas, document.cmyk, inks, condition)
     if document.show_outline:
         canvas.showOutline()
     for page in document.pages:
@@ -336,8 +412,8 @@ def paint_page(painter: Painter, page: PlacedPage) -> None:
         painter.fill(page.background)
         b = page.bleed
         canvas.rect(b.x, b.y, b.w, b.h, stroke=0, fill=1)
-    for item in page.items:
-        painter.item(item)
+    for index, item in enumerate(page.items):
+        painter.item(item, backdrop(page, index) if isinstance(item, PlacedDrawing) else None)
     if page.marks:
         painter.marks(page)
     for anchor in page.anchors:

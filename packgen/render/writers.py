@@ -32,14 +32,19 @@ class Writer:
     suffix: str  # the file name's extension, with its dot
     media_type: str  # for the portal's downloads
     write: WriteFunction
+    folder: str = ""  # where its files go inside the output folder ("digital" for images)
 
 
 WRITERS: dict[str, Writer] = {
     writer.format: writer
     for writer in (
         Writer("pdf", ".pdf", "application/pdf", pdf.render),
+<<<<<<< HEAD
         Writer("png", ".png", "image/png", png.write),  # one-page, sRGB documents
         Writer("html", ".html", "text/html", html.write),  # an accessible web page
+=======
+        Writer("png", ".png", "image/png", png.write, "digital"),  # screen images, one px a pixel
+>>>>>>> main
     )
 }
 
@@ -70,14 +75,20 @@ class Output:
     data: bytes
     writer: Writer
 
+    @property
+    def file(self) -> str:
+        """The file's name inside the output folder (``digital/…`` for images)."""
+        return f"{self.writer.folder}/{self.path.name}" if self.writer.folder else self.path.name
+
     def entry(self) -> FileEntry:
         """What the layout knows about this file, for the folder's manifest."""
-        return entry_for(self.path, self.product, self.placed, self.data)
+        return entry_for(self.path, self.product, self.placed, self.data, self.file)
 
 
 def output(
     folder: Path, product: str, profile: Profile, placed: PlacedDocument, data: bytes
 ) -> Output:
     """The output of one size of ``product`` in ``profile``, named in ``folder``."""
-    path = folder / output_name(product, placed.size, profile)
-    return Output(path, product, placed, data, writer_for(profile))
+    writer = writer_for(profile)
+    path = folder / writer.folder / output_name(product, placed.size, profile)
+    return Output(path, product, placed, data, writer)

@@ -72,7 +72,8 @@ def _flatten(
                     Diagnostic(
                         f"copy '{dotted}': {problem}",
                         span or Span(file),
-                        "keep this language's copy out of the project until packgen can shape it"
+                        "add a font for this script to assets/fonts.yaml (fallbacks:, scripts:),"
+                        " or keep this language's copy out of the project"
                         " (the first such value in this file is shown)",
                     )
                 )

@@ -6,6 +6,7 @@ run time. TrueType fonts are embedded as subsets by ReportLab.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from packgen.errors import Span, error
+from packgen.errors import PackgenError, Span, error
 
 VARIANTS: dict[str, tuple[int, str]] = {
     "": (400, "normal"),
@@ -66,24 +67,101 @@ def register(family: FontFamily, span: Span | None = None) -> None:
     _registered[family.alias] = family.package_family
 
 
-FALLBACK = "fallback"  # the registered name of the fallback face
-_fallback_family: list[str] = []
+FALLBACK = "fallback"  # the registered name of the first fallback's regular face
+_fallbacks: list[str] = []  # fontpkg families, in the order they are tried
 
 
-def register_fallback(package_family: str, span: Span | None = None) -> None:
-    """Register the regular face of ``package_family`` as the fallback (idempotent)."""
-    if _fallback_family == [package_family]:
-        return
+def fallback_face(index: int, bold: bool, italic: bool) -> str:
+    """The registered name of a fallback family's face (the first one is ``fallback``)."""
+    base = FALLBACK if index == 0 else f"{FALLBACK}{index + 1}"
+    return face_name(base, bold, italic) if (bold or italic) else base
+
+
+def _instance(path: Path, weight: int) -> Path:
+    """A static instance of a variable font at ``weight``, made once and kept in a cache.
+
+    Variable font packages ship one file for every weight; ReportLab embeds its
+    default (regular) outlines, so bold needs an instance of its own.
+    """
+    from fontTools.ttLib import TTFont as ToolsFont
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "packgen" / "fonts"
+    stat = path.stat()
+    target = cache / f"{path.stem}-w{weight}-{stat.st_size}-{int(stat.st_mtime)}.ttf"
+    if target.exists():
+        return target
+    font = ToolsFont(str(path))
+    if "fvar" not in font:
+        return path
+    axes = {axis.axisTag: axis.defaultValue for axis in font["fvar"].axes}
+    axes["wght"] = float(weight)
+    static = instantiateVariableFont(font, axes, updateFontNames=False)
+    # a face name of its own, so the PDF (and its ToUnicode map) tells the weights apart
+    name = static["name"]
+    family = (name.getDebugName(6) or path.stem).split("-")[0]
+    for record in list(name.names):
+        if record.nameID == 6:
+            record.string = f"{family}-W{weight}"
+    cache.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_suffix(f".{os.getpid()}.tmp")
+    static.save(str(temporary))
+    os.replace(temporary, target)  # atomic: another build may be making the same one
+    return target
+
+
+def _face_path(family: str, weight: int, style: str, span: Span | None) -> Path:
     try:
-        path = fontpkg.path(package_family, 400, "normal", nearest=True)
+        path = fontpkg.path(family, weight, style, nearest=True)
+        if weight != 400:
+            regular = fontpkg.path(family, 400, style, nearest=True)
+            if regular == path:  # one variable file for every weight
+                return _instance(path, weight)
+        return Path(path)
     except fontpkg.FontpkgError as exc:
         raise error(
-            f"fallback font family '{package_family}' is not installed ({exc})",
+            f"fallback font family '{family}' is not installed ({exc})",
             span,
             hint="add its fontpkg-… package to pyproject.toml and reinstall",
         ) from None
-    pdfmetrics.registerFont(TTFont(FALLBACK, str(path)))
-    _fallback_family[:] = [package_family]
+
+
+_script_family: dict[str, int] = {}  # script name -> index of the fallback that sets it
+
+
+def register_fallbacks(
+    families: list[str], span: Span | None = None, scripts: dict[str, str] | None = None
+) -> None:
+    """Register every weight of each fallback family, tried in this order (idempotent).
+
+    ``scripts`` names the family that sets each script that needs shaping: a
+    word in that script is set in it first (another family that happens to
+    cover it may shape it differently).
+    """
+    _script_family.clear()
+    for script, family in (scripts or {}).items():
+        if family in families:
+            _script_family[script] = families.index(family)
+    if _fallbacks == families:
+        return
+    for index, family in enumerate(families):
+        for suffix, (weight, style) in VARIANTS.items():
+            try:
+                path = _face_path(family, weight, style, span)
+            except PackgenError:
+                if style == "italic":  # no italic: the upright face of that weight
+                    path = _face_path(family, weight, "normal", span)
+                else:
+                    raise
+            name = fallback_face(index, "Bold" in suffix, "Italic" in suffix)
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+            _covered.pop(name, None)
+    _fallbacks[:] = families
+
+
+def register_fallback(package_family: str, span: Span | None = None) -> None:
+    """One fallback family (kept for callers that have one)."""
+    register_fallbacks([package_family], span)
 
 
 def _coverage(face: str) -> frozenset[int]:
@@ -96,31 +174,82 @@ def _coverage(face: str) -> frozenset[int]:
 
 _covered: dict[str, frozenset[int]] = {}
 _TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#A-Za-z0-9]+;)")
+_WORD = re.compile(r"(\s+)")
+_COMPLEX = re.compile("[\u0590-\u0dff\u0e00-\u0fff\u1000-\u109f\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _weight_of(face: str) -> tuple[bool, bool]:
+    return "Bold" in face, "Italic" in face
+
+
+def _preferred(word: str, bold: bool, italic: bool) -> list[tuple[str, frozenset[int]]]:
+    """The face configured for the script of ``word`` (``scripts:`` in fonts.yaml), if any."""
+    from packgen.resolve.scripts import script_names
+
+    names = script_names(word)
+    found = []
+    for script in names:
+        index = _script_family.get(script)
+        if index is not None:
+            name = fallback_face(index, bold, italic)
+            found.append((name, _coverage(name)))
+    return found
 
 
 def with_fallback(markup: str, face: str) -> tuple[str, str]:
-    """Wrap characters ``face`` lacks in the fallback font.
+    """Set the characters ``face`` lacks in the first fallback family that has them.
 
+    The fallback face has the weight and slant of ``face`` (bold stays bold).
+    A word in a script that needs shaping is set whole in one font (the first
+    that covers all of it), since shaping works on runs of one font.
     Returns the new markup and the characters no registered font can print.
     """
     primary = _coverage(face)
     if all(ord(ch) in primary or ch in "\n" for ch in markup):
         return markup, ""
-    backup = _coverage(FALLBACK) if _fallback_family else frozenset()
+    style_bold, style_italic = _weight_of(face)
+    bold, italic = style_bold, style_italic
     missing = ""
     parts = _TAG_OR_ENTITY.split(markup)
     for index, part in enumerate(parts):
-        if index % 2 == 1:
-            continue  # a tag or an entity
+        if index % 2 == 1:  # a tag or an entity: follow <b> and <i>
+            tag = part.lower()
+            if tag in ("<b>", "<strong>"):
+                bold = True
+            elif tag in ("</b>", "</strong>"):
+                bold = style_bold
+            elif tag in ("<i>", "<em>"):
+                italic = True
+            elif tag in ("</i>", "</em>"):
+                italic = style_italic
+            continue
+        chain = [(face, primary)] + [
+            (name, _coverage(name))
+            for name in (fallback_face(i, bold, italic) for i in range(len(_fallbacks)))
+        ]
         out = []
-        for ch in part:
-            if ord(ch) in primary or ch.isspace():
-                out.append(ch)
-            elif ord(ch) in backup:
-                out.append(f'<font name="{FALLBACK}">{ch}</font>')
-            else:
-                out.append(ch)
-                missing += ch
+        for word in _WORD.split(part):
+            if word.isspace() or not word:
+                out.append(word)
+                continue
+            if _COMPLEX.search(word):
+                preferred = _preferred(word, bold, italic)
+                whole = next(
+                    (n for n, c in preferred + chain if all(ord(ch) in c for ch in word)), None
+                )
+                if whole is not None:
+                    out.append(word if whole == face else f'<font name="{whole}">{word}</font>')
+                    continue
+            for ch in word:
+                if ord(ch) in primary:
+                    out.append(ch)
+                    continue
+                name = next((n for n, c in chain[1:] if ord(ch) in c), None)
+                if name is None:
+                    out.append(ch)
+                    missing += ch
+                else:
+                    out.append(f'<font name="{name}">{ch}</font>')
         parts[index] = "".join(out)
     return "".join(parts), missing
 

@@ -16,10 +16,11 @@ from pydantic import BaseModel, ConfigDict
 
 from packgen.errors import Diagnostic, PackgenError, Span, allowed_hint, error, relative
 from packgen.model.campaign import Campaign
-from packgen.model.common import Direction
 from packgen.resolve.content import Content, campaign_data, flatten_copy
-from packgen.resolve.fonts import FontFamily, register, register_fallback
+from packgen.resolve.fonts import FontFamily, register, register_fallbacks
+from packgen.resolve.icc import OutputCondition, load_intent
 from packgen.resolve.org import Organisation
+from packgen.resolve.scripts import configure as configure_scripts
 from packgen.source.load import load_yaml
 from packgen.source.validate import validate
 from packgen.units import Length, positive_length
@@ -33,7 +34,13 @@ class FontConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     families: dict[str, str]
-    fallback: str | None = None
+    fallback: str | None = None  # one fallback family (older files)
+    fallbacks: list[str] = []  # tried in order
+    scripts: dict[str, str] = {}  # scripts that need shaping -> the family that sets them
+
+    def chain(self) -> list[str]:
+        """The fallback families, in the order they are tried."""
+        return ([self.fallback] if self.fallback else []) + list(self.fallbacks)
 
 
 class Settings(BaseModel):
@@ -43,6 +50,7 @@ class Settings(BaseModel):
 
     campaign: str
     language: str
+    output_intent: str | None = None  # relative to assets/: the press printing condition
 
 
 def embedded_root() -> Path:
@@ -88,6 +96,7 @@ class Project:
     root: Path
     campaign_name: str | None = None
     language: str | None = None
+    output_intent: Path | None = None  # ``build --output-intent``: overrides the campaign's
     cache: dict[tuple[object, ...], object] = field(default_factory=dict)
 
     def layouts_stamp(self) -> tuple[int, ...]:
@@ -142,6 +151,27 @@ class Project:
         path = self.campaign_dir / "campaign.yaml"
         return validate(Campaign, load_yaml(path, self.shown(path)), self.shown(path))
 
+    @cached_property
+    def output_condition(self) -> OutputCondition:
+        """The printing condition of press output: ``--output-intent``, else the campaign's,
+        else the project's (``assets/packgen.yaml``)."""
+        if self.output_intent is not None:
+            return load_intent(self.output_intent, str(self.output_intent))
+        named = self.campaign.output_intent or self.settings.output_intent
+        if named is None:
+            raise error(
+                "no output intent: press files need a printing condition",
+                Span(self.shown(self.campaign_dir / "campaign.yaml")),
+                "add `output_intent: colour/FOGRA39.yaml` (relative to assets/)"
+                " to campaign.yaml or assets/packgen.yaml",
+            )
+        path = self.assets_dir / named
+        source = self.campaign_dir / "campaign.yaml"
+        if not self.campaign.output_intent:
+            source = self.assets_dir / "packgen.yaml"
+        spans = getattr(load_yaml(source, self.shown(source)), "value_spans", {})
+        return load_intent(path, self.shown(path), spans.get("output_intent"))
+
     @property
     def language_code(self) -> str:
         return self.language or self.settings.language
@@ -159,6 +189,7 @@ class Project:
                 Span(self.shown(folder)),
                 allowed_hint(self.language_code, known, "languages"),
             )
+        self.font_config  # noqa: B018 (says which scripts can be shaped)
         texts: dict[str, str] = {}
         spans: dict[str, Span] = {}
         problems: list[Diagnostic] = []  # of every copy file, reported together
@@ -204,22 +235,15 @@ class Project:
                     "utm_campaign": self.campaign.id,
                 }
         content = Content(texts, spans, data, links, self.language_code, palette, tracking, product)
-        if content.direction is not Direction.LTR:
-            folder = self.campaign_dir / "copy" / self.language_code
-            raise error(
-                f"copy in '{self.language_code}' runs right to left, which packgen cannot "
-                "typeset yet (it has no text shaping)",
-                Span(self.shown(folder)),
-                "build a left-to-right language for now (--language)",
-                "language",
-            )
         return content
 
     @cached_property
     def font_config(self) -> FontConfig:
         path = self.assets_dir / "fonts.yaml"
         shown = self.shown(path)
-        return validate(FontConfig, load_yaml(path, shown), shown)
+        config = validate(FontConfig, load_yaml(path, shown), shown)
+        configure_scripts(set(config.scripts))
+        return config
 
     def author(self, org: Organisation | None = None) -> str:
         """The PDF author: the campaign's, led by the organisation's name when co-branded."""
@@ -230,8 +254,9 @@ class Project:
         """Make every font family (and the fallback) available to ReportLab."""
         for family in self.fonts.values():
             register(family)
-        if self.font_config.fallback:
-            register_fallback(self.font_config.fallback)
+        chain = self.font_config.chain()
+        if chain:
+            register_fallbacks(chain, scripts=self.font_config.scripts)
 
     @property
     def fonts(self) -> dict[str, FontFamily]:

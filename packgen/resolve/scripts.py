@@ -1,11 +1,13 @@
 """Which writing systems a piece of text uses, and which of them packgen can set.
 
-ReportLab draws one glyph per character from left to right. That is right for
-Latin, Greek and Cyrillic text (Welsh and Polish included), and wrong for
-scripts whose letters join or reorder (Arabic, Urdu, the Indic scripts) or
-that run right to left (Arabic, Hebrew): the result would be unreadable while
-looking complete. Until the engine shapes text, such text is refused where it
-enters (copy files, organisation profiles, campaign data), never printed.
+Latin, Greek and Cyrillic text (Welsh and Polish included) is set one glyph
+per character. Scripts whose letters join or reorder (Arabic, Urdu, the Indic
+scripts) or that run right to left are shaped with HarfBuzz and reordered
+(``layout/shaping.py``), but only with a font that has their shaping rules:
+``assets/fonts.yaml`` lists those under ``scripts:``. Text in any other such
+script (Bengali with no font configured, say) would print unreadable while
+looking complete, so it is refused where it enters (copy files, organisation
+profiles, campaign data), never printed.
 """
 
 from __future__ import annotations
@@ -45,8 +47,22 @@ _NEEDS_SHAPING: tuple[tuple[int, int, str], ...] = (
 _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def unsupported_scripts(text: str) -> list[str]:
-    """Names of the scripts in ``text`` that packgen cannot set correctly yet."""
+# Scripts with a configured font that shapes them (from assets/fonts.yaml ``scripts:``).
+_shapable: set[str] = set()
+
+
+def configure(scripts: set[str] | frozenset[str]) -> None:
+    """Say which scripts have a configured font with shaping rules."""
+    _shapable.clear()
+    _shapable.update(scripts)
+
+
+def shapable_scripts() -> frozenset[str]:
+    return frozenset(_shapable)
+
+
+def script_names(text: str) -> list[str]:
+    """Names of the scripts that need shaping in ``text``, configured or not."""
     found: list[str] = []
     for char in text:
         point = ord(char)
@@ -55,6 +71,21 @@ def unsupported_scripts(text: str) -> list[str]:
         for first, last, name in _NEEDS_SHAPING:
             if first <= point <= last:
                 if name not in found:
+                    found.append(name)
+                break
+    return found
+
+
+def unsupported_scripts(text: str) -> list[str]:
+    """Names of the scripts in ``text`` that packgen cannot set correctly (no shaping font)."""
+    found: list[str] = []
+    for char in text:
+        point = ord(char)
+        if point < 0x0590:
+            continue
+        for first, last, name in _NEEDS_SHAPING:
+            if first <= point <= last:
+                if name not in found and name not in _shapable:
                     found.append(name)
                 break
     return found
@@ -71,8 +102,8 @@ def script_problem(text: str) -> str | None:
     if scripts:
         listing = " and ".join(scripts)
         return (
-            f"{listing} text needs shaping and right-to-left or reordered layout, which this "
-            "version of packgen cannot do: it would print unjoined letters in the wrong order"
+            f"{listing} text needs shaping, and no font in assets/fonts.yaml `scripts:` sets "
+            f"{listing}: it would print unjoined letters in the wrong order"
         )
     controls = bidi_controls(text)
     if controls:

@@ -72,7 +72,7 @@ def test_rgb_is_fine_for_the_office_and_a_fault_for_the_print_shop(
     typst = reports["typst-no-trimbox.pdf"]
     assert typst.verdict("office").sentence() == "For an office printer: ready, 1 to check"
     assert typst.verdict("shop").sentence() == (
-        "For a print shop: not ready — 1 thing to fix (1 to check)"
+        "For a print shop: not ready — 1 thing to fix (2 to check)"  # and: no output intent
     )
 
 
@@ -109,7 +109,7 @@ def test_unembedded_font_spot_colour_transparency_and_white_overprint(
     office = flagged(report, "office")
     assert set(office) == {"fonts"}  # spot, transparency and overprint do not matter there
     assert report.verdict("shop").sentence() == (
-        "For a print shop: not ready — 2 things to fix (2 to check)"
+        "For a print shop: not ready — 2 things to fix (3 to check)"  # and: no output intent
     )
 
 
@@ -126,7 +126,12 @@ def test_an_unembedded_form_field_font_fails(reports: dict[str, FileReport]) -> 
 def test_a_clean_press_file_is_ready_for_both(reports: dict[str, FileReport]) -> None:
     report = reports["reportlab-clean.pdf"]
     assert report.ok, [f for f in report.findings if f.level is not Level.PASS]
-    assert report.verdict("shop").sentence() == "For a print shop: ready"
+    # ready, with two things to ask about: no output intent, and black text that knocks out
+    assert report.verdict("shop").sentence() == "For a print shop: ready, 2 to check"
+    (intent,) = [f for f in report.findings if f.check == "pdfx"]
+    assert intent.level_for("shop") is Level.WARN and intent.level_for("office") is Level.PASS
+    assert intent.message.startswith("no output intent: the file does not say which printing")
+    assert intent.advice.startswith("Ask for a PDF/X export")
     assert report.verdict("office").ready
     (paper,) = [f for f in report.findings if f.check == "paper"]
     assert paper.level_for("office") is Level.WARN and "fit to page" in paper.advice
@@ -215,7 +220,9 @@ def test_json_carries_intent_verdicts_and_boxes(
     assert report["intent"]["source"] == "TrimBox"
     assert report["intent"]["size"] == "A3" and report["intent"]["bleed_mm"] == 3.0
     assert report["verdicts"]["office"]["ready"] is False
-    assert report["verdicts"]["shop"]["summary"] == "For a print shop: not ready — 2 things to fix"
+    assert report["verdicts"]["shop"]["summary"] == (
+        "For a print shop: not ready — 2 things to fix (1 to check)"  # 1: no output intent
+    )
     near = next(f for f in report["findings"] if f["check"] == "safe-area")
     assert near["page"] == 1 and len(near["box"]) == 4
     assert {"level", "office", "shop", "message", "advice"} <= set(near)

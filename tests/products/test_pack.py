@@ -207,7 +207,7 @@ def test_qr_symbols_are_at_least_20mm(project: Project, resolved: ResolvedPack) 
         for element in item.elements
         if isinstance(element, QrElement)
     ]
-    assert {code.link for code in codes} == {"video", "support"}
+    assert {code.link for code in codes} == {"video", "support", "campaign"}
     for code in codes:
         url = project.campaign.links[code.link].url
         modules = len(encode(url, resolved.document.rules.qr_error_correction))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,11 +65,16 @@ def test_the_cli_offers_every_profile_and_all() -> None:
     assert profiles.choices() == [*PROFILES, "all"]
     assert parser.parse_args(["preview"]).profile == profiles.PREVIEW
     with pytest.raises(SystemExit):
-        parser.parse_args(["build", "--profile", "screen"])
+        parser.parse_args(["build", "--profile", "web"])
+    assert parser.parse_args(["build", "--profile", "screen"]).profile == "screen"
     help_text = profiles.help_text(default=profiles.ALL)
     assert help_text == (
         "press (bleed, crop marks, CMYK), office (the paper size, sRGB, clickable links),"
+<<<<<<< HEAD
         " html (an accessible web page, one per product) or all (default)"
+=======
+        " screen (banners and social images as PNG, sRGB, one pixel per px) or all (default)"
+>>>>>>> main
     )
 
 
@@ -89,8 +93,8 @@ def test_the_png_writer_makes_one_page_screen_images(tmp_path: Path) -> None:
     assert output_name("poster-speak-up", "A4", screen) == "poster-speak-up-A4-office.png"
     with Image.open(io.BytesIO(data)) as image:
         assert (image.format, image.mode) == ("PNG", "RGB")
-        media = placed.pages[0].media  # A4 at 150 dpi: 1240.2 x 1754.0 px, rounded up
-        assert image.size == (math.ceil(media.w * 150 / 72), math.ceil(media.h * 150 / 72 - 0.01))
+        media = placed.pages[0].media  # one pixel per px (96 dpi): A4 is 794 x 1123 px
+        assert image.size == (round(media.w / 0.75), round(media.h / 0.75)) == (794, 1123)
     with pytest.raises(PackgenError, match="a PNG holds one page; 'leaflet-cues' has 2"):
         make(project, load_design(project, "leaflet-cues"), "A4", screen)
     with pytest.raises(

@@ -38,16 +38,22 @@ def which(root: Path, *relative: str) -> list[str]:
 
 
 def test_what_each_change_rebuilds(project_copy: Path) -> None:
-    every = sorted([*LEAFLETS, EASY_READ, *POSTERS, "pack-stakeholder"])
+    print_layouts = sorted([*LEAFLETS, EASY_READ, *POSTERS, "pack-stakeholder"])
+    screen = sorted(p.stem for p in (project_copy / "layouts").glob("[es]*-*.yaml"))
+    every = sorted([*print_layouts, *screen])
     assert which(project_copy, "layouts/poster-speak-up.yaml") == ["poster-speak-up"]
-    assert which(project_copy, "layouts/_base.yaml") == every  # every layout extends it
+    assert which(project_copy, "layouts/_base.yaml") == print_layouts  # print layouts extend it
+    assert which(project_copy, "layouts/_screen.yaml") == screen  # ... screen layouts this one
     assert which(project_copy, "layouts/_paper.yaml") == every
     assert which(project_copy, "assets/campaigns/imhaw-2024/copy/en-GB/posters.yaml") == every
     assert which(project_copy, "assets/campaigns/imhaw-2024/campaign.yaml") == every
-    speak_up = ["pack-stakeholder", "poster-speak-up"]  # the pack's cover uses the same art
+    # the pack's cover, its banner page and the Speak up images use the same art
+    speak_up = sorted(
+        ["pack-stakeholder", "poster-speak-up", "email-banner"]
+        + [name for name in screen if name.startswith("social-speak-up")]
+    )
     assert which(project_copy, "assets/illustrations/speak-up.svg") == speak_up
     assert which(project_copy, "assets/illustrations/cues/crying.svg") == LEAFLETS
-    # the campaign mark fills every logo slot without an organisation
     assert which(project_copy, "assets/illustrations/mark.svg") == every
     assert which(project_copy, "assets/illustrations/unused.svg") == []
     # a base file nobody extends

@@ -1,10 +1,27 @@
-"""Which scripts packgen refuses until it shapes text (packgen.resolve.scripts)."""
+"""Which scripts packgen refuses: those with no configured font that shapes them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
-from packgen.resolve.scripts import bidi_controls, script_problem, unsupported_scripts
+from packgen.resolve.scripts import (
+    bidi_controls,
+    configure,
+    script_problem,
+    shapable_scripts,
+    unsupported_scripts,
+)
+
+
+@pytest.fixture(autouse=True)
+def no_shaping_fonts() -> Iterator[None]:
+    """Each test starts with no script configured (as a project with no `scripts:`)."""
+    before = shapable_scripts()
+    configure(set())
+    yield
+    configure(before)
 
 
 @pytest.mark.parametrize(
@@ -50,3 +67,14 @@ def test_bidi_controls_are_named() -> None:
     assert script_problem(text) == (
         "contains invisible text-direction controls (RIGHT-TO-LEFT MARK, RIGHT-TO-LEFT OVERRIDE)"
     )
+
+
+def test_scripts_with_a_shaping_font_are_accepted_and_the_others_still_refused() -> None:
+    configure({"Arabic", "Devanagari"})  # as assets/fonts.yaml `scripts:`
+    assert script_problem("تحدث من أجل الأطفال") is None
+    assert script_problem("بچوں کے لیے") is None
+    assert script_problem("शिशुओं के लिए") is None
+    assert unsupported_scripts("শিশুদের জন্য शिशु") == ["Bengali"]
+    problem = script_problem("শিশুদের জন্য")
+    assert problem is not None
+    assert problem.startswith("Bengali text needs shaping, and no font in assets/fonts.yaml")

@@ -9,11 +9,13 @@ layout) → ``templates`` (page geometry, frames and per-page decorations) and
 
 from __future__ import annotations
 
-from packgen.errors import Diagnostic, PackgenError, Severity, Span
+from packgen.errors import Diagnostic, PackgenError, Severity, Span, error
 from packgen.layout.context import document_info
 from packgen.layout.flow import paginate, templates
 from packgen.layout.flow.story import prepare
 from packgen.layout.placed import PlacedDocument, PlacedPage
+from packgen.layout.shaping import needs_shaping
+from packgen.model.common import Direction
 from packgen.model.profiles import Profile
 from packgen.resolve.design import Design
 from packgen.resolve.fonts import face_name
@@ -35,8 +37,27 @@ def lay_out_pack(
     org: Organisation | None = None,
 ) -> PlacedDocument:
     """Resolve and paginate one size of a pack in one profile into placed pages."""
-    resolved = resolve_pack(project, design, size)
     content = project.content(org, product=design.name)
+    if content.direction is Direction.RTL:
+        # flowing stories (running heads, contents, tables) are set left to right only
+        raise error(
+            f"the pack '{design.name}' cannot be set right to left: copy in "
+            f"'{project.language_code}' runs right to left, and packs flow left to right only",
+            Span(design.file),
+            "build the posters and leaflets in this language, or the pack in a "
+            "left-to-right language (--language)",
+            "language",
+        )
+    if any(needs_shaping(text) for text in content.copy.values()):
+        # the flowing story sets text with ReportLab's paragraphs: one glyph per character
+        raise error(
+            f"the pack '{design.name}' cannot be set in '{project.language_code}': its copy is "
+            "in a script that needs shaping, and packs are set one glyph per character",
+            Span(design.file),
+            "build the posters and leaflets in this language (they are shaped)",
+            "language",
+        )
+    resolved = resolve_pack(project, design, size)
     logo = org.logo if org else None
     org_file = org.file if org else None
     sheet = templates.sheet(resolved, profile)

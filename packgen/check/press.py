@@ -1,0 +1,373 @@
+"""Press rules: PDF/X identification and output intent, QR and mark inks, black overprint, booklets.
+
+Each rule turns one PDF into findings, like ``rules``. They read the file
+themselves (pypdf): the catalog's output intent and metadata, and each page's
+content stream through a small interpreter that follows the fill and stroke
+colour, the overprint state (ExtGState ``op``/``OP``/``OPM``) and q/Q.
+
+For packgen's own press files (a manifest entry says ``press``) a missing
+PDF/X key is a failure; for any other PDF it is a warning in plain words, since
+the file may be meant for a printer that does not ask for PDF/X.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
+
+from packgen.check.finding import Finding, Level, Subject
+from packgen.check.rules import Rule
+
+PDFX_VERSIONS = ("PDF/X-4", "PDF/X-4p", "PDF/X-3:2003", "PDF/X-1a:2003", "PDF/X-1a:2001")
+PDFX_ADVICE = "Ask for a PDF/X export (PDF/X-4) made with the print shop's CMYK profile."
+QR_MIN_RECTS = 40  # a fill of this many rectangles at once is taken for QR (or bar) modules
+BLACK = (0.0, 0.0, 0.0, 1.0)
+
+
+def _level(subject: Subject) -> Level:
+    """Missing press features fail packgen's press files; other PDFs are warned."""
+    return Level.FAIL if subject.expect is not None and subject.press else Level.WARN
+
+
+def _reader(subject: Subject) -> PdfReader:
+    return PdfReader(subject.facts.path)
+
+
+def _resolve(value: Any) -> Any:
+    return value.get_object() if hasattr(value, "get_object") else value
+
+
+def _text(value: Any) -> str:
+    return str(_resolve(value)) if value is not None else ""
+
+
+def _xmp(reader: PdfReader) -> str | None:
+    metadata = _resolve(reader.trailer["/Root"]).get("/Metadata")
+    if metadata is None:
+        return None
+    try:
+        return bytes(_resolve(metadata).get_data()).decode("utf-8", "replace")
+    except Exception:  # an unreadable stream is as good as none
+        return None
+
+
+def _xmp_value(xmp: str, prefix: str, name: str) -> str | None:
+    """A simple XMP property, as an element or an attribute (either form is legal)."""
+    element = re.search(rf"<{prefix}:{name}>\s*(.*?)\s*</{prefix}:{name}>", xmp, re.S)
+    if element:
+        inner = re.search(r"<rdf:li[^>]*>(.*?)</rdf:li>", element.group(1), re.S)
+        return (inner.group(1) if inner else element.group(1)).strip()
+    attribute = re.search(rf'{prefix}:{name}="([^"]*)"', xmp)
+    return attribute.group(1) if attribute else None
+
+
+def pdfx(subject: Subject) -> list[Finding]:
+    """PDF/X identification and output intent: present, and consistent with each other."""
+    if not subject.press:
+        return []
+    reader = _reader(subject)
+    level = _level(subject)
+    root = _resolve(reader.trailer["/Root"])
+    info = _resolve(reader.trailer.get("/Info")) or {}
+    found: list[Finding] = []
+
+    def problem(message: str) -> None:
+        found.append(Finding("pdfx", level, message, advice=PDFX_ADVICE))
+
+    intents = [_resolve(i) for i in (_resolve(root.get("/OutputIntents")) or [])]
+    pdfx_intents = [i for i in intents if _text(i.get("/S")) == "/GTS_PDFX"]
+    condition = ""
+    if not pdfx_intents:
+        problem(
+            "no output intent: the file does not say which printing condition (such as"
+            " FOGRA39) its CMYK colours were made for, so the print shop has to guess;"
+            " export it as PDF/X with your printer's profile"
+        )
+    else:
+        intent = pdfx_intents[0]
+        condition = _text(intent.get("/OutputConditionIdentifier"))
+        if not condition:
+            problem("the output intent has no OutputConditionIdentifier (the printing condition)")
+        profile = _resolve(intent.get("/DestOutputProfile"))
+        if profile is None:
+            if not _text(intent.get("/RegistryName")):
+                problem(
+                    f"the output intent '{condition}' embeds no ICC profile and names no"
+                    " registry, so nobody can tell what it means"
+                )
+        else:
+            data = bytes(profile.get_data())
+            if len(data) < 128 or data[36:40] != b"acsp":
+                problem("the output intent's profile is not an ICC profile")
+            else:
+                if data[12:16] != b"prtr":
+                    problem(
+                        f"the output intent's profile is a '{data[12:16].decode('latin-1')}'"
+                        " profile, not a printer (output) profile"
+                    )
+                space = data[16:20].decode("latin-1").strip()
+                if space != "CMYK" or int(_resolve(profile.get("/N", 0))) != 4:
+                    problem(
+                        f"the output intent's profile is for {space}, but the press file's"
+                        " colours are CMYK"
+                    )
+    version = _text(info.get("/GTS_PDFXVersion"))
+    xmp = _xmp(reader)
+    xmp_version = _xmp_value(xmp, "pdfxid", "GTS_PDFXVersion") if xmp else None
+    if level is Level.WARN and not pdfx_intents and not version and not xmp_version:
+        return found  # a file that does not claim PDF/X: the missing intent says it all
+    if not version and not xmp_version:
+        problem("no PDF/X identification (GTS_PDFXVersion in the Info dictionary or XMP)")
+    else:
+        if version and version not in PDFX_VERSIONS:
+            problem(f"GTS_PDFXVersion '{version}' is not a PDF/X version packgen knows")
+        if xmp is None:
+            problem(f"{version}: no XMP metadata stream in the catalog")
+        elif version and xmp_version != version:
+            problem(
+                f"the Info dictionary says {version} but the XMP says {xmp_version or 'nothing'}"
+            )
+        if xmp is not None:
+            for key, prefix, name in (("/Title", "dc", "title"), ("/Producer", "pdf", "Producer")):
+                if key in info and _xmp_value(xmp, prefix, name) != _text(info[key]):
+                    problem(f"the XMP {prefix}:{name} differs from the Info {key[1:]}")
+    trapped = _text(info.get("/Trapped"))
+    if trapped not in ("/True", "/False"):
+        problem(f"Trapped is {trapped or 'missing'}; PDF/X needs True or False")
+    if "/ID" not in reader.trailer:
+        problem("no document ID (/ID in the trailer)")
+    if not found:
+        return [Finding("pdfx", Level.PASS, f"{version or xmp_version}, output intent {condition}")]
+    return found
+
+
+@dataclass
+class _State:
+    fill: tuple[float, ...] | str = (0.0,)  # CMYK/gray values, or a colour space name
+    stroke: tuple[float, ...] | str = (0.0,)
+    op: bool = False
+    stroke_op: bool = False
+    opm: int = 0
+    moved: bool = False  # a non-identity cm is in effect
+
+
+@dataclass
+class _PageInks:
+    qr_fills: list[tuple[float, ...] | str] = field(default_factory=list)
+    outside_strokes: list[tuple[float, ...] | str] = field(default_factory=list)
+    black_text: int = 0
+    black_text_knocked_out: int = 0
+
+
+def _spaces(resources: DictionaryObject) -> dict[str, str]:
+    """Colour space resource names → a readable kind (e.g. 'Separation /All')."""
+    found: dict[str, str] = {}
+    for name, space in (_resolve(resources.get("/ColorSpace")) or {}).items():
+        space = _resolve(space)
+        if isinstance(space, ArrayObject):
+            kind = str(space[0])
+            found[str(name)] = f"{kind} {space[1]}" if kind == "/Separation" else kind
+        else:
+            found[str(name)] = str(space)
+    return found
+
+
+def _inks(page: Any, reader: PdfReader) -> _PageInks:
+    resources = _resolve(page.get("/Resources")) or DictionaryObject()
+    states = {str(k): _resolve(v) for k, v in (_resolve(resources.get("/ExtGState")) or {}).items()}
+    spaces = _spaces(resources)
+    bleed = [float(v) for v in page.get("/BleedBox", page.mediabox)]
+    x0, y0, x1, y1 = (
+        min(bleed[0], bleed[2]),
+        min(bleed[1], bleed[3]),
+        max(bleed[0], bleed[2]),
+        max(bleed[1], bleed[3]),
+    )
+    inks = _PageInks()
+    contents = page.get_contents()
+    if contents is None:
+        return inks
+    state, stack = _State(), []
+    rects, points = 0, []
+    for operands, operator in ContentStream(contents, reader).operations:
+        op = operator.decode("latin-1") if isinstance(operator, bytes) else str(operator)
+        values = [float(v) for v in operands if isinstance(v, (int, float)) or _numeric(v)]
+        if op == "q":
+            stack.append(replace(state))
+        elif op == "Q" and stack:
+            state = stack.pop()
+        elif op == "cm":
+            state.moved = state.moved or values != [1, 0, 0, 1, 0, 0]
+        elif op == "k":
+            state.fill = tuple(values)
+        elif op == "K":
+            state.stroke = tuple(values)
+        elif op in ("g", "rg"):
+            state.fill = op
+        elif op in ("G", "RG"):
+            state.stroke = op
+        elif op == "cs":
+            state.fill = spaces.get(str(operands[0]), str(operands[0]))
+        elif op == "CS":
+            state.stroke = spaces.get(str(operands[0]), str(operands[0]))
+        elif op == "gs":
+            ext = states.get(str(operands[0])) or {}
+            if "/OP" in ext:
+                state.stroke_op = state.op = _flag(ext["/OP"])
+            if "/op" in ext:
+                state.op = _flag(ext["/op"])
+            if "/OPM" in ext:
+                state.opm = int(ext["/OPM"])
+        elif op == "re":
+            rects += 1
+            if len(values) == 4:
+                x, y, w, h = values
+                points += [(x, y), (x + w, y + h)]
+        elif op in ("m", "l") and len(values) == 2:
+            points.append((values[0], values[1]))
+        elif op in ("f", "f*", "F", "B", "B*", "b", "b*", "S", "s", "n"):
+            if op != "n" and op not in ("S", "s") and rects >= QR_MIN_RECTS:
+                inks.qr_fills.append(state.fill)
+            outside = points and all(not (x0 <= x <= x1 and y0 <= y <= y1) for x, y in points)
+            if op in ("S", "s") and outside and not state.moved:
+                inks.outside_strokes.append(state.stroke)
+            rects, points = 0, []
+        elif op in ("Tj", "TJ", "'", '"') and state.fill == BLACK:
+            inks.black_text += 1
+            if not (state.op and state.opm == 1):
+                inks.black_text_knocked_out += 1
+    return inks
+
+
+def _flag(value: Any) -> bool:
+    """A PDF boolean (pypdf's BooleanObject is always truthy; its value is not)."""
+    return bool(getattr(value, "value", value))
+
+
+def _numeric(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _pages_inks(subject: Subject) -> Iterator[tuple[int, _PageInks]]:
+    cache = getattr(subject, "_press_inks", None)
+    if cache is None:
+        reader = _reader(subject)
+        cache = [(number, _inks(page, reader)) for number, page in enumerate(reader.pages, 1)]
+        subject._press_inks = cache  # type: ignore[attr-defined]
+    yield from cache
+
+
+def qr_ink(subject: Subject) -> list[Finding]:
+    """QR (and other many-module) codes print in 100% K alone on press."""
+    if not subject.press:
+        return []
+    found: list[Finding] = []
+    codes = 0
+    for number, inks in _pages_inks(subject):
+        for fill in inks.qr_fills:
+            codes += 1
+            if fill != BLACK:
+                shown = fill if isinstance(fill, str) else "/".join(f"{v * 100:g}" for v in fill)
+                found.append(
+                    Finding(
+                        "qr-ink",
+                        _level(subject),
+                        f"a QR code prints in {shown} (C/M/Y/K %), not 100% K alone:"
+                        " any misregistration between plates blurs its modules",
+                        number,
+                    )
+                )
+    if not found and codes:
+        found.append(Finding("qr-ink", Level.PASS, f"{codes} codes in 100% K"))
+    return found
+
+
+def marks_ink(subject: Subject) -> list[Finding]:
+    """Crop and fold marks (lines outside the bleed) in registration colour, on every plate."""
+    if not subject.press:
+        return []
+    found: list[Finding] = []
+    marks = 0
+    for number, inks in _pages_inks(subject):
+        wrong = [s for s in inks.outside_strokes if s != "/Separation /All"]
+        marks += len(inks.outside_strokes)
+        if wrong:
+            found.append(
+                Finding(
+                    "marks",
+                    _level(subject),
+                    f"{len(wrong)} crop or fold mark(s) are not in registration colour"
+                    " (the /All separation), so they do not print on every plate",
+                    number,
+                )
+            )
+    if not found and marks:
+        found.append(Finding("marks", Level.PASS, f"{marks} marks in registration colour"))
+    return found
+
+
+def black_overprint(subject: Subject) -> list[Finding]:
+    """100% K text overprints (op true, OPM 1), so it does not knock out of the tints behind.
+
+    (White set to overprint, which vanishes, is the ``overprint`` rule's.)
+    """
+    if not subject.press:
+        return []
+    found: list[Finding] = []
+    black = 0
+    for number, inks in _pages_inks(subject):
+        black += inks.black_text
+        if inks.black_text_knocked_out:
+            found.append(
+                Finding(
+                    "k-overprint",
+                    _level(subject),
+                    f"{inks.black_text_knocked_out} run(s) of 100% K text knock out of what"
+                    " is behind them: set black text to overprint",
+                    number,
+                    advice="Ask for black text set to overprint (most export presets do this).",
+                )
+            )
+    if not found and black:
+        found.append(Finding("k-overprint", Level.PASS, f"{black} runs of 100% K text overprint"))
+    return found
+
+
+def booklet(subject: Subject) -> list[Finding]:
+    """A multi-page press file saddle-stitches only in multiples of 4 pages."""
+    count = len(subject.facts.pages)
+    if not subject.press or count < 3:
+        return []
+    if count % 4:
+        more = 4 - count % 4
+        return [
+            Finding(
+                "booklet",
+                Level.WARN,
+                f"{count} pages: a saddle-stitched booklet needs a multiple of 4"
+                f" ({count + more}, with {more} more page{'s' * (more != 1)})",
+            )
+        ]
+    return [Finding("booklet", Level.PASS, f"{count} pages, a multiple of 4 for saddle stitching")]
+
+
+def _shop_only(rule: Rule) -> Rule:
+    """A print-shop rule: whatever it finds is fine for an office printer."""
+
+    def judged(subject: Subject) -> list[Finding]:
+        return [f if f.office is not None else replace(f, office=Level.PASS) for f in rule(subject)]
+
+    judged.__name__ = rule.__name__
+    return judged
+
+
+PRESS: list[Rule] = [_shop_only(r) for r in (pdfx, qr_ink, marks_ink, black_overprint, booklet)]

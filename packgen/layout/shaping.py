@@ -1,0 +1,415 @@
+"""Copy in scripts that need shaping, or running right to left, into set lines of glyph runs.
+
+ReportLab's paragraphs draw one glyph per character, left to right, which is
+right for Latin text and unreadable for Arabic, Urdu or Hindi. Text that
+needs more goes through here instead:
+
+1. the paragraph markup is parsed into ReportLab fragments (font, size,
+   colour per run of characters);
+2. the Unicode bidirectional algorithm (UAX #9, python-bidi) gives every
+   character its embedding level; hashtags, web addresses, e-mail addresses and
+   phone numbers are isolated first so they stay left to right as one unit;
+3. words are broken into lines in logical order, measured shaped;
+4. each line is reordered for display (rule L2, on runs of one level and
+   font), and each run is shaped by HarfBuzz (through ReportLab's TrueType
+   support): joining, lam-alef and other ligatures, Indic reordering and
+   conjuncts, kerning; runs at an odd level are set right to left, brackets
+   mirrored.
+
+The result, :class:`ShapedParagraph`, knows where every run goes; drawing it
+places prepared glyph strings and decides nothing. It records, per line, the
+logical text and the visual order, for the manifest and ``packgen check``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import bidi
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
+from reportlab.platypus.paraparser import ParaParser
+
+# Characters of scripts whose letters join, reorder or run right to left.
+_COMPLEX = re.compile(
+    "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]"
+)
+_RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_TAGS = re.compile(r"<[^>]*>")
+
+# Runs that read left to right as one unit inside right-to-left text.
+_LTR_UNITS = re.compile(
+    r"(?:https?://|www\.)\S+[^\s.,;:!?،؛)»]"  # web addresses
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|#\w+"  # hashtags
+    r"|\+?\d[\d ()\-]{5,}\d"  # phone numbers (digit groups with spaces)
+    # Latin phrases (names, titles, dates such as "10–16 June 2024"), up to their last word
+    r"|[A-Za-z0-9][A-Za-z0-9'&’.,:/()\-–]*(?:[ ·][A-Za-z0-9][A-Za-z0-9'&’.,:/()\-–]*)*"
+)
+_LATIN = re.compile("[A-Za-z]")
+_TRAILING = ".,:;"
+_LRI, _PDI = "\u2066", "\u2069"
+_LEVEL = re.compile(r"Level\(\s*(\d+),\s*\)")
+
+
+def needs_shaping(markup: str) -> bool:
+    """Whether the copy has characters ReportLab's one-glyph-per-character drawing gets wrong."""
+    return _COMPLEX.search(_TAGS.sub("", markup)) is not None
+
+
+def is_rtl_text(text: str) -> bool:
+    return _RTL_CHARS.search(text) is not None
+
+
+def _ltr_units(text: str) -> list[tuple[int, int]]:
+    """Where hashtags, addresses, phone numbers and Latin phrases are in ``text``."""
+    spans = []
+    for match in _LTR_UNITS.finditer(text):
+        start, end = match.span()
+        unit = match.group(0)
+        if unit[0].isdigit() and not _LATIN.search(unit) and " " not in unit.strip():
+            continue  # a lone number: the algorithm keeps it left to right anyway
+        while end > start and text[end - 1] in _TRAILING:
+            end -= 1  # a sentence's full stop is the sentence's, not the name's
+        spans.append((start, end))
+    return spans
+
+
+def levels(text: str, rtl: bool) -> list[int]:
+    """The UAX #9 embedding level of each character of ``text`` (one paragraph).
+
+    Hashtags, addresses, phone numbers and Latin names are isolated (LRI…PDI)
+    in right-to-left text, so their parts are not reordered among themselves.
+    """
+    if not text:
+        return []
+    marked: list[str] = []
+    origin: list[int] = []  # index in ``text`` of each character of ``marked`` (-1: a control)
+    last = 0
+    spans = _ltr_units(text) if rtl else []
+    for start, end in spans:
+        for i in range(last, start):
+            marked.append(text[i])
+            origin.append(i)
+        marked.append(_LRI)
+        origin.append(-1)
+        for i in range(start, end):
+            marked.append(text[i])
+            origin.append(i)
+        marked.append(_PDI)
+        origin.append(-1)
+        last = end
+    for i in range(last, len(text)):
+        marked.append(text[i])
+        origin.append(i)
+    joined = "".join(marked)
+    info = str(bidi.get_display(joined, base_dir="R" if rtl else "L", debug=True))
+    per_byte = [int(v) for v in _LEVEL.findall(info.split("levels:", 1)[1].split("paragraphs:")[0])]
+    result = [0] * len(text)
+    offset = 0
+    for char, index in zip(joined, origin, strict=True):
+        if index >= 0:
+            result[index] = per_byte[offset]
+        offset += len(char.encode("utf-8"))
+    return result
+
+
+def reorder(levels_: list[int]) -> list[int]:
+    """Rule L2: the visual order (indices into ``levels_``) of items at those levels."""
+    order = list(range(len(levels_)))
+    if not levels_:
+        return order
+    highest = max(levels_)
+    lowest_odd = min((lv for lv in levels_ if lv % 2), default=highest + 1)
+    for level in range(highest, lowest_odd - 1, -1):
+        i = 0
+        while i < len(order):
+            if levels_[order[i]] >= level:
+                j = i
+                while j < len(order) and levels_[order[j]] >= level:
+                    j += 1
+                order[i:j] = reversed(order[i:j])
+                i = j
+            else:
+                i += 1
+    return order
+
+
+@dataclass
+class Run:
+    """Characters of one fragment (font, size, colour) at one embedding level."""
+
+    text: str  # logical order
+    frag: Any
+    level: int
+    width: float = 0.0
+    glyphs: str = ""  # ShapedStr in visual order, ready to draw
+
+
+@dataclass
+class SetLine:
+    runs: list[Run]  # visual order, left to right
+    width: float
+    logical: str  # the line's text in reading order
+
+    @property
+    def visual(self) -> str:
+        """What a reader extracts from the drawn glyphs, left to right (for ``packgen check``)."""
+        return "".join(
+            extracted(run.frag.fontName, run.glyphs) if run.glyphs.strip() else run.glyphs
+            for run in self.runs
+        )
+
+
+def _shape(run: Run) -> None:
+    font, size = run.frag.fontName, run.frag.fontSize
+    text = run.text
+    if run.level % 2 and not is_rtl_text(text):
+        # HarfBuzz would set neutral-only runs left to right: mirror and reverse them here
+        text = "".join(bidi_mirror(ch) for ch in reversed(text))
+    if text.strip() == "":
+        run.glyphs = text
+        run.width = pdfmetrics.stringWidth(text, font, size)
+        return
+    shaped = record_clusters(font, text, shapeStr(text, font, size, force=True))
+    run.glyphs = shaped
+    data = getattr(shaped, "__shapeData__", None)
+    if data:
+        run.width = sum(d.x_advance for d in data) * size / 1000
+    else:
+        run.width = pdfmetrics.stringWidth(shaped, font, size)
+
+
+_MIRROR = {"(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<",
+           "«": "»", "»": "«", "‹": "›", "›": "‹"}  # fmt: skip
+
+
+def bidi_mirror(ch: str) -> str:
+    return _MIRROR.get(ch, ch) if unicodedata.mirrored(ch) else ch
+
+
+# What each shaped glyph that has no character of its own (a ligature, a
+# conjunct, a contextual form: ReportLab gives it a private-use code) stands
+# for, by font face: the PDF's ToUnicode maps take it from here, so text
+# extracted from the PDF is the copy's text.
+clusters: dict[str, dict[str, str]] = {}
+
+
+def _private(ch: str) -> bool:
+    return 0xE000 <= ord(ch) <= 0xF8FF
+
+
+def face_key(font: str) -> str:
+    name = pdfmetrics.getFont(font).face.name
+    return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+
+
+def record_clusters(font: str, text: str, shaped: str) -> str:
+    """``shaped`` with each glyph coded so that it extracts as the characters it stands for.
+
+    Within one cluster (characters HarfBuzz set as a unit), a glyph drawn for
+    a character of the cluster keeps that character's code; every other glyph
+    (a ligature, a conjunct, a contextual form, a dotless base and its dots)
+    gets a private-use code of its own for its meaning here: the widest such
+    glyph stands for the rest of the cluster's characters, the others for
+    nothing. The meanings go to the ToUnicode maps (``render/tounicode.py``).
+    """
+    data = getattr(shaped, "__shapeData__", None)
+    if not data:
+        return shaped
+    ttf = pdfmetrics.getFont(font)
+    face = ttf.face
+    table = clusters.setdefault(face_key(font), {})
+    starts = sorted({d.cluster for d in data})
+    ends = {s: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)}
+    glyphs = list(str(shaped))
+    by_cluster: dict[int, list[int]] = {}
+    for index, d in enumerate(data[: len(glyphs)]):
+        by_cluster.setdefault(d.cluster, []).append(index)
+    for cluster, indices in by_cluster.items():
+        rest = list(text[cluster : ends[cluster]])
+        kept: set[int] = set()
+        for index in indices:
+            glyph = glyphs[index]
+            plain = unicodedata.normalize("NFKC", glyph)
+            if not _private(glyph) and plain in rest:
+                rest.remove(plain)
+                kept.add(index)
+        # the rest goes to the widest glyph (the base letter, not a dot or mark set over it)
+        others = sorted((i for i in indices if i not in kept), key=lambda i: -data[i].x_advance)
+        for index in others:
+            meaning, rest = "".join(rest), []
+            gid = face.charToGlyph[ord(glyphs[index])]
+            width = face.charWidths.get(ord(glyphs[index]), 0)
+            code = chr(ttf.hbAddPrivate(f"packgen:{gid}:{meaning}", gid, width))
+            table[code] = meaning
+            glyphs[index] = code
+    coded: str = ShapedStr("".join(glyphs), shapeData=data)
+    return coded
+
+
+def extracted(font: str, glyphs: str) -> str:
+    """What a PDF reader extracts for ``glyphs`` drawn in ``font`` (with our ToUnicode maps)."""
+    table = clusters.get(face_key(font), {})
+    return "".join(table.get(g, unicodedata.normalize("NFKC", g)) for g in str(glyphs))
+
+
+def _frags(markup: str, style: ParagraphStyle) -> list[Any]:
+    parser = ParaParser()
+    parsed = parser.parse(markup, style)
+    if parsed[1] is None:
+        raise ValueError(f"cannot parse paragraph markup {markup!r}")
+    return list(parsed[1])
+
+
+def _hard_lines(frags: list[Any]) -> list[list[tuple[Any, str]]]:
+    lines: list[list[tuple[Any, str]]] = [[]]
+    for frag in frags:
+        if getattr(frag, "lineBreak", False):
+            lines.append([])
+            continue
+        text = frag.text.replace("\n", " ")
+        if text:
+            lines[-1].append((frag, text))
+    return lines
+
+
+def _words(pieces: list[tuple[Any, str]], rtl: bool) -> tuple[str, list[list[Run]]]:
+    """A hard line's text and its words, each a list of runs (one frag, one level).
+
+    Each word but the last is followed by its space, as a run of its own level.
+    """
+    text = "".join(t for _, t in pieces)
+    owner = [f for f, t in pieces for _ in t]
+    lv = levels(text, rtl)
+    words: list[list[Run]] = []
+    current: list[Run] = []
+    for i, ch in enumerate(text):
+        if ch == " ":
+            if current:
+                space = Run(" ", owner[i], lv[i])
+                words.append([*current, space])
+                current = []
+            continue
+        if current and current[-1].frag is owner[i] and current[-1].level == lv[i]:
+            current[-1].text += ch
+        else:
+            current.append(Run(ch, owner[i], lv[i]))
+    if current:
+        words.append(current)
+    return text, words
+
+
+def _width(word: list[Run]) -> float:
+    """A word's width without the space that follows it."""
+    return sum(r.width for r in word if r.text != " ")
+
+
+class ShapedParagraph:
+    """A paragraph set line by line with shaped, reordered runs; drawn with ``drawOn``."""
+
+    def __init__(
+        self, markup: str, style: ParagraphStyle, rtl: bool, bullet: str | None = None
+    ) -> None:
+        self.style = style
+        self.rtl = rtl
+        self.markup = markup
+        self.bullet = bullet
+        self.lines: list[SetLine] = []
+        self.width = 0.0
+        self.height = 0.0
+        self._min_width = 0.0
+        self._paragraphs = [_words(p, rtl) for p in _hard_lines(_frags(markup, style)) if p]
+        for _, words in self._paragraphs:
+            for word in words:
+                for run in word:
+                    _shape(run)
+                self._min_width = max(self._min_width, _width(word))
+
+    # the parts of the Flowable protocol the layout uses
+    def wrap(self, width: float, height: float) -> tuple[float, float]:
+        style = self.style
+        indent = style.leftIndent + style.rightIndent
+        available = width - indent
+        self.lines = []
+        for _, words in self._paragraphs:
+            line: list[list[Run]] = []
+            used = 0.0
+            for word in words:
+                w = _width(word)
+                gap = line[-1][-1].width if line and line[-1][-1].text == " " else 0.0
+                if line and used + gap + w > available + 0.01:
+                    self.lines.append(self._set(line))
+                    line, used = [], 0.0
+                    gap = 0.0
+                used += gap + w
+                line.append(word)
+            if line:
+                self.lines.append(self._set(line))
+        self.width = width
+        self.height = len(self.lines) * style.leading
+        return width, self.height
+
+    def _set(self, words: list[list[Run]]) -> SetLine:
+        runs = [run for word in words for run in word]
+        while runs and runs[-1].text == " ":
+            runs.pop()  # a line's trailing space is not set (rule L1)
+        logical = "".join(r.text for r in runs)
+        order = reorder([r.level for r in runs])
+        visual = [runs[i] for i in order]
+        return SetLine(visual, sum(r.width for r in visual), logical)
+
+    def minWidth(self) -> float:
+        return self._min_width + float(self.style.leftIndent + self.style.rightIndent)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def line_widths(self) -> list[float]:
+        return [line.width for line in self.lines]
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        style = self.style
+        left = x + style.leftIndent
+        available = self.width - style.leftIndent - style.rightIndent
+        baseline = y + self.height - style.fontSize
+        for number, line in enumerate(self.lines):
+            slack = available - line.width
+            if style.alignment == TA_RIGHT or (style.alignment == TA_JUSTIFY and self.rtl):
+                cursor = left + slack
+            elif style.alignment == TA_CENTER:
+                cursor = left + slack / 2
+            else:
+                cursor = left
+            if number == 0 and self.bullet:
+                self._draw_bullet(canvas, x, baseline)
+            for run in line.runs:
+                if run.glyphs.strip():
+                    canvas.setFont(run.frag.fontName, run.frag.fontSize)
+                    canvas.setFillColor(run.frag.textColor)
+                    canvas.drawString(cursor, baseline + getattr(run.frag, "rise", 0), run.glyphs)
+                cursor += run.width
+            baseline -= style.leading
+
+    def _draw_bullet(self, canvas: Any, x: float, baseline: float) -> None:
+        style = self.style
+        assert self.bullet is not None
+        canvas.setFont(style.bulletFontName, style.bulletFontSize)
+        canvas.setFillColor(style.bulletColor)
+        if self.rtl:  # the bullet hangs in the indent at the right
+            width = pdfmetrics.stringWidth(self.bullet, style.bulletFontName, style.bulletFontSize)
+            canvas.drawString(x + self.width - style.bulletIndent - width, baseline, self.bullet)
+        else:
+            canvas.drawString(x + style.bulletIndent, baseline, self.bullet)
+
+    def visual_lines(self) -> list[tuple[str, str]]:
+        """(logical text, visual characters) of each set line."""
+        return [(line.logical, line.visual) for line in self.lines]
