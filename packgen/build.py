@@ -23,11 +23,7 @@ from packgen.errors import BudgetExceeded, Diagnostic, PackgenError, Severity, S
 from packgen.layout import lay_out
 from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedDocument
-<<<<<<< HEAD
-from packgen.model.profiles import PDF_PROFILES, PROFILES, Profile
-=======
 from packgen.model.profiles import PRINT_PROFILES, PROFILES, Profile
->>>>>>> main
 from packgen.render.manifest import FileEntry, write_manifest
 from packgen.render.sidecar import sidecars
 from packgen.render.write import write_atomic
@@ -102,11 +98,7 @@ def build(
     project: Project,
     out: Path,
     only: Iterable[str] = (),
-<<<<<<< HEAD
-    profiles: Iterable[str] = PDF_PROFILES,
-=======
     profiles: Iterable[str] = PRINT_PROFILES,
->>>>>>> main
     on_file: Callable[[BuiltFile], None] | None = None,
     preflight: bool = True,
     org: Organisation | None = None,
@@ -218,13 +210,9 @@ def _build_product(
     name = design.name
     made: list[Output] = []
     for size in design.sizes:
-<<<<<<< HEAD
-        for profile in chosen:
+        for profile in [p for p in chosen if p.makes(design.kind)]:
             if writer_for(profile).format == "html" and size != design.sizes[0]:
                 continue  # a web page reflows: one per product, not one per paper size
-=======
-        for profile in [p for p in chosen if p.makes(design.kind)]:
->>>>>>> main
             if select is not None and not select(name, size, profile.suffix):
                 continue
             try:

@@ -76,7 +76,7 @@ def _thumbnail_source(files: list[BuiltFile]) -> dict[str, BuiltFile]:
 
 
 def folder_of(file: BuiltFile) -> str:
-    """Where a built file goes in the bundle: ``digital`` for images, ``html`` for web pages, ``pdf``."""
+    """Where a built file goes in the bundle: ``digital`` images, ``html`` pages, else ``pdf``."""
     if file.path.suffix == ".html":
         return "html"
     return "digital" if file.path.suffix == ".png" else "pdf"

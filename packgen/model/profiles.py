@@ -21,11 +21,8 @@ ALL = "all"  # the --profile choice meaning every profile in PROFILES
 class ProfileName(str, Enum):
     PRESS = "press"
     OFFICE = "office"
-<<<<<<< HEAD
-    HTML = "html"
-=======
     SCREEN = "screen"
->>>>>>> main
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,6 @@ OFFICE = Profile(
     description="the paper size, sRGB, clickable links",
 )
 
-<<<<<<< HEAD
 HTML = Profile(
     ProfileName.HTML,
     bleed=False,
@@ -80,9 +76,6 @@ HTML = Profile(
     format="html",
 )
 
-PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, HTML)}
-PDF_PROFILES: tuple[str, ...] = (PRESS.name.value, OFFICE.name.value)  # the API's default
-=======
 SCREEN = Profile(
     ProfileName.SCREEN,
     bleed=False,
@@ -94,11 +87,13 @@ SCREEN = Profile(
     screen=True,
 )
 
-PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, SCREEN)}
+PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, SCREEN, HTML)}
 # What a library caller gets without naming profiles (the portal's catalogue and jobs, until
 # they list images): the print profiles. The command line's `all` is every profile.
-PRINT_PROFILES: tuple[str, ...] = tuple(n for n, p in PROFILES.items() if not p.screen)
->>>>>>> main
+PRINT_PROFILES: tuple[str, ...] = tuple(
+    n for n, p in PROFILES.items() if not p.screen and p.format == "pdf"
+)
+PDF_PROFILES = PRINT_PROFILES  # press and office: the API's default
 PREVIEW = PRESS.name.value  # previews show trim, bleed and marks by default
 
 

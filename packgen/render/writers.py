@@ -39,12 +39,8 @@ WRITERS: dict[str, Writer] = {
     writer.format: writer
     for writer in (
         Writer("pdf", ".pdf", "application/pdf", pdf.render),
-<<<<<<< HEAD
-        Writer("png", ".png", "image/png", png.write),  # one-page, sRGB documents
-        Writer("html", ".html", "text/html", html.write),  # an accessible web page
-=======
         Writer("png", ".png", "image/png", png.write, "digital"),  # screen images, one px a pixel
->>>>>>> main
+        Writer("html", ".html", "text/html", html.write),  # an accessible web page
     )
 }
 

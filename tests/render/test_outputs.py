@@ -70,11 +70,8 @@ def test_the_cli_offers_every_profile_and_all() -> None:
     help_text = profiles.help_text(default=profiles.ALL)
     assert help_text == (
         "press (bleed, crop marks, CMYK), office (the paper size, sRGB, clickable links),"
-<<<<<<< HEAD
+        " screen (banners and social images as PNG, sRGB, one pixel per px),"
         " html (an accessible web page, one per product) or all (default)"
-=======
-        " screen (banners and social images as PNG, sRGB, one pixel per px) or all (default)"
->>>>>>> main
     )
 
 
