@@ -69,7 +69,7 @@ def _thumbnail_source(files: list[BuiltFile]) -> dict[str, BuiltFile]:
         return profile is None or profile.cmyk
 
     chosen: dict[str, BuiltFile] = {}
-    pdfs = [file for file in files if file.path.suffix == ".pdf"]
+    pdfs = [file for file in files if file.path.suffix != ".html"]  # a page has no picture
     for file in sorted(pdfs, key=lambda f: (cmyk(f), f.bytes)):
         chosen.setdefault(file.product, file)
     return chosen
