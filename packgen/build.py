@@ -218,6 +218,8 @@ def _build_product(
     made: list[Output] = []
     for size in design.sizes:
         for profile in [p for p in chosen if p.makes(design.kind)]:
+            if writer_for(profile).format == "html" and size != design.sizes[0]:
+                continue  # a web page reflows: one per product, not one per paper size
             if select is not None and not select(name, size, profile.suffix):
                 continue
             try:

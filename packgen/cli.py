@@ -56,6 +56,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     def show(file: BuiltFile) -> None:
         pages = f"{file.pages} page" + ("s" if file.pages != 1 else "")
+        if file.path.suffix == ".html":
+            pages = "web page"
         print(f"{file.path}  {pages}  {_human(file.bytes)}")
 
     report = build(

@@ -42,6 +42,7 @@ def test_there_is_art_to_check() -> None:
     names = {str(path.relative_to(ART)) for path in SVGS}
     assert {"speak-up.svg", "know-your-baby.svg", "cues/gaze.svg"} <= names
     assert len([name for name in names if name.startswith("pack/")]) >= 3
+    assert len([name for name in names if name.startswith("easy-read/")]) >= 10
 
 
 @pytest.mark.parametrize("path", SVGS, ids=lambda p: str(p.relative_to(ART)))

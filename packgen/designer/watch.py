@@ -29,7 +29,7 @@ from typing import Any
 from packgen.build import BuiltFile, build
 from packgen.designer.preview import PreviewFile, preview
 from packgen.errors import Diagnostic, PackgenError, Span
-from packgen.model.profiles import PROFILES
+from packgen.model.profiles import PDF_PROFILES
 from packgen.resolve.design import MAX_EXTENDS
 from packgen.resolve.org import Organisation, load_org
 from packgen.resolve.project import Project
@@ -156,7 +156,7 @@ class Watcher:
         names: Iterable[str] = (),
         out: Path = Path("out"),
         previews: Path | None = Path("previews"),
-        profiles: Iterable[str] = tuple(PROFILES),
+        profiles: Iterable[str] = PDF_PROFILES,
         org: Path | None = None,
         dpi: float = 100,
         campaign: str | None = None,

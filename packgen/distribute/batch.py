@@ -27,7 +27,7 @@ from pathlib import Path
 
 from packgen.distribute.worker import Budget, cpu_budget, init_worker
 from packgen.errors import PackgenError, Span, error
-from packgen.model.profiles import PROFILES
+from packgen.model.profiles import PDF_PROFILES
 from packgen.resolve.org import Organisation, slug
 
 _project = None  # the worker process's Project, loaded once
@@ -261,7 +261,7 @@ def run_batch(
     out: Path,
     jobs: int,
     make_zip: bool,
-    profiles: tuple[str, ...] = tuple(PROFILES),
+    profiles: tuple[str, ...] = PDF_PROFILES,
     progress: Callable[[int, int, OrgResult], None] | None = None,
     preflight: bool = True,
     budget: Budget | None = None,

@@ -69,13 +69,16 @@ def _thumbnail_source(files: list[BuiltFile]) -> dict[str, BuiltFile]:
         return profile is None or profile.cmyk
 
     chosen: dict[str, BuiltFile] = {}
-    for file in sorted(files, key=lambda f: (cmyk(f), f.bytes)):
+    pdfs = [file for file in files if file.path.suffix != ".html"]  # a page has no picture
+    for file in sorted(pdfs, key=lambda f: (cmyk(f), f.bytes)):
         chosen.setdefault(file.product, file)
     return chosen
 
 
 def folder_of(file: BuiltFile) -> str:
-    """Where a built file goes in the bundle: ``digital`` for images, ``pdf`` for the rest."""
+    """Where a built file goes in the bundle: ``digital`` images, ``html`` pages, else ``pdf``."""
+    if file.path.suffix == ".html":
+        return "html"
     return "digital" if file.path.suffix == ".png" else "pdf"
 
 

@@ -22,6 +22,7 @@ class ProfileName(str, Enum):
     PRESS = "press"
     OFFICE = "office"
     SCREEN = "screen"
+    HTML = "html"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,16 @@ OFFICE = Profile(
     description="the paper size, sRGB, clickable links",
 )
 
+HTML = Profile(
+    ProfileName.HTML,
+    bleed=False,
+    marks=False,
+    cmyk=False,
+    interactive=True,
+    description="an accessible web page, one per product",
+    format="html",
+)
+
 SCREEN = Profile(
     ProfileName.SCREEN,
     bleed=False,
@@ -76,10 +87,13 @@ SCREEN = Profile(
     screen=True,
 )
 
-PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, SCREEN)}
+PROFILES: dict[str, Profile] = {p.name.value: p for p in (PRESS, OFFICE, SCREEN, HTML)}
 # What a library caller gets without naming profiles (the portal's catalogue and jobs, until
 # they list images): the print profiles. The command line's `all` is every profile.
-PRINT_PROFILES: tuple[str, ...] = tuple(n for n, p in PROFILES.items() if not p.screen)
+PRINT_PROFILES: tuple[str, ...] = tuple(
+    n for n, p in PROFILES.items() if not p.screen and p.format == "pdf"
+)
+PDF_PROFILES = PRINT_PROFILES  # press and office: the API's default
 PREVIEW = PRESS.name.value  # previews show trim, bleed and marks by default
 
 

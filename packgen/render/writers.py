@@ -3,7 +3,7 @@
 A writer turns one :class:`~packgen.layout.placed.PlacedDocument` into the
 bytes of one file (PDF; PNG for one-page screen documents). Each profile
 names its writer's ``format`` (the shipped profiles write PDF); adding a
-format (HTML next) is one module with a ``write`` function and one entry in
+format is one module with a ``write`` function and one entry in
 :data:`WRITERS`. File names and manifest entries are made here, and
 only here, so every caller names an output the same way.
 """
@@ -18,7 +18,7 @@ from packgen.colour import Colour
 from packgen.errors import allowed_hint, error
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import Profile
-from packgen.render import pdf, png
+from packgen.render import html, pdf, png
 from packgen.render.manifest import FileEntry, entry_for
 
 WriteFunction = Callable[[PlacedDocument, dict[str, Colour]], bytes]
@@ -40,6 +40,7 @@ WRITERS: dict[str, Writer] = {
     for writer in (
         Writer("pdf", ".pdf", "application/pdf", pdf.render),
         Writer("png", ".png", "image/png", png.write, "digital"),  # screen images, one px a pixel
+        Writer("html", ".html", "text/html", html.write),  # an accessible web page
     )
 }
 

@@ -392,7 +392,7 @@ def test_a_pack_is_built_cached_and_downloaded(client: TestClient, portal: Porta
     bundle = zipfile.ZipFile(io.BytesIO(archive.content))
     pdfs = [n for n in bundle.namelist() if n.endswith(".pdf")]
     made = portal.offer.files(portal.offer.default())  # all products, A4 and A3, both versions
-    assert len(pdfs) == len(made) == 14
+    assert len(pdfs) == len(made) == 18  # with the large-print and Easy Read leaflets
     text = PdfReader(io.BytesIO(bundle.read("pdf/poster-speak-up-A4-office.pdf"))).pages[0]
     assert "Riverside <Family> & Hub" in " ".join(text.extract_text().split())
     manifest = json.loads(bundle.read("manifest.json"))

@@ -36,7 +36,7 @@ def test_a_format_without_a_writer_is_an_error_naming_the_known_ones() -> None:
         writer_for(replace(OFFICE, format="pfd"))
     message = caught.value.format()
     assert "profile 'office' asks for format 'pfd', which has no writer" in message
-    assert "known formats are pdf, png" in message
+    assert "known formats are html, pdf, png" in message
 
 
 def test_a_new_format_is_one_writer_and_one_registry_entry(
@@ -70,7 +70,8 @@ def test_the_cli_offers_every_profile_and_all() -> None:
     help_text = profiles.help_text(default=profiles.ALL)
     assert help_text == (
         "press (bleed, crop marks, CMYK), office (the paper size, sRGB, clickable links),"
-        " screen (banners and social images as PNG, sRGB, one pixel per px) or all (default)"
+        " screen (banners and social images as PNG, sRGB, one pixel per px),"
+        " html (an accessible web page, one per product) or all (default)"
     )
 
 

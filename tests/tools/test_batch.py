@@ -81,8 +81,13 @@ def test_bundle_manifest_matches_the_files(
         assert {"thumbnails/poster-speak-up.png", "thumbnails/leaflet-cues.png"} <= names
         assert archive.read("thumbnails/poster-speak-up.png").startswith(b"\x89PNG")
         files = manifest["files"]
-        assert {f["profile"] for f in files} == {"press", "office"}
-        assert len(files) == len([n for n in names if n.endswith(".pdf")]) == 8
+        assert {f["profile"] for f in files} == {"press", "office", "html"}
+        assert len([n for n in names if n.endswith(".pdf")]) == 8
+        assert {n for n in names if n.startswith("html/")} == {
+            "html/poster-speak-up-A4-html.html",
+            "html/leaflet-cues-A4-html.html",
+        }  # one web page per product
+        assert len(files) == 8 + 2
         for entry in files:
             data = archive.read(entry["file"])
             assert hashlib.sha256(data).hexdigest() == entry["sha256"]

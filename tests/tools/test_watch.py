@@ -13,7 +13,8 @@ from packgen.designer.watch import Rebuild, Watcher, affected, changes, snapshot
 from packgen.resolve.project import Project
 
 POSTERS = ["poster-know-your-baby", "poster-speak-up"]
-LEAFLETS = ["leaflet-cues", "leaflet-cues-a5"]
+LEAFLETS = ["leaflet-cues", "leaflet-cues-a5", "leaflet-cues-large-print"]  # the cue icons
+EASY_READ = "leaflet-cues-easy-read"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -37,7 +38,9 @@ def which(root: Path, *relative: str) -> list[str]:
 
 
 def test_what_each_change_rebuilds(project_copy: Path) -> None:
-    print_layouts = sorted([*LEAFLETS, *POSTERS, "pack-stakeholder", "poster-speak-up-cy-en"])
+    print_layouts = sorted(
+        [*LEAFLETS, EASY_READ, *POSTERS, "pack-stakeholder", "poster-speak-up-cy-en"]
+    )
     screen = sorted(p.stem for p in (project_copy / "layouts").glob("[es]*-*.yaml"))
     every = sorted([*print_layouts, *screen])
     assert which(project_copy, "layouts/poster-speak-up.yaml") == ["poster-speak-up"]
@@ -64,7 +67,8 @@ def test_unreadable_layout_is_rebuilt_on_any_change(project_copy: Path) -> None:
     layout = project_copy / "layouts" / "poster-speak-up.yaml"
     layout.write_text(layout.read_text(encoding="utf-8") + "\n  - [unclosed\n", encoding="utf-8")
     assert which(project_copy, "assets/illustrations/cues/crying.svg") == [
-        *LEAFLETS,
+        *LEAFLETS[:2],
+        "leaflet-cues-large-print",
         "poster-speak-up",
     ]
 
