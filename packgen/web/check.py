@@ -61,6 +61,7 @@ def check_page(base: dict[str, Any], view: CheckView, status: int = 200) -> HTML
         "action": CHECK_PATH,
         "limit": human_bytes(MAX_PDF),
         "audiences": _audiences(view.report) if view.report else [],
+        "error_title": bool(view.errors),  # the title starts "Error:", as on the form
     }
     return HTMLResponse(render("check.html", context), status)
 

@@ -322,3 +322,38 @@ def test_without_javascript_errors_show_and_a_pack_downloads(
             "pdf/pack-stakeholder-A4-press.pdf",
         ]
     context.close()
+
+
+def test_the_check_page_is_accessible_in_every_state(server: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """/check: the form, a missing file, and a report with its marked pictures: no axe violation."""
+    from reportlab.lib.colors import Color
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdf = tmp_path / "partner-poster.pdf"
+    canvas = Canvas(str(pdf), pagesize=(842, 1191))  # A3 in RGB, text near the edge
+    canvas.setFillColor(Color(0.9, 0.3, 0.2))
+    canvas.rect(0, 0, 842, 300, fill=1, stroke=0)
+    canvas.setFillColor(Color(0, 0, 0))
+    canvas.setFont("Helvetica", 24)
+    canvas.drawString(4, 1170, "Printed for the local family hub")
+    canvas.save()
+
+    page = browser.new_page()
+    page.goto(server + "/check")
+    assert page.locator("h1").inner_text() == "Will it print well?"
+    assert_accessible(page, "check form")
+
+    # the browser's own check stops an empty form; the server's message is what shows without it
+    page.evaluate("document.querySelector('input[type=file]').removeAttribute('required')")
+    page.get_by_role("button", name="Check this PDF").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Error: ")
+    assert page.get_by_text("Choose a PDF file to check.").first.is_visible()
+    assert_accessible(page, "check error")
+
+    page.set_input_files("input[type=file]", str(pdf))
+    page.get_by_role("button", name="Check this PDF").click()
+    page.locator("#report-heading").wait_for(timeout=120_000)
+    assert "partner-poster.pdf" in page.locator("#report-heading").inner_text()
+    assert_accessible(page, "check report")
+    page.close()
