@@ -93,22 +93,23 @@ class Choice:
 def reviewed_languages(copy: Path) -> list[str]:
     """Copy folders fit to offer to the public: not marked ``review: draft``.
 
-    A draft translation (``translation.yaml``) has not been checked by a
-    qualified translator, so the portal does not offer it for printing.
+    A draft translation (``review: draft`` in its ``language.yaml``) has not been
+    checked by a qualified translator, so the portal does not offer it for printing.
+    A folder without ``language.yaml`` is the campaign's own copy.
     """
     from packgen.errors import PackgenError
+    from packgen.model.language import LANGUAGE_FILE
     from packgen.source.load import load_yaml
 
     found = []
     for folder in sorted(p for p in copy.iterdir() if p.is_dir() and any(p.glob("*.yaml"))):
-        note = folder / "translation.yaml"
+        note = folder / LANGUAGE_FILE
         if note.is_file():
             try:
                 data = load_yaml(note)
             except PackgenError:
                 continue
-            about = data.get("translation") if isinstance(data, dict) else None
-            if not isinstance(about, dict) or about.get("review", "draft") == "draft":
+            if not isinstance(data, dict) or data.get("review", "draft") != "reviewed":
                 continue
         found.append(folder.name)
     return found

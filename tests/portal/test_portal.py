@@ -392,7 +392,7 @@ def test_a_pack_is_built_cached_and_downloaded(client: TestClient, portal: Porta
     bundle = zipfile.ZipFile(io.BytesIO(archive.content))
     pdfs = [n for n in bundle.namelist() if n.endswith(".pdf")]
     made = portal.offer.files(portal.offer.default())  # all products, A4 and A3, both versions
-    assert len(pdfs) == len(made) == 18  # with the large-print and Easy Read leaflets
+    assert len(pdfs) == len(made) == 22  # with large print, Easy Read and the bilingual poster
     text = PdfReader(io.BytesIO(bundle.read("pdf/poster-speak-up-A4-office.pdf"))).pages[0]
     assert "Riverside <Family> & Hub" in " ".join(text.extract_text().split())
     manifest = json.loads(bundle.read("manifest.json"))
@@ -810,7 +810,9 @@ def test_a_language_question_appears_with_a_second_reviewed_language(
         folder.mkdir()
         (folder / "posters.yaml").write_text("posters: {}\n")
         if review:
-            (folder / "translation.yaml").write_text(f"translation: {{review: {review}}}\n")
+            (folder / "language.yaml").write_text(
+                f"language: {code}\ndirection: ltr\nreview: {review}\nsource: en-GB\n"
+            )
     assert reviewed_languages(tmp_path) == ["en-GB", "pl"]  # a draft is not offered
     offer = Offer(portal.offer.products, portal.offer.office_sizes, ("en-GB", "pl"))
     page = index_page(portal.project, portal.copy, portal.links, portal.catalogue, None, offer)

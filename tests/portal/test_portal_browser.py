@@ -172,8 +172,14 @@ def test_keyboard_only_choose_build_and_download(server: str, browser, tmp_path:
         assert page.evaluate("document.activeElement.id") == f"field-{name}"
         page.keyboard.type(typed[name])
     # products: keep the first poster and the A5 leaflet; both versions; A4 only
-    boxes = {"field-products-2", "field-products-3", "field-products-5", "field-sizes-2"}
-    for _ in range(12):
+    keep = ["poster-know-your-baby", "leaflet-cues-a5"]
+    others = page.evaluate(
+        "keep => [...document.querySelectorAll('input[name=products]')]"
+        ".filter(b => b.checked && !keep.includes(b.value)).map(b => b.id)",
+        keep,
+    )
+    boxes = {*others, "field-sizes-2"}
+    for _ in range(40):
         page.keyboard.press("Tab")
         ident = page.evaluate("document.activeElement.id")
         if ident in boxes:
