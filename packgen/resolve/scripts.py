@@ -78,17 +78,7 @@ def script_names(text: str) -> list[str]:
 
 def unsupported_scripts(text: str) -> list[str]:
     """Names of the scripts in ``text`` that packgen cannot set correctly (no shaping font)."""
-    found: list[str] = []
-    for char in text:
-        point = ord(char)
-        if point < 0x0590:
-            continue
-        for first, last, name in _NEEDS_SHAPING:
-            if first <= point <= last:
-                if name not in found and name not in _shapable:
-                    found.append(name)
-                break
-    return found
+    return [name for name in script_names(text) if name not in _shapable]
 
 
 def bidi_controls(text: str) -> list[str]:
