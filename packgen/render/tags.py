@@ -121,7 +121,8 @@ class Tagger:
         self._code("EMC")
 
     def line(self, line: TextLine, item: PlacedText) -> None:
-        tag = _tag(line.role)
+        # a block that is an artifact (a running head) is one whatever its lines' markup says
+        tag = None if item.role.kind is RoleKind.ARTIFACT else _tag(line.role)
         if tag is None:
             self.artifact()
             line.flowable.drawOn(self.canvas, line.x, line.y)
