@@ -411,5 +411,15 @@ class ShapedParagraph:
             canvas.drawString(x + style.bulletIndent, baseline, self.bullet)
 
     def visual_lines(self) -> list[tuple[str, str]]:
-        """(logical text, visual characters) of each set line."""
-        return [(line.logical, line.visual) for line in self.lines]
+        """(logical text, visual characters) of each set line.
+
+        A bullet is drawn with the first line, so it is part of that line: before
+        its text in reading order, and at the line's start edge on the page (on
+        the right, after the text left to right, in right-to-left paragraphs).
+        """
+        lines = [(line.logical, line.visual) for line in self.lines]
+        if self.bullet and lines:
+            logical, visual = lines[0]
+            shown = f"{visual} {self.bullet}" if self.rtl else f"{self.bullet} {visual}"
+            lines[0] = (f"{self.bullet} {logical}", shown)
+        return lines
