@@ -135,3 +135,14 @@ def test_bold_fallback_text_is_set_in_the_fallback_bold(project: Project) -> Non
     regular = pdfmetrics.getFont(fallback_face(0, False, False)).face
     assert bold.name != regular.name  # a real bold instance, not the regular face again
     assert bold.charWidths[ord("ŵ")] > regular.charWidths[ord("ŵ")]
+
+
+def test_a_name_with_no_break_spaces_stays_one_left_to_right_unit() -> None:
+    # co-branding keeps an organisation's last words together ("Family\xa0Hub"); the
+    # name once came out as "Hub Riverside Family" inside Arabic
+    text = "يشاركه معكم Riverside Family\u00a0Hub"
+    assert [text[a:b] for a, b in _ltr_units(text)] == ["Riverside Family\u00a0Hub"]
+    visual = "".join(text[i] for i in reorder(levels(text, rtl=True)))
+    assert visual.startswith("Riverside Family\u00a0Hub ")
+    phone = "اتصل على 0114\u00a0496\u00a00000"
+    assert [phone[a:b] for a, b in _ltr_units(phone)] == ["0114\u00a0496\u00a00000"]
