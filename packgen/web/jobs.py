@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from packgen.distribute.worker import Budget, cpu_budget, init_worker
+from packgen.model.profiles import PRINT_PROFILES
 from packgen.render.write import write_atomic
 
 KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -43,6 +44,7 @@ PREVIEW_WIDTH, LARGE_WIDTH = 640, 1240  # pixels: the ready page's preview, and 
 ORPHAN_AGE = 600.0  # seconds before a folder with no result and no build is removed
 DAY = 24 * 3600.0
 REQUEST, PROFILE, PROGRESS, RESULT = "request.json", "profile.yaml", "progress.json", "result.json"
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a copy folder's name
 _QR_ELEMENT = re.compile(r"QR code '([^']+)'")
 _QUOTED = re.compile(r"'(.*?)'(?=\W|$)")
 # which form field each co-branded link comes from (see Organisation.links)
@@ -74,7 +76,8 @@ class Status:
     values: dict[str, str] = field(default_factory=dict)
     logo: dict[str, str] = field(default_factory=dict)
     choice: dict[str, Any] = field(default_factory=dict)
-    files: list[dict[str, Any]] = field(default_factory=list)  # every PDF, for single downloads
+    files: list[dict[str, Any]] = field(default_factory=list)  # every file, for single downloads
+    zips: list[dict[str, Any]] = field(default_factory=list)  # one zip per language
     previews: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -174,7 +177,7 @@ def _first_page(pdf: Path, width: int) -> Any:
 
 
 def _render_previews(
-    files: list[Any], folder: Path
+    files: list[Any], folder: Path, suffix: str = ""
 ) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
     """The first page of each product, at a readable size and larger, for the ready page;
     and the zip's thumbnails (PNG bytes by product), drawn from the same image.
@@ -187,7 +190,8 @@ def _render_previews(
     from packgen.distribute.bundle import THUMBNAIL_WIDTH
 
     chosen: dict[str, Any] = {}
-    for file in sorted(files, key=lambda f: (f.profile != "office", f.bytes)):
+    pdfs = [f for f in files if f.path.suffix == ".pdf"]  # an image is its own preview
+    for file in sorted(pdfs, key=lambda f: (f.profile != "office", f.bytes)):
         chosen.setdefault(file.product, file)
     found: list[dict[str, Any]] = []
     thumbnails: dict[str, bytes] = {}
@@ -196,8 +200,8 @@ def _render_previews(
         # each size drawn at once (cheaper than scaling down); PNG keeps small text
         # crisp, the large picture is a JPEG (ten times faster to write, half the bytes)
         for kind, width, form, name in (
-            ("file", PREVIEW_WIDTH, "PNG", f"{product}.png"),
-            ("large", LARGE_WIDTH, "JPEG", f"{product}-large.jpg"),
+            ("file", PREVIEW_WIDTH, "PNG", f"{product}{suffix}.png"),
+            ("large", LARGE_WIDTH, "JPEG", f"{product}{suffix}-large.jpg"),
             ("zip", THUMBNAIL_WIDTH, "PNG", ""),
         ):
             image = _first_page(source.path, width)
@@ -249,46 +253,128 @@ def start_worker(server: int) -> None:
     init_worker(server, PORTAL_BUDGET)
 
 
+def _wanted(request: dict[str, Any], own: str) -> dict[str, set[tuple[str, str, str]]]:
+    """The files a request asks for, by language: (product, size, profile); ``*`` is any size.
+
+    A request stored before languages were chosen lists (product, size, profile).
+    """
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    for item in request.get("files", []):
+        if isinstance(item, list) and len(item) == 3:
+            item = [own, *item]
+        if isinstance(item, list) and len(item) == 4 and _LANGUAGE.match(str(item[0])):
+            code, product, size, profile = (str(part) for part in item)
+            found.setdefault(code, set()).add((product, size, profile))
+    return found
+
+
+def _out(where: Path, code: str, own: str) -> Path:
+    """Where one language's files are built: ``pdf/``, or ``pdf-<language>/``."""
+    return where / (PDFS if code == own else f"{PDFS}-{code}")
+
+
+def _download_name(path: Path, code: str, own: str) -> str:
+    """A file's name for the visitor: its own, with the language added when not the campaign's."""
+    return path.name if code == own else f"{path.stem}-{code}{path.suffix}"
+
+
+def _file_entry(where: Path, file: Any, code: str, own: str) -> dict[str, Any]:
+    """What the ready page and the downloads need to know of one built file."""
+    entry: dict[str, Any] = {
+        "file": _download_name(file.path, code, own),
+        "path": file.path.relative_to(where).as_posix(),
+        "product": file.product,
+        "size": file.size,
+        "profile": file.profile,
+        "pages": file.pages,
+        "bytes": file.bytes,
+        "language": code,
+    }
+    if file.alt:
+        entry["alt"] = file.alt
+    extras = []
+    for extra in file.extras:
+        extras.append(
+            {
+                "file": _download_name(extra, code, own),
+                "path": extra.relative_to(where).as_posix(),
+                "kind": extra.suffix.lstrip("."),
+                "bytes": extra.stat().st_size,
+            }
+        )
+        if extra.suffix == ".json":  # the sidecar: the posts to go with an image, its link
+            sidecar = _read_json(extra) or {}
+            entry["posts"] = [
+                {"platform": str(p.get("platform", "")), "text": str(p.get("text", ""))}
+                for p in sidecar.get("posts", [])
+                if isinstance(p, dict)
+            ]
+            if sidecar.get("link"):
+                entry["link"] = str(sidecar["link"])
+        elif extra.suffix == ".html":
+            entry["snippet"] = extra.read_text(encoding="utf-8")
+    if extras:
+        entry["extras"] = extras
+    return entry
+
+
 def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
-    """Build the pack of the request in ``folder``: PDFs, zip, previews and result, or problems."""
-    from packgen.build import ORG_PROFILE, BuiltFile, build
+    """Build the pack of the request in ``folder``: files, zips, previews and result, or problems.
+
+    Each language chosen is built from its own copy into its own folder and zip.
+    """
+    from packgen.build import ORG_PROFILE, BuildReport, BuiltFile, build
     from packgen.distribute.bundle import make_bundle
     from packgen.errors import PackgenError
-    from packgen.resolve.design import load_design
     from packgen.resolve.org import load_org
     from packgen.web.upload import BY_PATH
 
     where = Path(folder)
     request = _read_json(where / REQUEST) or {}
     values: dict[str, str] = request.get("values", {})
-    choice = request.get("choice") or {}
-    wanted = {tuple(f) for f in request.get("files", []) if isinstance(f, list) and len(f) == 3}
     problems: list[dict[str, str | None]] = []
     try:
-        project = _project(root, campaign, choice.get("language") or language)
+        project = _project(root, campaign, language)
+        own = project.language_code
         org = load_org(where / PROFILE, "form")
-        products = [p for p in project.products() if not wanted or any(w[0] == p for w in wanted)]
-
-        def select(product: str, size: str, profile: str) -> bool:
-            return not wanted or (product, size, profile) in wanted
-
-        total = 1  # the zip
-        for name in products:
-            with contextlib.suppress(PackgenError):
-                design = load_design(project, name)
-                total += sum(select(name, s, p) for s in design.sizes for p in ("press", "office"))
+        by_language = _wanted(request, own) or {own: set()}  # nothing listed: everything
+        total = sum(len(w) for w in by_language.values()) + len(by_language)  # and the zips
         made = 0
 
         def progress(_: BuiltFile) -> None:
             nonlocal made
             made += 1
-            _write_json(where / PROGRESS, {"done": made, "total": total})
+            _write_json(where / PROGRESS, {"done": made, "total": max(total, made + 1)})
 
         _write_json(where / PROGRESS, {"done": 0, "total": total})
+        reports: dict[str, tuple[Any, Any]] = {}
+        report = BuildReport()
         with cpu_budget(PORTAL_BUDGET.seconds):
-            report = build(
-                project, where / PDFS, only=products, on_file=progress, org=org, select=select
-            )
+            for code, wanted in by_language.items():
+                made_in = project if code == own else project.in_language(code)
+
+                def select(product: str, size: str, profile: str, wanted: Any = wanted) -> bool:
+                    if not wanted:
+                        return True
+                    return (product, size, profile) in wanted or (product, "*", profile) in wanted
+
+                products = [
+                    p for p in project.products() if not wanted or any(w[0] == p for w in wanted)
+                ]
+                profiles = sorted({w[2] for w in wanted}) if wanted else list(PRINT_PROFILES)
+                built = build(
+                    made_in,
+                    _out(where, code, own),
+                    only=products,
+                    profiles=profiles,
+                    on_file=progress,
+                    org=org,
+                    select=select,
+                )
+                reports[code] = (made_in, built)
+                report.files += built.files
+                for name, failure in built.failures.items():
+                    report.failures.setdefault(name, failure)
         for product, failure in sorted(report.failures.items()):
             for d in failure.diagnostics:
                 if d.severity.value == "error":
@@ -303,33 +389,31 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
                     if problem not in problems:  # sizes and products repeat one cause
                         problems.append(problem)
         if not problems:
-            zip_name = f"{org.slug}.zip"
-            previews, thumbnails = _render_previews(report.files, where / PREVIEWS)
-            path = make_bundle(
-                where / zip_name,
-                report.files,
-                project.content(org),
-                org.profile.name,
-                thumbnails,
-            )
-            files = [
-                {
-                    "file": f.path.name,
-                    "product": f.product,
-                    "size": f.size,
-                    "profile": f.profile,
-                    "pages": f.pages,
-                    "bytes": f.bytes,
-                }
-                for f in report.files
-            ]
+            files: list[dict[str, Any]] = []
+            previews: list[dict[str, Any]] = []
+            zips: list[dict[str, Any]] = []
+            for code, (made_in, built) in reports.items():
+                suffix = "" if code == own else f"-{code}"
+                shown, thumbnails = _render_previews(built.files, where / PREVIEWS, suffix)
+                previews += [dict(p, language=code) for p in shown]
+                zip_name = f"{org.slug}{suffix}.zip"
+                path = make_bundle(
+                    where / zip_name,
+                    built.files,
+                    made_in.content(org),
+                    org.profile.name,
+                    thumbnails,
+                )
+                zips.append({"file": zip_name, "bytes": path.stat().st_size, "language": code})
+                files += [_file_entry(where, f, code, own) for f in built.files]
             _write_json(where / PROGRESS, {"done": total, "total": total})
             _write_json(
                 where / RESULT,
                 {
                     "ok": True,
-                    "zip": zip_name,
-                    "bytes": path.stat().st_size,
+                    "zip": zips[0]["file"],
+                    "bytes": zips[0]["bytes"],
+                    "zips": zips,
                     "files": files,
                     "previews": previews,
                 },
@@ -340,7 +424,8 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
         ]
     if problems:
         _write_json(where / RESULT, {"ok": False, "problems": problems})
-        shutil.rmtree(where / PDFS, ignore_errors=True)
+        for built_folder in where.glob(f"{PDFS}*"):
+            shutil.rmtree(built_folder, ignore_errors=True)
         shutil.rmtree(where / PREVIEWS, ignore_errors=True)
 
 
@@ -410,7 +495,7 @@ class Jobs:
         logo: Path,
         logo_name: str,
         choice: dict[str, Any] | None = None,
-        files: list[tuple[str, str, str]] | None = None,
+        files: list[tuple[str, str, str, str]] | None = None,
     ) -> Status:
         """Start building (unless cached or already under way) and return the status.
 
@@ -509,6 +594,8 @@ class Jobs:
                     zip_name=result["zip"],
                     bytes=result["bytes"],
                     files=result.get("files", []),
+                    zips=result.get("zips")
+                    or [{"file": result["zip"], "bytes": result["bytes"], "language": ""}],
                     previews=result.get("previews", []),
                     **common,
                 )
@@ -541,14 +628,18 @@ class Jobs:
         return status if status.state == "ready" else None
 
     def download(self, key: str, name: str) -> Path | None:
-        """The zip or one PDF of a ready pack, only by a name its result lists."""
+        """A zip or one file of a ready pack, only by a name its result lists."""
         status = self._ready(key)
         if status is None:
             return None
-        if status.zip_name == name:
+        if any(z.get("file") == name for z in status.zips):
             return self.folder / key / name
-        if any(f.get("file") == name for f in status.files):
-            return self.folder / key / PDFS / name
+        for entry in status.files:
+            for item in [entry, *entry.get("extras", [])]:
+                if item.get("file") == name:
+                    inside = str(item.get("path") or f"{PDFS}/{name}")
+                    path = (self.folder / key / inside).resolve()
+                    return path if path.is_relative_to((self.folder / key).resolve()) else None
         return None
 
     def preview(self, key: str, name: str) -> Path | None:
