@@ -299,6 +299,7 @@ class Portal:
                 result.logo.filename,
                 choice,
                 result.files,
+                {p.name: max(f.pages for f in p.files) for p in self.catalogue.products},
             )
         except Busy:
             return self.refused(result, "busy_form", 503, 30)
@@ -352,6 +353,7 @@ class Portal:
         if status.state == "ready" and status.zip_name:
             body["download"] = self.links.pack_zip(status.key, status.zip_name)
             body["bytes"] = status.bytes
+            body["files"] = len(status.files)
         code = 404 if status.state == "unknown" else 200
         return JSONResponse(body, code, headers={"cache-control": "no-store"})
 

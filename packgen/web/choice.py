@@ -103,13 +103,8 @@ class Offer:
 
     def default(self) -> Choice:
         sizes = tuple(s for s in self.sizes if s in DEFAULT_SIZES) or self.sizes
-        return Choice(
-            tuple(self.products),
-            sizes,
-            DEFAULT_VERSIONS,
-            (self.default_language,),
-            tuple(part for part in KIT if part in self.kit),
-        )
+        # the print pack; the digital kit, web pages and other languages are asked for
+        return Choice(tuple(self.products), sizes, DEFAULT_VERSIONS, (self.default_language,))
 
 
 @dataclass(frozen=True)

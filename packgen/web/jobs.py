@@ -36,6 +36,7 @@ from typing import Any
 
 from packgen.distribute.worker import Budget, cpu_budget, init_worker
 from packgen.model.profiles import PRINT_PROFILES
+from packgen.model.profiles import PROFILES as ALL_PROFILES
 from packgen.render.write import write_atomic
 
 KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -44,6 +45,7 @@ PREVIEW_WIDTH, LARGE_WIDTH = 640, 1240  # pixels: the ready page's preview, and 
 ORPHAN_AGE = 600.0  # seconds before a folder with no result and no build is removed
 DAY = 24 * 3600.0
 REQUEST, PROFILE, PROGRESS, RESULT = "request.json", "profile.yaml", "progress.json", "result.json"
+FINISHING = "finishing"  # made by the part of a split build that makes the zips
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a copy folder's name
 _QR_ELEMENT = re.compile(r"QR code '([^']+)'")
 _QUOTED = re.compile(r"'(.*?)'(?=\W|$)")
@@ -223,10 +225,17 @@ def _render_previews(
 
 def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
     """Load the project, its fonts, layouts and pictures in a worker, so the first pack is
-    not slower: one throwaway office file of each product, without preflight."""
+    not slower: one throwaway office file of each product without preflight, then one
+    co-branded poster in every version and one image through preflight, previews and zip
+    (which imports and first uses the PDF reader, the rasteriser and the QR decoder)."""
     import tempfile
 
     from packgen.build import build
+    from packgen.distribute.bundle import make_bundle
+    from packgen.errors import PackgenError
+    from packgen.model.digital import SCREEN_KINDS
+    from packgen.resolve.design import load_design
+    from packgen.resolve.org import load_org
 
     project = _project(root, campaign, language)
     project.register_fonts()
@@ -239,7 +248,24 @@ def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
         return True
 
     with tempfile.TemporaryDirectory(prefix="packgen-warm-") as scratch:
-        build(project, Path(scratch), profiles=("office",), preflight=False, select=first_of_each)
+        out = Path(scratch)
+        build(project, out / "all", profiles=("office",), preflight=False, select=first_of_each)
+        example = Path(root) / "docs" / "examples" / "orgs" / "riverside.yaml"
+        with contextlib.suppress(PackgenError, OSError):
+            org = load_org(example, "warm-up") if example.is_file() else None
+            designs = {n: load_design(project, n) for n in project.products()}
+            printed = [n for n, d in designs.items() if d.kind not in SCREEN_KINDS]
+            screen = [n for n, d in designs.items() if d.kind in SCREEN_KINDS]
+            report = build(
+                project,
+                out / "org",
+                only=printed[:1] + screen[:1],
+                profiles=tuple(ALL_PROFILES),
+                org=org,
+                select=lambda product, size, _: size == designs[product].sizes[0],
+            )
+            _, thumbnails = _render_previews(report.files, out / "previews")
+            make_bundle(out / "warm.zip", report.files, project.content(org), "warm", thumbnails)
 
 
 # What one visitor's pack may use in a worker: a visitor's logo and fields are
@@ -318,13 +344,54 @@ def _file_entry(where: Path, file: Any, code: str, own: str) -> dict[str, Any]:
     return entry
 
 
-def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
+# rough cost of a file, by profile, to share a pack's products fairly between workers;
+# times its pages (``weights`` in the request, from the default pack)
+_COST = {"press": 3, "office": 2, "html": 1, "screen": 1}
+
+
+def split(request: dict[str, Any], own: str, parts: int) -> list[dict[str, list[list[str]]]]:
+    """The request's files in ``parts`` shares of about equal cost, a product never split.
+
+    Every part is a dict language → [product, size, profile] lists; empty parts are left out.
+    """
+    by_language = _wanted(request, own)
+    products: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for code, wanted in by_language.items():
+        for item in sorted(wanted):
+            products.setdefault((code, item[0]), []).append(item)
+    weights = request.get("weights") or {}
+    cost = {
+        key: sum(_COST.get(i[2], 2) for i in items) * max(1, int(weights.get(key[1], 1)))
+        for key, items in products.items()
+    }
+    shares: list[dict[str, list[list[str]]]] = [{} for _ in range(max(1, parts))]
+    loads = [0] * len(shares)
+    for key in sorted(products, key=lambda k: (-cost[k], k)):  # biggest first, to the lightest
+        index = loads.index(min(loads))
+        loads[index] += cost[key]
+        shares[index].setdefault(key[0], []).extend(list(i) for i in products[key])
+    return [share for share in shares if share]
+
+
+def _part_folder(where: Path, part: int | None) -> Path:
+    return where if part is None else where / f"part-{part}"
+
+
+def run_job(
+    root: str,
+    campaign: str | None,
+    language: str | None,
+    folder: str,
+    part: int | None = None,
+    parts: int = 1,
+) -> None:
     """Build the pack of the request in ``folder``: files, zips, previews and result, or problems.
 
     Each language chosen is built from its own copy into its own folder and zip.
+    With ``part``, only that share of the request (:func:`split`) is built, into
+    ``part-N/``; the part that finds every other one done finishes the pack.
     """
     from packgen.build import ORG_PROFILE, BuildReport, BuiltFile, build
-    from packgen.distribute.bundle import make_bundle
     from packgen.errors import PackgenError
     from packgen.resolve.org import load_org
     from packgen.web.upload import BY_PATH
@@ -333,21 +400,27 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
     request = _read_json(where / REQUEST) or {}
     values: dict[str, str] = request.get("values", {})
     problems: list[dict[str, str | None]] = []
+    built_files: list[dict[str, Any]] = []
+    previews: list[dict[str, Any]] = []
     try:
         project = _project(root, campaign, language)
         own = project.language_code
         org = load_org(where / PROFILE, "form")
+        if part is not None:
+            shares = split(request, own, parts)
+            request = {"files": [[c, *i] for c, items in shares[part].items() for i in items]}
         by_language = _wanted(request, own) or {own: set()}  # nothing listed: everything
         total = sum(len(w) for w in by_language.values()) + len(by_language)  # and the zips
         made = 0
+        inside = _part_folder(where, part)
+        progress_file = where / (PROGRESS if part is None else f"progress-{part}.json")
 
         def progress(_: BuiltFile) -> None:
             nonlocal made
             made += 1
-            _write_json(where / PROGRESS, {"done": made, "total": max(total, made + 1)})
+            _write_json(progress_file, {"done": made, "total": max(total, made + 1)})
 
-        _write_json(where / PROGRESS, {"done": 0, "total": total})
-        reports: dict[str, tuple[Any, Any]] = {}
+        _write_json(progress_file, {"done": 0, "total": total})
         report = BuildReport()
         with cpu_budget(PORTAL_BUDGET.seconds):
             for code, wanted in by_language.items():
@@ -364,17 +437,23 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
                 profiles = sorted({w[2] for w in wanted}) if wanted else list(PRINT_PROFILES)
                 built = build(
                     made_in,
-                    _out(where, code, own),
+                    _out(inside, code, own),
                     only=products,
                     profiles=profiles,
                     on_file=progress,
                     org=org,
                     select=select,
                 )
-                reports[code] = (made_in, built)
                 report.files += built.files
                 for name, failure in built.failures.items():
                     report.failures.setdefault(name, failure)
+                if not built.failures:
+                    suffix = "" if code == own else f"-{code}"
+                    shown, thumbnails = _render_previews(built.files, where / PREVIEWS, suffix)
+                    previews += [dict(p, language=code) for p in shown]
+                    for thumb_product, png in thumbnails.items():
+                        write_atomic(where / PREVIEWS / f"{thumb_product}{suffix}-zip.png", png)
+                    built_files += [_built_entry(where, f, code, own) for f in built.files]
         for product, failure in sorted(report.failures.items()):
             for d in failure.diagnostics:
                 if d.severity.value == "error":
@@ -388,24 +467,85 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
                     problem = {"message": d.message, "field": place, "hint": d.hint, "kind": kind}
                     if problem not in problems:  # sizes and products repeat one cause
                         problems.append(problem)
-        if not problems:
-            files: list[dict[str, Any]] = []
-            previews: list[dict[str, Any]] = []
-            zips: list[dict[str, Any]] = []
-            for code, (made_in, built) in reports.items():
+    except PackgenError as exc:
+        problems = [
+            {"message": d.message, "field": d.field, "hint": d.hint} for d in exc.diagnostics
+        ]
+    outcome = {"problems": problems, "files": built_files, "previews": previews}
+    if part is None:
+        _finish(root, campaign, language, where, [outcome])
+        return
+    _write_json(where / f"part-{part}.json", outcome)
+    found = [_read_json(where / f"part-{i}.json") for i in range(parts)]
+    if all(found):
+        try:  # the first part to see every part done finishes the pack; the others stop
+            os.close(os.open(where / FINISHING, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+        _finish(root, campaign, language, where, [f for f in found if f])
+
+
+def _built_entry(where: Path, file: Any, code: str, own: str) -> dict[str, Any]:
+    """A built file as plain data: the ready page's entry and what the zip needs again."""
+    entry = _file_entry(where, file, code, own)
+    entry["qr_urls"] = list(file.qr_urls)
+    entry["alt_text"] = file.alt
+    return entry
+
+
+def _finish(
+    root: str, campaign: str | None, language: str | None, where: Path, parts: list[dict[str, Any]]
+) -> None:
+    """One zip per language from every part's files, then ``result.json``; or the problems."""
+    from packgen.build import BuiltFile
+    from packgen.distribute.bundle import make_bundle
+    from packgen.errors import PackgenError
+    from packgen.resolve.org import load_org
+
+    problems = [p for part in parts for p in part.get("problems", [])]
+    problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
+    if not problems:
+        try:
+            project = _project(root, campaign, language)
+            own = project.language_code
+            org = load_org(where / PROFILE, "form")
+            files = [f for part in parts for f in part.get("files", [])]
+            previews = [p for part in parts for p in part.get("previews", [])]
+            languages = list(dict.fromkeys(str(f["language"]) for f in files)) or [own]
+            languages.sort(key=lambda code: code != own)
+            total = sum(1 for _ in files) + len(languages)
+            zips = []
+            for code in languages:
                 suffix = "" if code == own else f"-{code}"
-                shown, thumbnails = _render_previews(built.files, where / PREVIEWS, suffix)
-                previews += [dict(p, language=code) for p in shown]
+                made_in = project if code == own else project.in_language(code)
+                mine = [f for f in files if f["language"] == code]
+                built = [
+                    BuiltFile(
+                        where / f["path"],
+                        f["product"],
+                        f["size"],
+                        f["profile"],
+                        f["pages"],
+                        f["bytes"],
+                        tuple(f.get("qr_urls", [])),
+                        tuple(where / e["path"] for e in f.get("extras", [])),
+                        f.get("alt_text", ""),
+                    )
+                    for f in mine
+                ]
+                thumbnails = {}
+                for product in {f["product"] for f in mine}:
+                    thumb = where / PREVIEWS / f"{product}{suffix}-zip.png"
+                    if thumb.is_file():
+                        thumbnails[product] = thumb.read_bytes()
                 zip_name = f"{org.slug}{suffix}.zip"
                 path = make_bundle(
-                    where / zip_name,
-                    built.files,
-                    made_in.content(org),
-                    org.profile.name,
-                    thumbnails,
+                    where / zip_name, built, made_in.content(org), org.profile.name, thumbnails
                 )
                 zips.append({"file": zip_name, "bytes": path.stat().st_size, "language": code})
-                files += [_file_entry(where, f, code, own) for f in built.files]
+            for f in files:
+                f.pop("qr_urls", None)
+                f.pop("alt_text", None)
             _write_json(where / PROGRESS, {"done": total, "total": total})
             _write_json(
                 where / RESULT,
@@ -418,15 +558,16 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
                     "previews": previews,
                 },
             )
-    except PackgenError as exc:
-        problems = [
-            {"message": d.message, "field": d.field, "hint": d.hint} for d in exc.diagnostics
-        ]
-    if problems:
-        _write_json(where / RESULT, {"ok": False, "problems": problems})
-        for built_folder in where.glob(f"{PDFS}*"):
+            return
+        except PackgenError as exc:
+            problems = [
+                {"message": d.message, "field": d.field, "hint": d.hint} for d in exc.diagnostics
+            ]
+    _write_json(where / RESULT, {"ok": False, "problems": problems})
+    for built_folder in [*where.glob(f"{PDFS}*"), *where.glob("part-*")]:
+        if built_folder.is_dir():
             shutil.rmtree(built_folder, ignore_errors=True)
-        shutil.rmtree(where / PREVIEWS, ignore_errors=True)
+    shutil.rmtree(where / PREVIEWS, ignore_errors=True)
 
 
 # --- in the server -------------------------------------------------------------
@@ -496,6 +637,7 @@ class Jobs:
         logo_name: str,
         choice: dict[str, Any] | None = None,
         files: list[tuple[str, str, str, str]] | None = None,
+        weights: dict[str, int] | None = None,
     ) -> Status:
         """Start building (unless cached or already under way) and return the status.
 
@@ -518,6 +660,7 @@ class Jobs:
                 "logo": {"file": f"logo.{ext}", "name": logo_name, "digest": logo.stem},
                 "choice": choice or {},
                 "files": [list(f) for f in files or []],
+                "weights": weights or {},
             }
             if not (where / REQUEST).is_file():
                 where.mkdir(parents=True, exist_ok=True)
@@ -548,15 +691,56 @@ class Jobs:
                 return
             self._check_room(key)
             self._evict(spare=key)
-            pool = self._pool_for_work()
             args = (str(self.root), self.campaign, self.language, str(where))
+            parts = self._parts(where)
+            for stale in [where / FINISHING, *where.glob("part-*.json")]:
+                stale.unlink(missing_ok=True)  # left by a build stopped half-way
             try:
-                future = pool.submit(run_job, *args)
+                future = self._submit(args, parts)
             except RuntimeError:  # a broken pool (a worker died): start a new one
                 self._pool = None
-                future = self._pool_for_work().submit(run_job, *args)
+                future = self._submit(args, parts)
             self._running[key] = future
             future.add_done_callback(lambda f: self._finished(key, where, f))
+
+    def _parts(self, where: Path) -> int:
+        """In how many parts to build a request: one per worker, when it has several products."""
+        if self.workers == 1:
+            return 1
+        request = _read_json(where / REQUEST) or {}
+        products = {(str(f[0]), str(f[1])) for f in request.get("files", []) if len(f) == 4}
+        return min(self.workers, len(products)) or 1
+
+    def _submit(self, args: tuple[Any, ...], parts: int) -> Future[None]:
+        """The build on the pool: one task, or ``parts`` tasks behind one future."""
+        pool = self._pool_for_work()
+        if parts == 1:
+            return pool.submit(run_job, *args)
+        whole: Future[None] = Future()
+        futures = [pool.submit(run_job, *(*args, part, parts)) for part in range(parts)]
+        left = [len(futures)]
+        guard = threading.Lock()
+
+        def one_done(done: Future[None]) -> None:
+            with guard:
+                left[0] -= 1
+                last = left[0] == 0
+            if whole.done():
+                return
+            error = None if done.cancelled() else done.exception()
+            if error is not None:
+                with contextlib.suppress(Exception):
+                    whole.set_exception(error)
+            elif done.cancelled():
+                with contextlib.suppress(Exception):
+                    whole.set_exception(RuntimeError("a part of the build was cancelled"))
+            elif last:
+                with contextlib.suppress(Exception):
+                    whole.set_result(None)
+
+        for future in futures:
+            future.add_done_callback(one_done)
+        return whole
 
     def _finished(self, key: str, where: Path, future: Future[None]) -> None:
         error = None if future.cancelled() else future.exception()
@@ -609,14 +793,12 @@ class Jobs:
             running = self._running.get(key)
         if start and (running is None or running.done()):
             self._start(key, where)  # left over from before a restart, or its zip was lost
-        progress = _read_json(where / PROGRESS) or {}
-        return Status(
-            key,
-            "building",
-            done=progress.get("done", 0),
-            total=progress.get("total", 0),
-            **common,
-        )
+        done = total = 0
+        for path in [where / PROGRESS, *where.glob("progress-*.json")]:
+            progress = _read_json(path) or {}
+            done += int(progress.get("done", 0))
+            total += int(progress.get("total", 0))
+        return Status(key, "building", done=done, total=total, **common)
 
     def _ready(self, key: str) -> Status | None:
         if self.path(key) is None:
