@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import ipaddress
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -73,7 +74,7 @@ def start_server(cache: str, jobs: int | None = None) -> tuple[subprocess.Popen[
     command += ["--jobs", str(jobs)] if jobs else []
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # the default pack is built first: slow on a busy machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"packgen serve exited with {process.returncode}")
@@ -84,7 +85,7 @@ def start_server(cache: str, jobs: int | None = None) -> tuple[subprocess.Popen[
             pass
         time.sleep(0.3)
     process.terminate()
-    raise SystemExit("packgen serve did not start within 120 s")
+    raise SystemExit("packgen serve did not start within 600 s")
 
 
 CHOICE: dict[str, list[str]] = {}  # the form's own choice (--choose); empty: its defaults
@@ -235,6 +236,12 @@ def main() -> int:
     )
     parser.add_argument("--jobs", type=int, help="the server's --jobs (default: its own)")
     parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="keep the server's cache here, to reuse its default pack between runs "
+        "(personalised packs in it are removed first, so the first pack is still built)",
+    )
+    parser.add_argument(
         "--targets",
         default="listing,zip,post",
         help="comma-separated, round robin: listing, zip, post (default: all three)",
@@ -249,7 +256,10 @@ def main() -> int:
         name, _, values = item.partition("=")
         CHOICE[name.strip()] = [v for v in values.split(",") if v]
     process = None
-    with tempfile.TemporaryDirectory(prefix="packgen-load-") as cache:
+    with tempfile.TemporaryDirectory(prefix="packgen-load-") as scratch:
+        cache = args.cache or scratch
+        for packs in Path(cache).glob("*/packs"):
+            shutil.rmtree(packs)
         if args.url:
             if not loopback(args.url):
                 parser.error("--url must be a loopback address (127.0.0.1, ::1 or localhost)")

@@ -33,6 +33,7 @@ from packgen.resolve.project import Project
 from packgen.web.pages import PageCopy
 
 CATALOGUE = "catalogue.json"
+CATALOGUE_FORMAT = 2  # 2: web pages and the digital kit (a folder made before is not reused)
 PDF_DIR = "pdf"
 THUMB_DIR = "thumbnails"
 PROFILE_ORDER = ("office", "press")
@@ -91,7 +92,7 @@ class Catalogue:
 def fingerprint(project: Project) -> str:
     """A short hash of everything a pack is made from (files, campaign, language, version)."""
     digest = hashlib.sha256()
-    digest.update(f"packgen {__version__}\n".encode())
+    digest.update(f"packgen {__version__} catalogue {CATALOGUE_FORMAT}\n".encode())
     digest.update(f"{project.campaign.id} {project.language_code}\n".encode())
     for folder in (project.layouts_dir, project.assets_dir):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
