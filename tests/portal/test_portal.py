@@ -139,17 +139,27 @@ def test_every_download_and_thumbnail(client: TestClient, portal: Portal) -> Non
         thumb = client.get(f"/thumbnails/{product.thumbnail}")
         assert thumb.status_code == 200 and thumb.content.startswith(b"\x89PNG")
         for info in product.files:
-            pdf = client.get(f"/downloads/{info.file}")
-            assert pdf.status_code == 200, info.file
-            assert pdf.headers["content-type"] == "application/pdf"
-            assert pdf.headers["content-disposition"].startswith("attachment")
-            assert pdf.content.startswith(b"%PDF") and len(pdf.content) == info.bytes
+            kind, start, disposition = {
+                "html": ("text/html; charset=utf-8", b"<!DOCTYPE html>", "inline"),
+                "screen": ("image/png", b"\x89PNG", "inline"),
+            }.get(info.profile, ("application/pdf", b"%PDF", "attachment"))
+            got = client.get(f"/downloads/{info.file}")
+            assert got.status_code == 200, info.file
+            assert got.headers["content-type"] == kind
+            assert got.headers["content-disposition"].startswith(disposition)
+            assert got.content.startswith(start) and len(got.content) == info.bytes
     bundle = client.get(f"/downloads/{portal.catalogue.bundle}")
     assert bundle.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
     assert "manifest.json" in names and "HOW-TO-PRINT.txt" in names
+    assert "digital/HOW-TO-USE.txt" in names
+    listed = [f for p in portal.catalogue.products for f in p.files]
     assert sum(n.startswith("pdf/") for n in names) == sum(
-        len(p.files) for p in portal.catalogue.products
+        f.profile in ("office", "press") for f in listed
+    )
+    assert sum(n.startswith("html/") for n in names) == sum(f.profile == "html" for f in listed)
+    assert sum(n.endswith(".png") and n.startswith("digital/") for n in names) == sum(
+        f.profile == "screen" for f in listed
     )
 
 
@@ -491,7 +501,8 @@ def test_site_is_a_self_contained_folder(tmp_path: Path) -> None:
 
 def test_products_are_listed_posters_first(portal: Portal) -> None:
     kinds = [p.kind for p in portal.catalogue.products]
-    assert kinds == sorted(kinds, key=lambda k: ("poster", "leaflet", "pack").index(k))
+    order = ("poster", "leaflet", "pack", "banner", "social")  # the print pack, then the kit
+    assert kinds == sorted(kinds, key=order.index)
 
 
 def test_logo_store_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
@@ -868,7 +879,7 @@ def test_the_listing_offers_the_digital_kit_with_alt_text_and_posts(
         for info in product.files:
             assert info.file.startswith("digital/") and info.alt
             assert f'href="/downloads/{info.file}"' in text
-            assert html.escape(info.alt, quote=False) in text or html.escape(info.alt) in text
+            assert info.alt in html.unescape(text)
             image = client.get(f"/downloads/{info.file}")
             assert image.status_code == 200 and image.headers["content-type"] == "image/png"
             width, height = Image.open(io.BytesIO(image.content)).size
