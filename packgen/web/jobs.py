@@ -223,11 +223,15 @@ def _render_previews(
     return found, thumbnails
 
 
-def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
+WARM_STEPS = 3  # warm_worker's steps: imports and fonts; every layout; one pack end to end
+
+
+def warm_worker(root: str, campaign: str | None, language: str | None, step: int = -1) -> None:
     """Load the project, its fonts, layouts and pictures in a worker, so the first pack is
-    not slower: one throwaway office file of each product without preflight, then one
-    co-branded poster in every version and one image through preflight, previews and zip
-    (which imports and first uses the PDF reader, the rasteriser and the QR decoder)."""
+    not slower. Step 0 imports what a build uses and registers the fonts; step 1 makes one
+    throwaway office file of each product, without preflight; step 2 makes one co-branded
+    poster in every version and one image through preflight, previews and zip (the first
+    use of the PDF reader, the rasteriser and the QR decoder). ``step`` -1: all three."""
     import tempfile
 
     from packgen.build import build
@@ -238,7 +242,14 @@ def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
     from packgen.resolve.org import load_org
 
     project = _project(root, campaign, language)
-    project.register_fonts()
+    if step in (-1, 0):
+        import pypdf  # noqa: F401  the preflight's readers and the rasteriser
+        import pypdfium2  # noqa: F401
+
+        import packgen.check.press
+        import packgen.render.png  # noqa: F401
+
+        project.register_fonts()
     seen: set[str] = set()
 
     def first_of_each(product: str, size: str, profile: str) -> bool:
@@ -249,7 +260,10 @@ def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
 
     with tempfile.TemporaryDirectory(prefix="packgen-warm-") as scratch:
         out = Path(scratch)
-        build(project, out / "all", profiles=("office",), preflight=False, select=first_of_each)
+        if step in (-1, 1):
+            build(project, out / "all", profiles=("office",), preflight=False, select=first_of_each)
+        if step not in (-1, 2):
+            return
         example = Path(root) / "docs" / "examples" / "orgs" / "riverside.yaml"
         with contextlib.suppress(PackgenError, OSError):
             org = load_org(example, "warm-up") if example.is_file() else None
@@ -883,12 +897,31 @@ class Jobs:
             self._evict()
 
     def warm(self) -> None:
-        """Start the worker processes and load the project in them, before the first request."""
+        """Start the worker processes and load the project in them, before the first request.
+
+        The warm-up runs in steps (:data:`WARM_STEPS`), each started only while no pack is
+        waiting, so a visitor's first pack never queues behind the whole of it.
+        """
         with self._lock:
             pool = self._pool_for_work()
-        args = (str(self.root), self.campaign, self.language)
         for _ in range(self.workers):
-            pool.submit(warm_worker, *args)
+            self._warm_step(pool, 0)
+
+    def _warm_step(self, pool: ProcessPoolExecutor, step: int) -> None:
+        args = (str(self.root), self.campaign, self.language, step)
+        with contextlib.suppress(RuntimeError):  # the pool was shut down or broken meanwhile
+            future = pool.submit(warm_worker, *args)
+            if step + 1 < WARM_STEPS:
+                future.add_done_callback(lambda _: self._warm_next(pool, step + 1))
+
+    def _warm_next(self, pool: ProcessPoolExecutor, step: int) -> None:
+        """The next warm-up step, unless packs are waiting (from a thread of its own: a done
+        callback runs in the pool's own thread, which must not wait on the pool)."""
+        with self._lock:
+            busy = any(not f.done() for f in self._running.values())
+        if busy or self._pool is not pool:
+            return
+        threading.Thread(target=self._warm_step, args=(pool, step), daemon=True).start()
 
     def shutdown(self) -> None:
         if self._pool is not None:
