@@ -420,10 +420,11 @@ def run_job(
         project = _project(root, campaign, language)
         own = project.language_code
         org = load_org(where / PROFILE, "form")
-        if part is not None:
-            shares = split(request, own, parts)
-            request = {"files": [[c, *i] for c, items in shares[part].items() for i in items]}
         by_language = _wanted(request, own) or {own: set()}  # nothing listed: everything
+        if part is not None:  # this part's share only (none: a part with nothing to do)
+            shares = split(request, own, parts)
+            share = shares[part] if part < len(shares) else {}
+            by_language = {c: {(i[0], i[1], i[2]) for i in items} for c, items in share.items()}
         total = sum(len(w) for w in by_language.values()) + len(by_language)  # and the zips
         made = 0
         inside = _part_folder(where, part)

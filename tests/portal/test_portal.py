@@ -1004,7 +1004,7 @@ def test_a_request_is_shared_fairly_between_workers() -> None:
     alone = [s for s in shares if "pack-stakeholder" in {i[0] for i in s.get("en-GB", [])}]
     assert len(alone) == 1 and len(alone[0]["en-GB"]) == 2  # the big one has a worker to itself
     assert split(request, "en-GB", 1)[0].keys() == {"en-GB", "cy"}
-    assert split({"files": files[:1]}, "en-GB", 2) == [{"en-GB": [files[0][1:]]}]
+    assert split({"files": files[:1]}, "en-GB", 2) == [{"en-GB": [files[0][1:]]}]  # one share
 
 
 def test_two_workers_share_one_pack(portal: Portal, tmp_path: Path) -> None:
@@ -1028,3 +1028,34 @@ def test_two_workers_share_one_pack(portal: Portal, tmp_path: Path) -> None:
             single = two.get(f"/packs/{key}/{name}")
             assert single.status_code == 200 and single.content == bundle.read(f"pdf/{name}")
             assert name in ready
+
+
+def test_the_warm_up_gives_way_to_a_visitors_pack(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    from packgen.web.jobs import Jobs
+
+    class Pool:  # records what the warm-up asks of the pool
+        def __init__(self) -> None:
+            self.steps: list[int] = []
+
+        def submit(self, fn, *args):  # type: ignore[no-untyped-def]
+            self.steps.append(args[-1])
+            done: Future[None] = Future()
+            return done
+
+    jobs = Jobs(tmp_path, ROOT)
+    pool = Pool()
+    jobs._pool = pool  # type: ignore[assignment]
+    jobs.warm()
+    assert pool.steps == [0]  # the first step; the next waits for it
+    waiting: Future[None] = Future()
+    jobs._running["a-pack"] = waiting
+    jobs._warm_next(pool, 1)  # type: ignore[arg-type]
+    assert pool.steps == [0]  # a pack is waiting: no more warming
+    waiting.set_result(None)
+    jobs._warm_next(pool, 1)  # type: ignore[arg-type]
+    deadline = time.monotonic() + 10
+    while pool.steps == [0] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.steps == [0, 1]
