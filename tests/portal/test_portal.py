@@ -947,6 +947,8 @@ def test_a_pack_with_the_kit_a_web_page_and_a_draft_language(
     assert "&lt;a href=" in ready  # the snippet, escaped, to copy
     # the Welsh files: their own zip, a draft label, the name and Welsh words in the PDF
     assert "In Cymraeg (Welsh)" in ready
+    assert ">Download the files in English (zip, " in ready  # not "all files": one per language
+    assert ">Download the files in Cymraeg (Welsh) (zip, " in ready
     assert "A draft translation, not yet checked by a qualified translator" in ready
     welsh = client.get(f"/packs/{key}/poster-know-your-baby-A4-office-cy.pdf")
     assert welsh.headers["content-type"] == "application/pdf"
