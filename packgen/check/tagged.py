@@ -3,8 +3,10 @@
 Read with pikepdf, independently of how the file was written: the catalogue
 (structure tree, ``/MarkInfo``, ``/Lang``, ``/ViewerPreferences``, XMP with
 the PDF/UA identification), the structure tree (every ``Figure`` has
-``/Alt``, heading levels go down one at a time, every ``Link`` and ``Form``
-references its annotation), and each page's content (every text-showing
+``/Alt``, heading levels go down one at a time from ``H1``, every ``Link``
+and ``Form`` references its annotation and a ``Link`` holds its words too,
+a list ``L`` holds list items ``LI`` and each is a label ``Lbl`` and a body
+``LBody``), and each page's content (every text-showing
 operator is in marked content or an artifact, every MCID has a structure
 element; pages with annotations have ``/Tabs /S``).
 """
@@ -66,13 +68,43 @@ def walk(node: pikepdf.Object, tree: Tree, page: tuple[int, int] | None = None) 
     kids = node.get("/K")
     if tag in ("Link", "Form") and not _has_objr(kids):
         tree.problems.append(f"a {tag} element does not reference its annotation")
+    if tag == "Link" and not _has_content(kids):
+        tree.problems.append("a Link element holds no words (only its annotation)")
+    if tag == "L" and any(_kind(k) not in ("LI", "Caption") for k in _kids(kids)):
+        tree.problems.append("a list (L) holds something other than list items (LI)")
+    if tag == "LI":
+        kinds = [_kind(k) for k in _kids(kids)]
+        if "LBody" not in kinds or any(k not in ("Lbl", "LBody") for k in kinds):
+            tree.problems.append("a list item (LI) is not a label (Lbl) and a body (LBody)")
     if kids is not None:
         walk(kids, tree, page)
 
 
+def _kids(kids: pikepdf.Object | None) -> list[pikepdf.Object]:
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _kind(kid: pikepdf.Object) -> str:
+    """A kid's structure type; MCR, OBJR or MCID for content and object references."""
+    if isinstance(kid, int):
+        return "MCID"
+    if not isinstance(kid, Dictionary):
+        return ""
+    kind = kid.get("/Type")
+    if kind in (Name.MCR, Name.OBJR):
+        return str(kind).lstrip("/")
+    return str(kid.get("/S", "")).lstrip("/")
+
+
 def _has_objr(kids: pikepdf.Object | None) -> bool:
-    items = list(kids) if isinstance(kids, Array) else [kids]
-    return any(isinstance(k, Dictionary) and k.get("/Type") == Name.OBJR for k in items)
+    return any(_kind(k) == "OBJR" for k in _kids(kids))
+
+
+def _has_content(kids: pikepdf.Object | None) -> bool:
+    """Whether a Link holds content besides its annotation: marked content or an element."""
+    return any(_kind(k) not in ("OBJR", "") for k in _kids(kids))
 
 
 def heading_problems(tags: list[str]) -> list[str]:
@@ -150,13 +182,21 @@ def audit(path: Path) -> list[str]:
             found.append("the XMP metadata lacks dc:title or the PDF/UA identification")
         tree = Tree()
         walk(root.StructTreeRoot.get("/K", Array()), tree)
-        found.extend(tree.problems)
+        found.extend(_counted(tree.problems))
         found.extend(heading_problems(tree.tags))
         for number, page in enumerate(pdf.pages, start=1):
             if "/StructParents" not in page.obj:
                 found.append(f"page {number}: no /StructParents")
             found.extend(page_problems(page, number, tree))
         return found
+
+
+def _counted(problems: list[str]) -> list[str]:
+    """Each problem once, with how often it occurs when more than once."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem] = counts.get(problem, 0) + 1
+    return [p if n == 1 else f"{p} ({n} times)" for p, n in counts.items()]
 
 
 def tagged(subject: Subject) -> list[Finding]:

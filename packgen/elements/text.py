@@ -46,6 +46,9 @@ class TextElement(ElementBase):
     # what the frame is to a reader (tagged PDF): 1-3, all of it a heading of that level;
     # 0, paragraphs even where the copy marks a heading (a big figure); unset, as marked
     heading: Annotated[int, Field(ge=0, le=3)] | None = None
+    # the level of the copy's `# ` headings in the frame: 2 by default, below the product's
+    # one level-1 heading (its title or headline, marked with heading: 1)
+    heading_level: Annotated[int, Field(ge=1, le=6)] = 2
 
 
 def _read_as(lines: tuple[TextLine, ...], heading: int | None) -> tuple[TextLine, ...]:
@@ -100,6 +103,7 @@ def layout(element: TextElement, frame: Frame, ctx: LayoutContext) -> list[Place
         min_factor=min_factor,
         valign=element.valign,
         cmyk=ctx.profile.cmyk,
+        heading_level=element.heading_level,
     )
     if result.too_wide:
         ctx.report(

@@ -65,6 +65,8 @@ class HeadingItem(ItemBase):
     level: Annotated[int, Field(ge=0, le=3)] = 0
     id: Name | None = None  # the link target; default: from the copy key
     contents: bool = True
+    # what it is to a reader (tagged PDF, web page): H1-H6; default level + 1
+    heading: Annotated[int, Field(ge=1, le=6)] | None = None
 
 
 class TextItem(ItemBase):
@@ -75,6 +77,8 @@ class TextItem(ItemBase):
     style: str
     heading_style: str | None = None
     bullet_style: str | None = None
+    # the level of the copy's `# ` headings; default one below the last heading item
+    heading_level: Annotated[int, Field(ge=1, le=6)] | None = None
 
 
 class ContentsItem(ItemBase):

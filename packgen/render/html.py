@@ -1,8 +1,9 @@
 """A placed document into one accessible web page (HTML5), from the roles of its items.
 
 The page is built from what the layout stage says each item *is*, never from
-where it sits: the document's title is the ``<h1>``, copy headings follow one
-level below (``<h2>``, ``<h3>``), list items are lists, figures are images
+where it sits: headings keep the levels the layout gives them (the product's
+title or headline is the ``<h1>``, as in the tagged PDF; the document's title
+stands in when no item is a level-1 heading), list items are lists, figures are images
 with their alt text (data: URIs, so the page makes no request), decorative
 art is ``alt=""``, a QR code becomes a link to its target with its caption as
 the link's words, and artifacts (backgrounds, running heads and footers) are
@@ -11,7 +12,9 @@ spread, back (its panels, each in the layout's order); other documents are
 read in the layout stage's order. Colours come from the campaign palette,
 darkened to the page's ink when a colour would fall below 4.5:1 on white.
 No JavaScript; the CSS is in the page and sized in rem, so it reflows at
-320 px and at 200% zoom.
+320 px and at 200% zoom. A picture printed beside its text (an Easy Read
+row) sits beside it on the page too, stacking only on a narrow screen; that
+placement is presentation only, the reading order stays the layout's.
 """
 
 from __future__ import annotations
@@ -66,6 +69,11 @@ figure { margin: 1rem 0; }
 .qr { display: block; margin: 1rem 0; padding: 0.75rem 1rem; background: var(--soft);
   border-left: 0.3rem solid var(--accent); }
 section { clear: both; }
+.row { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 1.25rem;
+  margin: 1.25rem 0; }
+.row > img { flex: 0 0 7rem; width: 7rem; }
+.row > div { flex: 1 1 14rem; min-width: 0; }
+.row > div > :last-child { margin-bottom: 0; }
 label { display: block; margin: 0.5em 0; }
 input { font: inherit; width: 100%%; padding: 0.25rem; border: 0.1rem solid var(--ink); }
 """
@@ -157,13 +165,20 @@ class _Page:
             if isinstance(item, PlacedText) and item.element_id.endswith(".caption")
         }
         used: set[str] = set()
-        for item in items:
-            if item.role.kind is RoleKind.ARTIFACT and not isinstance(item, PlacedDrawing):
-                continue
+        items = [
+            i for i in items if i.role.kind is not RoleKind.ARTIFACT or isinstance(i, PlacedDrawing)
+        ]
+        beside = _rows(items)
+        in_rows = {i for start, end in beside.items() for i in range(start + 1, end + 1)}
+        for index, item in enumerate(items):
             if isinstance(item, PlacedText):
                 if item.element_id in captions and item.element_id in used:
                     continue
+                if index in in_rows:
+                    continue  # written in its picture's row
                 self._text(item)
+            elif isinstance(item, PlacedDrawing) and index in beside:
+                self._row(item, _texts(items, index, beside))
             elif isinstance(item, PlacedDrawing):
                 self._drawing(item)
             elif isinstance(item, PlacedQr):
@@ -189,7 +204,7 @@ class _Page:
             f"<style>{css}</style>\n"
             "</head>\n"
             "<body>\n<main>\n"
-            f"<h1>{_title_text(self.placed.info.title)}</h1>\n"
+            + ("" if _has_title(items) else f"<h1>{_title_text(self.placed.info.title)}</h1>\n")
             + "".join(self.parts)
             + "</main>\n</body>\n</html>\n"
         )
@@ -222,7 +237,8 @@ class _Page:
                 continue
             self._close_list()
             if kind is RoleKind.HEADING:
-                level = min(6, line.role.level + 1)
+                level = min(6, max(1, line.role.level))
+                markup = re.sub(r"\s*<br>\s*", " ", markup)  # a print line break: the web reflows
                 self.parts.append(f"<h{level}{attrs}>{markup}</h{level}>\n")
             else:
                 self.parts.append(f"<p{attrs}>{markup}</p>\n")
@@ -243,6 +259,19 @@ class _Page:
         else:
             self.parts.append(f'<img class="icon" src="{src}" alt="" aria-hidden="true">\n')
 
+    def _row(self, drawing: PlacedDrawing, texts: list[PlacedText]) -> None:
+        """A picture and the text printed beside it, side by side (stacked when narrow)."""
+        self._close_list()
+        data, media = _image_data(drawing)
+        src = f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
+        alt = drawing.role.alt if drawing.role.kind is RoleKind.FIGURE else ""
+        hidden = "" if alt else ' aria-hidden="true"'
+        self.parts.append(f'<div class="row"><img src="{src}" alt="{escape(alt)}"{hidden}><div>\n')
+        for text in texts:
+            self._text(text)
+        self._close_list()
+        self.parts.append("</div></div>\n")
+
     def _qr(self, qr: PlacedQr, caption: PlacedText | None) -> None:
         self._close_list()
         words = ""
@@ -259,6 +288,43 @@ class _Page:
             f'<input type="text" id="{name}" name="{name}" maxlength="{field.max_length}">'
             "</label>\n"
         )
+
+
+def _has_title(items: list[Placed]) -> bool:
+    """Whether an item is a level-1 heading (then it, not the document's title, is the h1)."""
+    return any(
+        line.role.kind is RoleKind.HEADING and line.role.level == 1
+        for item in items
+        if isinstance(item, PlacedText)
+        for line in item.lines
+    )
+
+
+def _beside(picture: Rect, text: Rect) -> bool:
+    """Whether ``text`` was printed beside ``picture`` (after it across, overlapping down)."""
+    across = text.x >= picture.right - 0.5 or text.right <= picture.x + 0.5
+    overlap = min(picture.top, text.top) - max(picture.y, text.y)
+    return across and overlap >= 0.5 * min(picture.h, text.h)
+
+
+def _rows(items: list[Placed]) -> dict[int, int]:
+    """Pictures with text printed beside them: picture's index to the last such text's."""
+    rows: dict[int, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, PlacedDrawing) or item.role.kind is not RoleKind.FIGURE:
+            continue
+        last = index
+        for following in items[index + 1 :]:
+            if not isinstance(following, PlacedText) or not _beside(item.rect, following.rect):
+                break
+            last += 1
+        if last > index:
+            rows[index] = last
+    return rows
+
+
+def _texts(items: list[Placed], index: int, rows: dict[int, int]) -> list[PlacedText]:
+    return [i for i in items[index + 1 : rows[index] + 1] if isinstance(i, PlacedText)]
 
 
 def _page_direction(placed: PlacedDocument) -> Direction:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from xml.sax.saxutils import escape
 
 import pikepdf
@@ -41,39 +42,77 @@ from packgen.layout.placed import (
 
 @dataclass
 class Mark:
-    """One tagged marked-content sequence: its tag, MCID and where it is."""
+    """One tagged marked-content sequence: its MCID, where it is, and the elements holding it.
 
-    tag: str  # H1…H6, P, LI, Figure
+    ``path`` is the chain of structure elements from the top-level one down to
+    the one the MCID belongs to, as (key, type) pairs: ``((4, "P"),)`` for a
+    paragraph, ``((4, "P"), (5, "Link"))`` for a link's words inside it,
+    ``((6, "LI"), (7, "Lbl"))`` for a bullet. Marks that share a key share
+    that element.
+    """
+
+    path: tuple[tuple[int, str], ...]
     page: int
     mcid: int
-    rect: Rect
+    rect: Rect  # the placed item's frame (reading order)
     block: int  # the placed item it belongs to (list items of one block form one list)
     alt: str = ""
     lang: str = ""
+    used: Rect | None = None  # the area a text block covers (a link over the whole block)
+    annotation: tuple[float, ...] = ()  # a Link's words: its annotation's /Rect
+
+    @property
+    def tag(self) -> str:
+        """The type of the element the MCID belongs to (H1…H6, P, Lbl, LBody, Link, Figure)."""
+        return self.path[-1][1]
+
+    @property
+    def top(self) -> str:
+        """The type of the top-level element (LI for a bullet's parts)."""
+        return self.path[0][1]
 
 
 @dataclass
 class Tagger:
     """Collects marks while a canvas is drawn; writes the BDC/BMC … EMC operators."""
 
-    canvas: object
+    canvas: Any
     language: str
     marks: list[Mark] = field(default_factory=list)
     page: int = 0
     mcid: int = 0
     block: int = 0
+    keys: int = 0  # structure elements handed out
 
     def _code(self, text: str) -> None:
-        self.canvas._code.append(text)  # type: ignore[attr-defined]
+        self.canvas._code.append(text)
 
     def next_page(self) -> None:
         self.page += 1
         self.mcid = 0
 
-    def open(self, tag: str, rect: Rect, alt: str = "", lang: str = "") -> None:
-        self._code(f"/{tag} <</MCID {self.mcid}>> BDC")
-        self.marks.append(Mark(tag, self.page, self.mcid, rect, self.block, alt, lang))
+    def key(self) -> int:
+        self.keys += 1
+        return self.keys
+
+    def _mark(
+        self,
+        path: tuple[tuple[int, str], ...],
+        rect: Rect,
+        alt: str = "",
+        lang: str = "",
+        used: Rect | None = None,
+    ) -> Mark:
+        mark = Mark(path, self.page, self.mcid, rect, self.block, alt, lang, used)
+        self.marks.append(mark)
         self.mcid += 1
+        return mark
+
+    def _bdc(self, mark: Mark) -> str:
+        return f"/{mark.tag} <</MCID {mark.mcid}>> BDC"
+
+    def open(self, tag: str, rect: Rect, alt: str = "", lang: str = "") -> None:
+        self._code(self._bdc(self._mark(((self.key(), tag),), rect, alt, lang)))
 
     def artifact(self) -> None:
         self._code("/Artifact BMC")
@@ -82,14 +121,46 @@ class Tagger:
         self._code("EMC")
 
     def line(self, line: TextLine, item: PlacedText) -> None:
-        tag = _tag(line.role)
-        lang = item.language if item.language and item.language != self.language else ""
+        # a block that is an artifact (a running head) is one whatever its lines' markup says
+        tag = None if item.role.kind is RoleKind.ARTIFACT else _tag(line.role)
         if tag is None:
             self.artifact()
+            line.flowable.drawOn(self.canvas, line.x, line.y)
+            self.close()
+            return
+        lang = item.language if item.language and item.language != self.language else ""
+        rect, used = item.rect, item.used
+        label: Mark | None = None
+        if tag == "LI":  # L > LI > Lbl (the bullet) + LBody (the words)
+            li = self.key()
+            if _bullet(line.flowable):
+                label = self._mark(((li, "LI"), (self.key(), "Lbl")), rect, lang=lang, used=used)
+            body = self._mark(((li, "LI"), (self.key(), "LBody")), rect, lang=lang, used=used)
+            first = label or body
         else:
-            self.open(tag, item.rect, lang=lang)
-        line.flowable.drawOn(self.canvas, line.x, line.y)
-        self.close()
+            first = body = self._mark(((self.key(), tag),), rect, lang=lang, used=used)
+        start = len(self.canvas._code)
+        self._code(self._bdc(first))
+        with _LinkWords(self, body, first, start) as words:
+            line.flowable.drawOn(self.canvas, line.x, line.y)
+        code = self.canvas._code
+        closed = False
+        if words.after is not None and not _paints(code[words.after_at + 1 :]):
+            # nothing drawn after the text object: no (empty) sequence for it
+            self.marks.remove(words.after)
+            del code[words.after_at]
+            closed = True
+        if label is not None:
+            shown = next(
+                (i for i in range(start + 1, len(code)) if _shows_text(str(code[i]))), None
+            )
+            if shown is None:  # no bullet was drawn after all: the LI is its body alone
+                self.marks.remove(label)
+                code[start] = self._bdc(body)
+            else:
+                code[shown + 1 : shown + 1] = ["EMC", self._bdc(body)]
+        if not closed:
+            self.close()
 
     def item(self, item: Placed, draw: Callable[[], None]) -> None:
         """Draw ``item`` (``draw()``) inside the marked content its role calls for."""
@@ -111,6 +182,120 @@ class Tagger:
             self.artifact()
         draw()
         self.close()
+
+
+def _bullet(flowable: Any) -> bool:
+    """Whether a paragraph draws a bullet (ReportLab's or a shaped paragraph's)."""
+    return bool(getattr(flowable, "bulletText", None) or getattr(flowable, "bullet", None))
+
+
+_PAINTS = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"}
+
+
+def _paints(code: list[str]) -> bool:
+    """Whether content-stream code draws anything (text, a path, an image), not just state."""
+    return any(token in _PAINTS for entry in code for token in str(entry).split())
+
+
+def _shows_text(code: str) -> bool:
+    return code.startswith("BT") and ("Tj" in code or "TJ" in code)
+
+
+class _LinkWords:
+    """While a paragraph draws: its inline links' words in marked content of their own.
+
+    ReportLab tells a text object where each link's words start and end
+    (``_linkRecord``); at those points the paragraph's sequence is closed and
+    a ``Link`` one opened (and back), all inside the text object, which is
+    itself drawn between a closed and a reopened sequence of the paragraph, so
+    every sequence begins and ends on the same side of ``BT``/``ET``. Each
+    stretch of link words is matched, in order, to the link annotation the
+    paragraph adds for it.
+    """
+
+    def __init__(self, tagger: Tagger, owner: Mark, first: Mark, start: int) -> None:
+        self.tagger = tagger
+        self.owner = owner  # the mark whose element the words belong to (P, H1, LBody)
+        self.first = first  # the mark whose sequence is open when drawing starts
+        self.start = start  # where the owner's sequence opens in the canvas's code
+        self.after: Mark | None = None  # the owner's sequence reopened after the text object
+        self.after_at = 0
+        self.links: list[Mark] = []
+        self.annotations: list[tuple[float, ...]] = []
+
+    def __enter__(self) -> _LinkWords:
+        canvas = self.tagger.canvas
+        begin, draw, annotate = canvas.beginText, canvas.drawText, canvas._addAnnotation
+
+        def begin_text(*args: Any, **kwargs: Any) -> Any:
+            text = begin(*args, **kwargs)
+            records: list[tuple[int, str]] = []
+            text._linkRecord = lambda _link, what: records.append(
+                (len(text._code) - 1 if what == "start" else len(text._code), what)
+            )
+            text._packgen_links = records
+            return text
+
+        def draw_text(text: Any) -> None:
+            records = getattr(text, "_packgen_links", None)
+            if records:
+                self._split(text, records, draw)
+            else:
+                draw(text)
+
+        def add_annotation(annotation: Any, *args: Any, **kwargs: Any) -> None:
+            if str(annotation.dict.get("Subtype", "")).endswith("Link"):
+                rect = annotation.dict.get("Rect")
+                self.annotations.append(tuple(float(v) for v in getattr(rect, "sequence", ())))
+            annotate(annotation, *args, **kwargs)
+
+        canvas.beginText, canvas.drawText = begin_text, draw_text
+        canvas._addAnnotation = add_annotation
+        return self
+
+    def _split(
+        self, text: Any, records: list[tuple[int, str]], draw: Callable[[Any], None]
+    ) -> None:
+        tagger, owner = self.tagger, self.owner
+        code: list[str] = text._code
+        canvas_code = tagger.canvas._code
+        resume = tagger._mark(owner.path, owner.rect, owner.alt, owner.lang, owner.used)
+        inserts: list[tuple[int, list[str]]] = [(1, [tagger._bdc(resume)])]
+        for index, what in records:
+            if what == "start":
+                link = tagger._mark(
+                    (*owner.path, (tagger.key(), "Link")), owner.rect, lang=owner.lang
+                )
+                self.links.append(link)
+                inserts.append((index, ["EMC", tagger._bdc(link)]))
+            elif index >= len(code):  # the link ends the text: nothing of the owner follows
+                inserts.append((index, ["EMC"]))
+            else:
+                back = tagger._mark(owner.path, owner.rect, owner.alt, owner.lang, owner.used)
+                inserts.append((index, ["EMC", tagger._bdc(back)]))
+        ends_in_link = inserts[-1][1] == ["EMC"]
+        # from the end, so earlier indices stay true; at one index, in the order recorded
+        for _, (index, ops) in sorted(enumerate(inserts), key=lambda p: (p[1][0], p[0]))[::-1]:
+            code[index:index] = ops
+        if not ends_in_link:
+            code.append("EMC")
+        if self.start == len(canvas_code) - 1 or not _paints(canvas_code[self.start + 1 :]):
+            # the owner's sequence before the text object holds nothing: drop it
+            del canvas_code[self.start]
+            tagger.marks.remove(self.first)
+        else:
+            tagger.close()
+        draw(text)
+        self.after = tagger._mark(owner.path, owner.rect, owner.alt, owner.lang, owner.used)
+        self.after_at = len(canvas_code)
+        tagger._code(tagger._bdc(self.after))
+
+    def __exit__(self, *exc: object) -> None:
+        canvas = self.tagger.canvas
+        for name in ("beginText", "drawText", "_addAnnotation"):
+            canvas.__dict__.pop(name, None)
+        for link, rect in zip(self.links, self.annotations, strict=False):
+            link.annotation = rect
 
 
 def _tag(role: Role) -> str | None:
@@ -179,6 +364,97 @@ def _xmp(document: PlacedDocument) -> bytes:
 <?xpacket end="w"?>""".encode()
 
 
+def _build_tree(
+    out: pikepdf.Pdf,
+    top: pikepdf.Object,
+    pages: list[pikepdf.Object],
+    ordered: list[Mark],
+    by_page: dict[int, dict[int, pikepdf.Object]],
+) -> tuple[list[tuple[Mark, pikepdf.Object]], list[tuple[Mark, pikepdf.Object]]]:
+    """The structure elements of ``ordered`` marks under ``top``: (top-level, inline links)."""
+    elems: dict[int, pikepdf.Object] = {}
+    current_list: pikepdf.Object | None = None
+    list_block = -1
+    placed: list[tuple[Mark, pikepdf.Object]] = []
+    links: list[tuple[Mark, pikepdf.Object]] = []
+    for mark in ordered:
+        parent: pikepdf.Object = top
+        elem: pikepdf.Object = top
+        for depth, (key, kind) in enumerate(mark.path):
+            found = elems.get(key)
+            if found is None:
+                if depth == 0 and kind == "LI":
+                    if current_list is None or list_block != mark.block:
+                        current_list = out.make_indirect(
+                            Dictionary(Type=Name.StructElem, S=Name.L, P=top, K=Array())
+                        )
+                        top.K.append(current_list)
+                        list_block = mark.block
+                    parent = current_list
+                elif depth == 0:
+                    current_list = None
+                found = out.make_indirect(
+                    Dictionary(
+                        Type=Name.StructElem,
+                        S=Name("/" + kind),
+                        P=parent,
+                        Pg=pages[mark.page],
+                        K=Array(),
+                    )
+                )
+                if depth == 0:
+                    if mark.alt:
+                        found.Alt = String(mark.alt)
+                    if mark.lang:
+                        found.Lang = String(mark.lang)
+                    placed.append((mark, found))
+                if kind == "Link":
+                    links.append((mark, found))
+                parent.K.append(found)
+                elems[key] = found
+            parent = elem = found
+        elem.K.append(Dictionary(Type=Name.MCR, Pg=pages[mark.page], MCID=mark.mcid))
+        by_page[mark.page][mark.mcid] = elem
+    return placed, links
+
+
+def _same_rect(a: tuple[float, ...], b: list[float]) -> bool:
+    return len(a) == 4 and all(abs(x - y) < 0.5 for x, y in zip(a, b, strict=True))
+
+
+def _words_of_block(
+    owner: Mark, placed: list[tuple[Mark, pikepdf.Object]]
+) -> list[pikepdf.Object] | None:
+    """The paragraphs of ``owner``'s text block, when they hold only their words (no links)."""
+    elems = [e for m, e in placed if m.block == owner.block and m.page == owner.page]
+    if not elems or any(str(e.S) != "/P" for e in elems):
+        return None
+    if any(k.get("/Type") != Name.MCR for e in elems for k in e.K):
+        return None
+    return elems
+
+
+def _wrap_in_link(
+    link: pikepdf.Object,
+    objr: pikepdf.Object,
+    paragraphs: list[pikepdf.Object],
+    top: pikepdf.Object,
+    found: dict[int, pikepdf.Object],
+) -> None:
+    """A link over a whole text block: one P holding a Link with all the block's words."""
+    first = paragraphs[0]
+    words = [k for p in paragraphs for k in p.K]
+    link.K = Array([*words, objr])
+    link.P = first
+    first.K = Array([link])
+    gone = {p.objgen for p in paragraphs[1:]}
+    top.K = Array([k for k in top.K if k.objgen not in gone])
+    held = {p.objgen for p in paragraphs}
+    for mcid, elem in list(found.items()):
+        if elem.objgen in held:
+            found[mcid] = link
+
+
 def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
     """``pdf`` with its structure tree, ParentTree and accessibility metadata added."""
     with pikepdf.open(io.BytesIO(pdf)) as out:
@@ -190,45 +466,10 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
         if document.info.language:
             top.Lang = String(document.info.language)
         tree.K = top
-        pages = [page.obj for page in out.pages]
+        pages: list[pikepdf.Object] = [page.obj for page in out.pages]
         by_page: dict[int, dict[int, pikepdf.Object]] = {i: {} for i in range(len(pages))}
         ordered = sorted(tagger.marks, key=lambda m: reading_key(m, document.reading_order))
-        current_list: pikepdf.Object | None = None
-        list_block = -1
-        placed: list[tuple[Mark, pikepdf.Object]] = []
-        for mark in ordered:
-            parent: pikepdf.Object = top
-            if mark.tag == "LI":
-                if current_list is None or list_block != mark.block:
-                    current_list = out.make_indirect(
-                        Dictionary(Type=Name.StructElem, S=Name.L, P=top, K=Array())
-                    )
-                    top.K.append(current_list)
-                    list_block = mark.block
-                parent = current_list
-            else:
-                current_list = None
-            elem = out.make_indirect(
-                Dictionary(
-                    Type=Name.StructElem, S=Name("/" + mark.tag), P=parent, Pg=pages[mark.page]
-                )
-            )
-            content = Dictionary(Type=Name.MCR, Pg=pages[mark.page], MCID=mark.mcid)
-            if mark.tag == "LI":
-                body = out.make_indirect(
-                    Dictionary(Type=Name.StructElem, S=Name.LBody, P=elem, K=Array([content]))
-                )
-                elem.K = Array([body])
-                by_page[mark.page][mark.mcid] = body
-            else:
-                elem.K = Array([content])
-                by_page[mark.page][mark.mcid] = elem
-            if mark.alt:
-                elem.Alt = String(mark.alt)
-            if mark.lang:
-                elem.Lang = String(mark.lang)
-            parent.K.append(elem)
-            placed.append((mark, elem))
+        placed, inline = _build_tree(out, top, pages, ordered, by_page)
         key = len(pages)
         titles = {
             (pages[i].objgen, round(a.y, 1)): a.title
@@ -252,20 +493,41 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                 else:
                     continue
                 rect = [float(v) for v in annot.Rect]
+                objr = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
+                words = next(
+                    (e for m, e in inline if m.page == index and _same_rect(m.annotation, rect)),
+                    None,
+                )
+                if kind == Name.Link and words is not None:
+                    # a link inside a paragraph: its Link holds its words and its annotation
+                    words.K.append(objr)
+                    inline = [(m, e) for m, e in inline if e.objgen != words.objgen]
+                    annot.StructParent = key
+                    annotation_nums.extend([key, words])
+                    key += 1
+                    continue
                 area = Rect(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
-                parent = top
+                parent: pikepdf.Object = top
                 owner: Mark | None = None
                 for mark, candidate in placed:
-                    if mark.page == index and mark.tag != "Figure" and _centre_in(area, mark.rect):
+                    if (
+                        mark.page == index
+                        and mark.tag != "Figure"
+                        and _centre_in(area, mark.used or mark.rect)
+                    ):
                         parent, owner = candidate, mark
                         break
-                objr = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
                 elem = out.make_indirect(
                     Dictionary(Type=Name.StructElem, S=kind, P=parent, Pg=page, K=Array([objr]))
                 )
                 if kind == Name.Form and "/TU" in annot:
                     elem.Alt = annot.TU
                 figure = _figure_under(area, index, placed) if parent is top else None
+                block = (
+                    _words_of_block(owner, placed)
+                    if kind == Name.Link and owner is not None and owner.top != "LI"
+                    else None
+                )
                 if kind == Name.Link and figure is not None:
                     # a QR code that is a link: the Link holds the Figure (and its alt text)
                     kids = list(top.K)
@@ -274,16 +536,12 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                     figure.P = elem
                     elem.K = Array([figure, objr])
                 elif (
-                    kind == Name.Link
+                    block is not None
                     and owner is not None
-                    and owner.tag != "LI"
-                    and _covers(area, owner.rect)
-                    and len(parent.K) == 1
+                    and _covers(area, owner.used or owner.rect)
                 ):
                     # the link is the whole block: its words belong inside the Link element
-                    elem.K = Array([parent.K[0], objr])
-                    parent.K = Array([elem])
-                    by_page[index][owner.mcid] = elem
+                    _wrap_in_link(elem, objr, block, top, by_page[index])
                 else:
                     parent.K.append(elem)
                 annot.StructParent = key
@@ -294,7 +552,9 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
             page.StructParents = index
             found = by_page[index]
             nums.append(index)
-            nums.append(out.make_indirect(Array([found[i] for i in sorted(found)])))
+            # indexed by MCID (an MCID dropped as empty leaves a null)
+            held = [found.get(i) for i in range(max(found) + 1)] if found else []
+            nums.append(out.make_indirect(Array(held)))
         for value in annotation_nums:
             nums.append(value)
         tree.ParentTree = out.make_indirect(Dictionary(Nums=nums))

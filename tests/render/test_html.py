@@ -11,15 +11,17 @@ portal's browser test does; skipped with the reason where it cannot run.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from packgen.build import make
-from packgen.model.profiles import HTML, PROFILES
+from packgen.model.profiles import HTML, OFFICE, PROFILES
 from packgen.render.writers import output_name
 from packgen.resolve.design import load_design
 from packgen.resolve.project import Project
@@ -73,6 +75,7 @@ class Page(HTMLParser):
 
 
 PRODUCTS = Project(ROOT).products()
+PRINTED = [n for n in PRODUCTS if not n.startswith(("email-", "social-"))]  # have office PDFs
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +120,59 @@ def test_headings_start_at_h1_and_skip_no_level(pages: dict[str, str], name: str
     levels = [level for level, _ in parsed(pages[name]).headings]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
+
+
+def _pdf_headings(data: bytes) -> list[int]:
+    levels: list[int] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+            tag = str(node.S).lstrip("/")
+            if len(tag) == 2 and tag[0] == "H" and tag[1].isdigit():
+                levels.append(int(tag[1]))
+            if "/K" in node:
+                walk(node.K)
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        walk(pdf.Root.StructTreeRoot.K)
+    return levels
+
+
+@pytest.mark.parametrize("name", PRINTED)
+def test_the_page_has_the_tagged_pdfs_headings(pages: dict[str, str], name: str) -> None:
+    """The layout's roles give both: the same levels, in the same order, in PDF and HTML."""
+    project = Project(ROOT)
+    design = load_design(project, name)
+    _, data = make(project, design, design.sizes[0], OFFICE)
+    page = [level for level, _ in parsed(pages[name]).headings]
+    assert _pdf_headings(data) == page
+
+
+def test_display_lines_are_headings_below_the_one_title(pages: dict[str, str]) -> None:
+    def outline(name: str) -> list[tuple[int, str]]:
+        return [(level, words) for level, words in parsed(pages[name]).headings]
+
+    assert outline("poster-know-your-baby") == [
+        (1, "Get to know your baby"),  # the print line break is a space on the web
+        (2, "Watch"),
+        (2, "Respond"),
+    ]
+    leaflet = outline("leaflet-cues")
+    assert leaflet[:2] == [(1, "Reading your baby's cues"), (2, "Why the first two years matter")]
+    assert (3, "It's fine not to know straight away") in leaflet
+
+
+def test_easy_read_rows_keep_picture_and_words_together(pages: dict[str, str]) -> None:
+    html = pages["leaflet-cues-easy-read"]
+    rows = html.split('<div class="row">')[1:]
+    assert len(rows) >= 12
+    for row in rows:
+        picture, words = row.split("><div>", 1)
+        assert picture.startswith("<img ") and 'alt="Picture: ' in picture
+        assert words.lstrip().startswith("<p>")
 
 
 @pytest.mark.parametrize("name", PRODUCTS)
@@ -226,3 +282,37 @@ def test_every_page_is_axe_clean_at_320_and_1280_px(pages: dict[str, str], tmp_p
         finally:
             browser.close()
     assert found == {}, json.dumps(found, indent=1)
+
+
+def test_easy_read_pictures_sit_left_of_their_words_on_a_wide_screen(
+    pages: dict[str, str], tmp_path: Path
+) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("the layout check needs Debian's chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    path = tmp_path / "easy-read.html"
+    path.write_text(pages["leaflet-cues-easy-read"], encoding="utf-8")
+    boxes = """() => [...document.querySelectorAll('.row')].map(r => {
+        const i = r.querySelector('img').getBoundingClientRect();
+        const t = r.querySelector('div').getBoundingClientRect();
+        return [i.left, i.right, i.top, i.bottom, t.left, t.top, t.bottom, i.width];
+    })"""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            found = {}
+            for width in (1280, 320):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(path.as_uri())
+                found[width] = page.evaluate(boxes)
+                page.close()
+        finally:
+            browser.close()
+    assert len(found[1280]) >= 12
+    for _, right, top, bottom, text_left, text_top, text_bottom, _ in found[1280]:
+        assert right <= text_left  # beside: the picture on the left
+        assert min(bottom, text_bottom) - max(top, text_top) > 0  # and level with the words
+    for left, *_, width in found[320]:
+        assert left >= 0 and width >= 64  # stacked or not, the picture stays whole on screen

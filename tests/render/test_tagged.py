@@ -174,3 +174,114 @@ def test_a_link_that_is_a_whole_block_holds_its_words(built: BuildReport) -> Non
     pack = next(p for p in _files(built, "office") if p.name.startswith("pack-"))
     text = _struct_text(pack)
     assert 'Link (inline)\n      "About the week"\n      Object' in text
+
+
+def _elements(node: object, kind: str, found: list[pikepdf.Dictionary]) -> None:
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            _elements(kid, kind, found)
+    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        if str(node.S) == kind:
+            found.append(node)
+        if "/K" in node:
+            _elements(node.K, kind, found)
+
+
+def _kinds(element: pikepdf.Dictionary) -> list[str]:
+    kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+    return [str(k.get("/S", k.get("/Type"))) for k in kids]
+
+
+def test_list_items_are_a_label_and_a_body(built: BuildReport) -> None:
+    for path in _files(built, "office"):
+        with pikepdf.open(path) as pdf:
+            items: list[pikepdf.Dictionary] = []
+            _elements(pdf.Root.StructTreeRoot.K, "/LI", items)
+            labelled = [i for i in items if _kinds(i) == ["/Lbl", "/LBody"]]
+            assert all(_kinds(i) in (["/Lbl", "/LBody"], ["/LBody"]) for i in items), path.name
+            if path.name.startswith(("leaflet-cues-A4", "pack-")):
+                assert len(labelled) >= 3, path.name
+    leaflet = next(p for p in _files(built, "office") if p.name.startswith("leaflet-cues-A4"))
+    text = _struct_text(leaflet)
+    assert (
+        'LI (block)\n      Lbl (block)\n        "•"\n      LBody (block)\n        "a cuddle"'
+        in text
+    )
+
+
+def test_every_link_holds_its_words_or_its_figure(built: BuildReport) -> None:
+    for path in _files(built, "office"):
+        with pikepdf.open(path) as pdf:
+            links: list[pikepdf.Dictionary] = []
+            _elements(pdf.Root.StructTreeRoot.K, "/Link", links)
+            assert links, path.name
+            for link in links:
+                kinds = _kinds(link)
+                assert "/OBJR" in kinds and len(kinds) >= 2, (path.name, kinds)
+    # a web address inside a paragraph: its words are the Link's, the sentence the P's
+    pack = next(p for p in _files(built, "office") if p.name.startswith("pack-"))
+    assert (
+        '"Find out more: "\n    Link (inline)\n'
+        '      "parentinfantfoundation.org.uk/1001-days/speak-up-for-babies"\n'
+        "      Object"
+    ) in _struct_text(pack)
+    # a QR code's caption, all of it a link: both its lines in one Link
+    poster = next(p for p in _files(built, "office") if p.name.startswith("poster-speak-up-A4"))
+    assert (
+        '  P (block)\n    Link (inline)\n      "Watch the 3-minute film"\n'
+        '      "aaimh.org.au/events-and-training/2024-infant-mental-health-awareness-week"\n'
+        "      Object"
+    ) in _struct_text(poster)
+
+
+def _broken(source: Path, target: Path, change: object) -> Path:
+    with pikepdf.open(source) as pdf:
+        change(pdf)  # type: ignore[operator]
+        pdf.save(target)
+    return target
+
+
+def _first(pdf: pikepdf.Pdf, kind: str) -> pikepdf.Dictionary:
+    found: list[pikepdf.Dictionary] = []
+    _elements(pdf.Root.StructTreeRoot.K, kind, found)
+    return found[0]
+
+
+def test_a_list_item_without_label_and_body_is_caught(built: BuildReport, tmp_path: Path) -> None:
+    source = next(p for p in _files(built, "office") if p.name.startswith("leaflet-cues-A4"))
+
+    def flatten(pdf: pikepdf.Pdf) -> None:  # the LI holds its content directly
+        item = _first(pdf, "/LI")
+        item.K = pikepdf.Array([k for part in item.K for k in part.K])
+
+    broken = _broken(source, tmp_path / source.name, flatten)
+    assert audit(broken) == ["a list item (LI) is not a label (Lbl) and a body (LBody)"]
+    tagged = [f for f in check_file(broken, fast=True).findings if f.check == "tagged"]
+    assert tagged and "a list item (LI) is not a label (Lbl)" in tagged[0].message
+
+
+def test_a_link_without_its_words_is_caught(built: BuildReport, tmp_path: Path) -> None:
+    source = next(p for p in _files(built, "office") if p.name.startswith("pack-"))
+
+    def unword(pdf: pikepdf.Pdf) -> None:  # the words move out to the P: only the OBJR stays
+        links: list[pikepdf.Dictionary] = []
+        _elements(pdf.Root.StructTreeRoot.K, "/Link", links)
+        link = next(k for k in links if "/MCR" in _kinds(k) and "/P" in str(k.P.S))
+        words = [k for k in link.K if k.get("/Type") == "/MCR"]
+        link.K = pikepdf.Array([k for k in link.K if k.get("/Type") == "/OBJR"])
+        link.P.K = pikepdf.Array([*link.P.K, *words])
+
+    broken = _broken(source, tmp_path / source.name, unword)
+    assert audit(broken) == ["a Link element holds no words (only its annotation)"]
+
+
+def test_a_skipped_heading_level_is_caught(built: BuildReport, tmp_path: Path) -> None:
+    source = next(p for p in _files(built, "office") if p.name.startswith("leaflet-cues-A4"))
+
+    def skip(pdf: pikepdf.Pdf) -> None:  # the first H2 becomes an H4
+        _first(pdf, "/H2").S = pikepdf.Name.H4
+
+    broken = _broken(source, tmp_path / source.name, skip)
+    assert audit(broken) == ["heading H4 follows H1"]
+    tagged = [f for f in check_file(broken, fast=True).findings if f.check == "tagged"]
+    assert tagged and "heading H4 follows H1" in tagged[0].message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,7 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from packgen.colour import Colour
-from packgen.layout.placed import PARAGRAPH, PlacedText, Rect, Role, TextLine
+from packgen.layout.placed import LIST_ITEM, PARAGRAPH, PlacedText, Rect, Role, TextLine
 from packgen.render.tags import Tagger, tag
 
 
@@ -52,3 +53,87 @@ def test_a_block_in_another_language_has_its_own_lang() -> None:
         assert str(kids[1].Lang) == "cy"
         assert str(pdf.Root.StructTreeRoot.K.Lang) == "en-GB"
         assert pdf.pages[0].obj.StructParents == 0
+
+
+def _tagged(*items: PlacedText) -> pikepdf.Pdf:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1)
+    tagger = Tagger(canvas, "en-GB")
+    for item in items:
+        tagger.item(item, lambda: None)
+    canvas.showPage()
+    canvas.save()
+    document: Any = SimpleNamespace(
+        info=SimpleNamespace(title="T", author="A", language="en-GB"),
+        reading_order=[],
+        pages=[SimpleNamespace(anchors=[])],
+    )
+    return pikepdf.open(io.BytesIO(tag(buffer.getvalue(), tagger, document)))
+
+
+def _words_by_mcid(pdf: pikepdf.Pdf) -> dict[int, str]:
+    """The text each MCID's marked content shows (Helvetica: the strings as written)."""
+    words: dict[int, str] = {}
+    open_mcids: list[int | None] = []
+    for instruction in pikepdf.parse_content_stream(pdf.pages[0]):
+        op = str(instruction.operator)
+        if op in ("BDC", "BMC"):
+            props = instruction.operands[1] if op == "BDC" else None
+            mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
+            open_mcids.append(None if mcid is None else int(mcid))
+        elif op == "EMC":
+            open_mcids.pop()
+        elif op in ("Tj", "TJ") and open_mcids and open_mcids[-1] is not None:
+            operand = instruction.operands[0]
+            parts = operand if isinstance(operand, pikepdf.Array) else [operand]
+            text = "".join(str(p) for p in parts if isinstance(p, pikepdf.String))
+            words[open_mcids[-1]] = words.get(open_mcids[-1], "") + text
+    return words
+
+
+def _mcids(element: pikepdf.Object) -> list[int]:
+    return [int(k.MCID) for k in element.K if k.get("/Type") == "/MCR"]
+
+
+def test_a_link_inside_a_paragraph_holds_its_words_and_annotation() -> None:
+    words = 'Read more at <a href="https://example.org/x">example.org/x</a> or ask your GP.'
+    with _tagged(_text(words, "en-GB", PARAGRAPH)) as pdf:
+        (paragraph,) = list(pdf.Root.StructTreeRoot.K.K)
+        assert str(paragraph.S) == "/P"
+        links = [k for k in paragraph.K if k.get("/S") == "/Link"]
+        assert len(links) == 1
+        link = links[0]
+        said = _words_by_mcid(pdf)
+        assert "".join(said[m] for m in _mcids(link)) == "example.org/x"
+        outside = "".join(said.get(m, "") for m in _mcids(paragraph))
+        assert " ".join(outside.split()) == "Read more at or ask your GP."
+        objr = next(k for k in link.K if k.get("/Type") == "/OBJR")
+        annotation = pdf.pages[0].Annots[0]
+        assert objr.Obj.objgen == annotation.objgen
+        assert pdf.Root.StructTreeRoot.ParentTree.Nums[-1].objgen == link.objgen
+        # no marked-content sequence straddles a text object, none is nested in another
+        depth, at_bt = 0, []
+        for instruction in pikepdf.parse_content_stream(pdf.pages[0]):
+            op = str(instruction.operator)
+            depth += {"BDC": 1, "BMC": 1, "EMC": -1}.get(op, 0)
+            assert depth <= 1
+            if op == "BT":
+                at_bt.append(depth)
+            elif op == "ET":
+                assert at_bt.pop() == depth
+
+
+def test_a_bullet_is_a_label_and_its_words_the_body() -> None:
+    paragraph = Paragraph("a cuddle", ParagraphStyle("b", fontName="Helvetica"), bulletText="•")
+    paragraph.wrap(400, 100)
+    item = _text("x", "en-GB", LIST_ITEM)
+    item = replace(item, lines=(TextLine(paragraph, 50, 600, role=LIST_ITEM),))
+    with _tagged(item) as pdf:
+        (lst,) = list(pdf.Root.StructTreeRoot.K.K)
+        assert str(lst.S) == "/L"
+        (entry,) = list(lst.K)
+        label, body = list(entry.K)
+        assert (str(entry.S), str(label.S), str(body.S)) == ("/LI", "/Lbl", "/LBody")
+        said = _words_by_mcid(pdf)
+        assert [len(said[m]) for m in _mcids(label)] == [1]  # the bullet, one glyph
+        assert "".join(said[m] for m in _mcids(body)) == "a cuddle"

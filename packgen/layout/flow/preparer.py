@@ -23,7 +23,7 @@ from packgen.layout.context import LayoutContext
 from packgen.layout.flow.flowables import Look, Meta, StoryParagraph
 from packgen.layout.placed import Role
 from packgen.layout.typeset import paragraph_style, role_of
-from packgen.model.pack import CardLook, ItemBase
+from packgen.model.pack import CardLook, ItemBase, TextItem
 from packgen.resolve.content import Content
 from packgen.resolve.markup import Block, BlockKind, MissingValue, to_blocks
 from packgen.resolve.pack import ResolvedPack
@@ -180,7 +180,8 @@ class Preparer:
         """A maker of fresh paragraphs for ``blocks``, each knowing its role and ink."""
         body_styles = self.resolved.document.body_styles
         paragraph_body = styles[BlockKind.PARAGRAPH].name in body_styles
-        level = min(6, self.heading_level + 1)
+        own = item.heading_level if isinstance(item, TextItem) else None
+        level = min(6, own or self.heading_level + 1)
         prepared = []
         for block in blocks:
             style = styles[block.kind]
