@@ -41,6 +41,18 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class TooLong(Diagnostic):
+    """A profile value too long for a co-brand slot: the diagnostic, with its facts
+    (so the portal can say it in the visitor's words)."""
+
+    fits: int = 0
+    length: int = 0
+    product: str = ""
+    kind: str = ""  # the layout's kind: poster, leaflet, pack, banner ...
+    slot_id: str = ""
+
+
+@dataclass(frozen=True)
 class Capacity:
     """How long a field's value may be in one slot, and the text size there."""
 
@@ -51,6 +63,7 @@ class Capacity:
     size: str
     slot_id: str
     points: float
+    kind: str = ""
 
 
 def _copy_fields(key: str | None, content: Content) -> list[str]:
@@ -240,21 +253,38 @@ def capacities(project: Project, design: Design, org: Organisation) -> list[Capa
                 if fits is not None and fits < len(value):
                     points = _points(failed, slot.slot_id)
                     found.append(
-                        Capacity(field, len(value), fits, design.name, size, slot.slot_id, points)
+                        Capacity(
+                            field,
+                            len(value),
+                            fits,
+                            design.name,
+                            size,
+                            slot.slot_id,
+                            points,
+                            design.kind,
+                        )
                     )
     return found
 
 
 def check_profile(
-    project: Project, org: Organisation, names: Iterable[str] = ()
+    project: Project,
+    org: Organisation,
+    names: Iterable[str] = (),
+    made: Callable[[str], bool] | None = None,
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """Errors (at the profile's fields) and warnings (layouts without co-branding)."""
+    """Errors (at the profile's fields) and warnings (layouts without co-branding).
+
+    ``made(kind)``, when given, says which kinds of layout are made (a build of the
+    print profiles makes no banner): the others are not checked."""
     project.register_fonts()
     tight: dict[str, list[Capacity]] = {}
     warnings: list[Diagnostic] = []
     for name in list(names) or project.products():
         try:
             design = load_design(project, name)
+            if made is not None and not made(design.kind):
+                continue
             if not has_cobrand(design):
                 warnings.append(
                     Diagnostic(
@@ -287,13 +317,18 @@ def check_profile(
         if others:
             hint += f"; also too long for {', '.join(others)}"
         errors.append(
-            Diagnostic(
+            TooLong(
                 ("printed without https://, it is " if link else "")
                 + f"{worst.length} characters; {_where(worst)} ({worst.size}) fits {worst.fits}"
                 + (f" at {worst.points:g} pt" if worst.points else ""),
                 org.span(field),
                 hint,
                 field=field,
+                fits=worst.fits,
+                length=worst.length,
+                product=worst.product,
+                kind=worst.kind,
+                slot_id=worst.slot_id,
             )
         )
     return errors, warnings
