@@ -154,6 +154,8 @@ def cobrand_message(diagnostic: Any, copy: Any) -> str | None:
     what = copy.text(f"cobrand_fields.{name}")
     slot, kind = f"cobrand_slots.{diagnostic.slot_id}", f"cobrand_kinds.{diagnostic.kind}"
     link = name.endswith("url") or name == "website"
+    if not copy.has(slot):  # a slot in a panel (``panel/element``): the panel
+        slot = f"cobrand_slots.{diagnostic.slot_id.partition('/')[0]}"
     if link or not copy.has(slot):
         slot = kind if copy.has(kind) else "cobrand_kinds.any"
     where = copy.text(slot)
