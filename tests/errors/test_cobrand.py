@@ -127,7 +127,9 @@ def test_packs_are_checked_up_front_at_their_panels_and_pages(tmp_path: Path) ->
     errors, _ = check_profile(Project(ROOT), load_org(path), names)
     (error,) = errors
     assert error.field == "support.name" and str(error.span) == f"{path}:5:9"
-    assert error.message == "82 characters; 'row-support/text' of leaflet-cues-easy-read (A4) fits 67"
+    assert (
+        error.message == "82 characters; 'row-support/text' of leaflet-cues-easy-read (A4) fits 67"
+    )
     # the limit it names is the real one: at 67 characters the Easy Read leaflet builds
     for count, refused in ((67, False), (68, True)):
         name = LONG_SUPPORT[:count].rstrip()
