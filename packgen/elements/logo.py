@@ -7,7 +7,7 @@ The organisation's logo is a figure whose alt text is the copy at ``alt``
 A profile with a ``partner`` puts both logos in the slot with equal weight,
 as partnership guidelines ask (NHS identity guidelines, for one): the same
 height, the larger that fits, side by side (or one above the other, when
-that is larger) with ``partner_gap`` between them (half the slot's height
+that is larger) with ``partner_gap`` between them (half the logos' height
 unless the layout says), the organisation's first in reading order. The
 partner's logo is a figure whose alt text is the partner's name.
 """
@@ -58,12 +58,19 @@ def layout(element: LogoElement, frame: Frame, ctx: LayoutContext) -> list[Place
     return [placed_asset(element.id, asset, placed, role, ctx)]
 
 
-def pair(first: Asset, second: Asset, rect: Rect, gap: float) -> tuple[bool, float]:
-    """Whether two logos sit side by side (else stacked) in ``rect``, and their common height."""
+GAP = 0.5  # between partnered logos, in the logos' height, unless the layout says
+
+
+def pair(first: Asset, second: Asset, rect: Rect, gap: float | None) -> tuple[bool, float, float]:
+    """Whether two logos sit side by side (else stacked) in ``rect``, their common height,
+    and the gap between them (``gap``, or half that height when None)."""
     a, b = first.width / first.height, second.width / second.height
-    across = min(rect.h, (rect.w - gap) / (a + b))
-    down = min((rect.h - gap) / 2, rect.w / max(a, b))
-    return (across >= down, max(across, down, 0.0))
+    k = GAP if gap is None else 0.0
+    fixed = gap or 0.0
+    across = min(rect.h, (rect.w - fixed) / (a + b + k))
+    down = min((rect.h - fixed) / (2 + k), rect.w / max(a, b))
+    height = max(across, down, 0.0)
+    return (across >= down, height, fixed if gap is not None else k * height)
 
 
 def _partnership(
@@ -75,8 +82,8 @@ def _partnership(
     ctx: LayoutContext,
 ) -> list[Placed]:
     """The organisation's logo and its partner's, equal in height, in one slot."""
-    gap = float(element.partner_gap) * ctx.scale if element.partner_gap is not None else rect.h / 2
-    side_by_side, height = pair(logo, partner, rect, gap)
+    gap = float(element.partner_gap) * ctx.scale if element.partner_gap is not None else None
+    side_by_side, height, gap = pair(logo, partner, rect, gap)
     widths = [height * a.width / a.height for a in (logo, partner)]
     rects: list[Rect] = []
     if side_by_side:

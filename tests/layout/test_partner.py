@@ -29,12 +29,15 @@ def _org(tmp_path: Path, extra: str = PARTNER) -> Organisation:
 
 def test_pair_geometry_is_equal_height_side_by_side_or_stacked() -> None:
     wide, square = Asset(Path("a"), "svg", 300, 100), Asset(Path("b"), "svg", 100, 100)
-    across, height = pair(wide, square, Rect(0, 0, 100, 20), 10)
-    assert across and height == pytest.approx(20)  # the height limits: 60 + 10 + 20 wide
-    across, height = pair(wide, square, Rect(0, 0, 50, 20), 10)
-    assert across and height == pytest.approx(10)  # the width limits: (50 - 10) / (3 + 1)
-    across, height = pair(wide, square, Rect(0, 0, 30, 80), 10)
-    assert not across and height == pytest.approx(10)  # a tall slot stacks: 30 / 3
+    # the height limits: 60 + 10 + 20 wide fit in 100
+    assert pair(wide, square, Rect(0, 0, 100, 20), 10) == (True, pytest.approx(20), 10)
+    # the width limits: (50 - 10) / (3 + 1)
+    assert pair(wide, square, Rect(0, 0, 50, 20), 10) == (True, pytest.approx(10), 10)
+    # a tall slot stacks: 30 / 3
+    assert pair(wide, square, Rect(0, 0, 30, 80), 10) == (False, pytest.approx(10), 10)
+    # by default the gap is half the logos' height: 3h + h/2 + h = 90
+    across, height, gap = pair(wide, square, Rect(0, 0, 90, 40), None)
+    assert across and height == pytest.approx(20) and gap == pytest.approx(10)
 
 
 def test_the_profile_takes_a_partner_checked_like_the_logo(tmp_path: Path) -> None:
