@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Span, error, suggest
@@ -17,6 +17,9 @@ from packgen.model.common import Direction
 from packgen.resolve.markup import Block, MissingValue, plain, to_blocks
 from packgen.resolve.scripts import script_problem
 from packgen.source.load import SourceDict
+
+if TYPE_CHECKING:
+    from packgen.resolve.assets import Asset
 
 # Languages written right to left (by primary subtag), and scripts that decide either way
 # when the tag names one (``az-Arab``, ``ku-Latn``): Unicode CLDR's character order.
@@ -146,6 +149,7 @@ class Content:
     tracking: dict[str, str] | None = None  # UTM parameters, when enabled
     product: str = ""
     others: Callable[[str], Content] | None = None  # the same in another language
+    partner_logo: Asset | None = None  # an organisation's partner, beside its logo
     _blocks: dict[str, list[Block]] = field(default_factory=dict)
 
     def in_language(self, language: str) -> Content:

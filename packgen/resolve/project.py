@@ -315,6 +315,7 @@ class Project:
                 }
         content = Content(texts, spans, data, links, self.language_code, palette, tracking, product)
         content.others = lambda language: self.in_language(language).content(org, product)
+        content.partner_logo = org.partner_logo if org is not None else None
         return content
 
     def in_language(self, language: str) -> Project:
