@@ -44,7 +44,8 @@ def composable(path: Path, letters: str) -> str:
     """The letters of ``letters`` that the font at ``path`` lacks and can build."""
     from fontTools.ttLib import TTFont
 
-    cmap = TTFont(str(path), lazy=True).getBestCmap()
+    with TTFont(str(path), lazy=True) as font:
+        cmap = font.getBestCmap()
     found = ""
     for letter in dict.fromkeys(letters):
         parts = decomposition(letter)
@@ -63,10 +64,10 @@ def composed(path: Path, letters: str) -> Path:
     target = _cache_dir() / f"{path.stem}-composed-{key.hexdigest()[:12]}{path.suffix}"
     if target.exists():
         return target
-    font = _with_composites(path, todo)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(f".{os.getpid()}.tmp")
-    font.save(str(temporary))
+    with _with_composites(path, todo) as font:
+        font.save(str(temporary))
     os.replace(temporary, target)  # atomic: another build may be making the same one
     return target
 
@@ -100,7 +101,7 @@ def _top_centre(glyf: Any, name: str) -> float:
     top = max(y for _, y in coordinates)
     bottom = min(y for _, y in coordinates)
     near = [x for x, y in coordinates if y >= top - 0.15 * (top - bottom)]
-    return (min(near) + max(near)) / 2
+    return float(min(near) + max(near)) / 2
 
 
 def _with_composites(path: Path, letters: str) -> Any:

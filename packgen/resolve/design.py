@@ -231,9 +231,7 @@ def _apply(
             if problem:
                 span = patches.key_spans.get(element_id)
                 diagnostics.append(
-                    Diagnostic(
-                        f"{label} {problem[0]}", span, problem[1], field=f"{where}.elements"
-                    )
+                    Diagnostic(f"{label} {problem[0]}", span, problem[1], field=f"{where}.elements")
                 )
     if isinstance(patches, SourceDict) and isinstance(pages, SourceList):
         pages = _copy_list(pages)

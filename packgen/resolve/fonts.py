@@ -51,7 +51,8 @@ def register(family: FontFamily, span: Span | None = None, compose: str = "") ->
     paths: dict[str, Path] = {}
     try:
         for suffix, (weight, style) in VARIANTS.items():
-            paths[suffix] = composed(Path(fontpkg.path(family.package_family, weight, style)), compose)
+            installed = Path(fontpkg.path(family.package_family, weight, style))
+            paths[suffix] = composed(installed, compose)
     except fontpkg.FontpkgError as exc:
         raise error(
             f"font family '{family.package_family}' is not installed ({exc})",

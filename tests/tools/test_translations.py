@@ -151,7 +151,12 @@ def test_list_shows_languages_of_each_product(capsys: pytest.CaptureFixture[str]
     # the A4 roll fold is not listed in Arabic, Urdu or Hindi (see their language.yaml)
     folded = {lang.language for lang in languages_of(Project(ROOT), "leaflet-cues")}
     assert folded == {"en-GB", "cy", "pl"}
-    assert [lang.language for lang in languages_of(Project(ROOT), "pack-stakeholder")] == ["en-GB"]
+    pack = {lang.language: lang.status for lang in languages_of(Project(ROOT), "pack-stakeholder")}
+    assert pack == {"en-GB": "complete", "cy": "draft"}
+    # the digital kit is made in Welsh and Polish too
+    for product in ("email-banner", "social-fact-story", "social-speak-up-x"):
+        statuses = {lang.language: lang.status for lang in languages_of(Project(ROOT), product)}
+        assert statuses == {"en-GB": "complete", "cy": "draft", "pl": "draft"}, product
 
 
 @pytest.mark.parametrize("language", ["cy", "pl", "ar", "ur", "hi"])
@@ -165,5 +170,7 @@ def test_every_shipped_language_builds_every_product_it_lists(
         if any(language in lang.language.split("+") for lang in languages_of(project, name))
     ]
     assert products
-    result = build(Project(ROOT, language=language), tmp_path, products, ["press"])
+    # print products in their press version, the digital kit as its images
+    result = build(Project(ROOT, language=language), tmp_path, products, ["press", "screen"])
     assert result.ok, {name: failure.format() for name, failure in result.failures.items()}
+    assert {file.product for file in result.files} == set(products)

@@ -38,7 +38,6 @@ from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
 from packgen.colour import Colour
-from packgen.resolve.fonts import with_fallback
 from packgen.layout.placed import (
     Placed,
     PlacedAnchor,
@@ -54,6 +53,7 @@ from packgen.layout.placed import (
     TextLine,
     moved,
 )
+from packgen.resolve.fonts import with_fallback
 
 BIG = 1.0e6
 LEADER_STEP = 4.0  # pt between the dots of a contents leader
