@@ -152,7 +152,7 @@ def test_list_shows_languages_of_each_product(capsys: pytest.CaptureFixture[str]
     folded = {lang.language for lang in languages_of(Project(ROOT), "leaflet-cues")}
     assert folded == {"en-GB", "cy", "pl"}
     pack = {lang.language: lang.status for lang in languages_of(Project(ROOT), "pack-stakeholder")}
-    assert pack == {"en-GB": "complete", "cy": "draft"}
+    assert pack == {"en-GB": "complete", "cy": "draft", "pl": "draft"}
     # the digital kit is made in Welsh and Polish too
     for product in ("email-banner", "social-fact-story", "social-speak-up-x"):
         statuses = {lang.language: lang.status for lang in languages_of(Project(ROOT), product)}
