@@ -225,7 +225,9 @@ def _apply(
         result["styles"] = merge(data["styles"], overlay["styles"])
     patches = overlay.get("elements")
     pages = data.get("pages")
-    if isinstance(patches, SourceDict) and "pages" not in data:
+    # a pack's elements are in its templates and story panels; only a language
+    # may move them (a pack's size overlay has styles only: its model says so)
+    if isinstance(patches, SourceDict) and "pages" not in data and where.startswith("languages"):
         for element_id, patch in patches.items():
             result, problem = _patch_flow(result, str(element_id), patch)
             if problem:
