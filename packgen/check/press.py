@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from pypdf import PdfReader
 import pikepdf
+from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from packgen.check.finding import Finding, Level, Subject
