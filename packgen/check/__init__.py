@@ -185,6 +185,7 @@ def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) 
                 Finding(name, Level.WARN, f"could not run ({type(exc).__name__}: {exc})")
             )
     report.findings = [f.judged(intent.purpose) for f in report.findings]
+    facts.reader = None  # the parsed file is not kept with the report
     return report
 
 

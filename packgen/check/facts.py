@@ -96,6 +96,8 @@ class PdfFacts:
     fonts: list[FontFact]
     title: str | None
     has_forms: bool
+    # the pypdf reader these facts came from, for rules that read more (one parse per file)
+    reader: PdfReader | None = field(default=None, repr=False, compare=False)
 
 
 class TooBig(ValueError):
@@ -317,4 +319,4 @@ def read_facts(path: Path) -> PdfFacts:
             raise
         except Exception as exc:  # pdfium refuses what pypdf read: still a report
             raise ValueError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
-    return PdfFacts(path, pages, fonts, title, has_forms)
+    return PdfFacts(path, pages, fonts, title, has_forms, reader)

@@ -37,7 +37,8 @@ def _level(subject: Subject) -> Level:
 
 
 def _reader(subject: Subject) -> PdfReader:
-    return PdfReader(subject.facts.path)
+    """The reader the facts were read with (objects already parsed stay parsed)."""
+    return subject.facts.reader or PdfReader(subject.facts.path)
 
 
 def _resolve(value: Any) -> Any:
