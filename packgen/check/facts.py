@@ -203,7 +203,7 @@ def _stream_ops(content: bytes, facts: PageFacts) -> None:
             facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(values) * 100)
 
 
-def _pdfium_objects(path: Path, pages: list[PageFacts], text: bool = True) -> None:
+def _pdfium_objects(path: Path, pages: list[PageFacts], read_text: bool = True) -> None:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -211,8 +211,8 @@ def _pdfium_objects(path: Path, pages: list[PageFacts], text: bool = True) -> No
     try:
         for index, page in enumerate(document):
             facts = pages[index]
-            textpage = page.get_textpage() if text else None
-            kinds = None if text else [raw.FPDF_PAGEOBJ_IMAGE]
+            textpage = page.get_textpage() if read_text else None
+            kinds = None if read_text else [raw.FPDF_PAGEOBJ_IMAGE]
             for obj in page.get_objects(kinds, max_depth=8):
                 if obj.type == raw.FPDF_PAGEOBJ_TEXT and len(facts.text) >= MAX_TEXT_RUNS:
                     facts.text_skipped += 1
