@@ -91,14 +91,14 @@ def _instance(path: Path, weight: int) -> Path:
     Variable font packages ship one file for every weight; ReportLab embeds its
     default (regular) outlines, so bold needs an instance of its own.
     """
-    from fontTools.ttLib import TTFont as ToolsFont
-    from fontTools.varLib.instancer import instantiateVariableFont
-
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "packgen" / "fonts"
     stat = path.stat()
     target = cache / f"{path.stem}-w{weight}-{stat.st_size}-{int(stat.st_mtime)}.ttf"
     if target.exists():
-        return target
+        return target  # made before: fontTools is not even imported (a cold start's 0.2 s)
+    from fontTools.ttLib import TTFont as ToolsFont
+    from fontTools.varLib.instancer import instantiateVariableFont
+
     font = ToolsFont(str(path))
     if "fvar" not in font:
         return path
