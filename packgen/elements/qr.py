@@ -58,20 +58,32 @@ class QrElement(ElementBase):
     alt: str | None = None
 
 
-def url_lines(display: str, style: ResolvedStyle, size: float, width: float) -> list[str]:
-    """Break a displayed URL after '/', '.', '-' or '?' so each line fits ``width``."""
+URL_BREAKS = "/."  # a printed web address breaks only after these
+
+
+def url_lines(
+    display: str, style: ResolvedStyle, size: float, width: float
+) -> tuple[list[str], str | None]:
+    """Break a displayed URL after '/' or '.' so each line fits ``width``.
+
+    Never at a hyphen or inside a word: a part between breaks that is wider
+    than ``width`` is returned as the second value (the caller refuses it).
+    """
     pieces: list[str] = []
     current = ""
     for char in display:
         current += char
-        if char in "/.-?&":
+        if char in URL_BREAKS:
             pieces.append(current)
             current = ""
     if current:
         pieces.append(current)
     lines: list[str] = []
     line = ""
+    too_wide: str | None = None
     for piece in pieces:
+        if too_wide is None and text_width(piece, style.font, size, style.bold) > width + 0.01:
+            too_wide = piece
         if line and text_width(line + piece, style.font, size, style.bold) > width:
             lines.append(line)
             line = piece
@@ -79,7 +91,7 @@ def url_lines(display: str, style: ResolvedStyle, size: float, width: float) -> 
             line += piece
     if line:
         lines.append(line)
-    return lines
+    return lines, too_wide
 
 
 def _version_for(url: str, level: str, side: float, minimum: float) -> int:
@@ -225,7 +237,16 @@ def _caption(
         if style is None:
             return None
         style = _printed(style, ctx).for_copy(style.language, Direction.LTR)  # URLs run LTR
-        lines = url_lines(display, style, style.size * ctx.scale, area.w)
+        lines, too_wide = url_lines(display, style, style.size * ctx.scale, area.w)
+        if too_wide is not None:
+            ctx.report(
+                f"QR code '{element.id}': the web address '{display}' cannot break to fit "
+                f"its caption ({area.w / MM:.1f} mm): '{too_wide}' is wider, and an address "
+                "breaks only after '/' or '.'",
+                element.field_span("url_style"),
+                f"give the campaign's link '{element.link}' a shorter label: (the address "
+                "people type; the QR code keeps the full one), or widen the caption",
+            )
         markup = "<br/>".join(escape(line) for line in lines)
         styled.append((Block(BlockKind.PARAGRAPH, markup), style))
     if not styled:

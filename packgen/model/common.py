@@ -235,6 +235,9 @@ class Rules(Model):
     qr_error_correction: Literal["M", "Q", "H"] = "M"
     press_body_colour: str | None = None  # body styles print in this ink on press output
     press_one_ink_under: LengthField | None = None  # smaller text prints in one ink on press
+    # reversed text (lighter than its ground, e.g. white on a tint): at least this size, bold ...
+    reversed_min: LengthField | None = None
+    reversed_regular_min: LengthField | None = None  # ... or regular weight from this size
     logo_warn_ppi: Annotated[int, Field(ge=72)] = 300  # a raster logo under this: warning
     logo_fail_ppi: Annotated[int, Field(ge=72)] = 150  # ... under this: error
 
