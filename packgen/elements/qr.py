@@ -12,9 +12,10 @@ the copy at ``alt``, else the short URL.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 from xml.sax.saxutils import escape
 
+from pydantic import Field
 from qrcode.exceptions import DataOverflowError
 
 from packgen.elements.image import alt_role
@@ -56,6 +57,8 @@ class QrElement(ElementBase):
     dark: str = "ink"
     light: str = "white"
     alt: str | None = None
+    # the smallest QR version: codes in a row given the same one print the same module size
+    version: Annotated[int, Field(ge=1, le=40)] | None = None
 
 
 URL_BREAKS = "/."  # a printed web address breaks only after these
@@ -91,7 +94,25 @@ def url_lines(
             line += piece
     if line:
         lines.append(line)
-    return lines, too_wide
+    return _no_lone_piece(lines, style, size, width), too_wide
+
+
+def _no_lone_piece(lines: list[str], style: ResolvedStyle, size: float, width: float) -> list[str]:
+    """Bring the last piece of the line before down when the last line is one short piece.
+
+    ``parentinfantfoundation.org.`` / ``uk`` reads worse than
+    ``parentinfantfoundation.`` / ``org.uk``.
+    """
+    if len(lines) < 2:
+        return lines
+    previous, last = lines[-2], lines[-1]
+    cut = max(previous.rstrip(URL_BREAKS).rfind(c) for c in URL_BREAKS) + 1
+    if cut <= 0 or len(last) >= len(previous) - cut:
+        return lines
+    moved = previous[cut:] + last
+    if text_width(moved, style.font, size, style.bold) > width:
+        return lines
+    return [*lines[:-2], previous[:cut], moved]
 
 
 def _version_for(url: str, level: str, side: float, minimum: float) -> int:
@@ -162,7 +183,7 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
     tile = Rect(box.aligned(side, element.align, ctx.direction), box.top - side, side, side)
     minimum = float(ctx.rules.qr_min_symbol) * ctx.scale
     try:
-        version = _version_for(url, level, side, minimum)
+        version = max(_version_for(url, level, side, minimum), element.version or 1)
         matrix = qr.encode(url, level, version)
     except (ValueError, DataOverflowError):
         ctx.report(

@@ -25,6 +25,7 @@ from packgen.layout.digital import (
     screen_problems,
     screen_rules,
 )
+from packgen.layout.folds import check_fold_colour, clear_of_folds
 from packgen.layout.partial import FailedElement, LayoutError, bounds, errors_since
 from packgen.layout.placed import (
     Placed,
@@ -35,7 +36,7 @@ from packgen.layout.placed import (
     ShapeKind,
 )
 from packgen.layout.sheet import inset, margins_of, sheet
-from packgen.model.common import Edge, ElementBase
+from packgen.model.common import Direction, Edge, ElementBase
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
@@ -124,6 +125,14 @@ def layout_document(
                     edges |= {Edge.LEFT} if index == 0 else set()  # the start edge
                     edges |= {Edge.RIGHT} if index == len(page.panels) - 1 else set()
                     area = extend_to_bleed(rect, frozenset(edges), ctx)
+                    colours = [p.background for p in page.panels]
+                    prior = colours[index - 1] if index > 0 else panel.background
+                    following = colours[index + 1] if index + 1 < len(colours) else None
+                    if index + 1 >= len(colours):
+                        following = panel.background
+                    start, end = prior != panel.background, following != panel.background
+                    sides = (start, end) if direction is Direction.LTR else (end, start)
+                    area = clear_of_folds(area, rect, sides, spec, scale)
                     if fill is not None:
                         backgrounds.append(
                             PlacedShape(f"panel-{panel.id}", ShapeKind.RECT, area, fill, None, 0.0)
@@ -173,6 +182,7 @@ def layout_document(
         ground = (str(page.background), background) if background else ("the paper", PAPER)
         check_contrast(placed.items, ground, ctx, page.elements)
         check_press_inks(placed.items, ctx, page.elements)
+        check_fold_colour(placed, spec, ctx, page.elements)
         failed.extend(_blamed(page_number, errors_since(ctx.diagnostics, before), placed))
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)

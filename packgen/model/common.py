@@ -213,6 +213,7 @@ class PageSpec(Model):
     margins: Margins | NonNegativeLength
     safe: NonNegativeLength
     fold_clearance: NonNegativeLength | None = None
+    fold_colour_clearance: NonNegativeLength | None = None  # colour changes this far from folds
     grid: Grid | None = None
     clear: Margins | None = None  # bands kept free of text, logos, QR (a story's buttons)
 
