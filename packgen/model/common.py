@@ -239,6 +239,7 @@ class Rules(Model):
     # reversed text (lighter than its ground, e.g. white on a tint): at least this size, bold ...
     reversed_min: LengthField | None = None
     reversed_regular_min: LengthField | None = None  # ... or regular weight from this size
+    measure: tuple[int, int] | None = None  # flowing body text: characters a line, on average
     logo_warn_ppi: Annotated[int, Field(ge=72)] = 300  # a raster logo under this: warning
     logo_fail_ppi: Annotated[int, Field(ge=72)] = 150  # ... under this: error
 
