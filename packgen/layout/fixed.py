@@ -36,7 +36,9 @@ from packgen.layout.placed import (
     ShapeKind,
 )
 from packgen.layout.sheet import inset, margins_of, sheet
+from packgen.layout.space import content_rects, empty_problem
 from packgen.model.common import Direction, Edge, ElementBase
+from packgen.model.fixed import PageModel
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
@@ -183,6 +185,7 @@ def layout_document(
         check_contrast(placed.items, ground, ctx, page.elements)
         check_press_inks(placed.items, ctx, page.elements)
         check_fold_colour(placed, spec, ctx, page.elements)
+        _check_empty(placed, page, frames, ctx, span_at(resolved.data, ("rules", "max_empty")))
         failed.extend(_blamed(page_number, errors_since(ctx.diagnostics, before), placed))
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
@@ -225,6 +228,34 @@ def layout_document(
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise LayoutError(diagnostics, result, failed)
     return result
+
+
+def _check_empty(
+    placed: PlacedPage,
+    page: PageModel,
+    frames: dict[str | None, Frame],
+    ctx: LayoutContext,
+    span: Span | None,
+) -> None:
+    """No unintended empty band on the page or in any of its panels (``rules.max_empty``)."""
+    share = ctx.rules.max_empty
+    if share is None or page.white_space:
+        return
+    rects = content_rects(placed.items)
+    areas = [
+        (f"panel '{panel.id}' of page '{page.id}'", frames[panel.id])
+        for panel in page.panels
+        if not panel.white_space and panel.id in frames
+    ] or [(f"page '{page.id}'", frames[None])]
+    for name, frame in areas:
+        problem = empty_problem(name, frame.content, frame.rect.h, rects, share, frame.rect.top)
+        if problem is not None:
+            ctx.report(
+                problem,
+                span,
+                "fill it with purpose (a picture, a pull quote, the support card), move "
+                "what is below up, or mark intended space with white_space: true",
+            )
 
 
 def _box_of(element: ElementBase, frame: Frame, ctx: LayoutContext) -> Rect:

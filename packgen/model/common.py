@@ -201,6 +201,7 @@ class FoldPanel(Model):
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
     width: PositiveLength
     background: str | None = None
+    white_space: bool = False  # intentional: the empty-area rule skips this panel
 
 
 class PageSpec(Model):
@@ -240,6 +241,7 @@ class Rules(Model):
     reversed_min: LengthField | None = None
     reversed_regular_min: LengthField | None = None  # ... or regular weight from this size
     measure: tuple[int, int] | None = None  # flowing body text: characters a line, on average
+    max_empty: Annotated[float, Field(gt=0, le=1)] | None = None  # an empty band: share of height
     logo_warn_ppi: Annotated[int, Field(ge=72)] = 300  # a raster logo under this: warning
     logo_fail_ppi: Annotated[int, Field(ge=72)] = 150  # ... under this: error
 

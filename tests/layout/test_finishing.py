@@ -11,12 +11,21 @@ from reportlab.platypus import Paragraph
 from packgen.errors import PackgenError
 from packgen.layout.balance import NBSP, balanced_width, keep_lines, line_words, no_lone_word
 from packgen.layout.placed import PlacedDocument, PlacedText
+from packgen.units import MM
 from tests.layout import probe
 from tests.layout.probe import item
 
 
 def place(root: Path, body: str) -> PlacedDocument:
     """The probe layout with ``body``'s own styles (the probe head has none)."""
+    if body.startswith("rules:"):
+        head, _, body = body.partition("\n")
+        saved = probe.HEAD
+        probe.HEAD = saved + head + "\n"
+        try:
+            return place(root, body)
+        finally:
+            probe.HEAD = saved
     if body.startswith("styles:"):
         head, _, rest = body.partition("\n")
         body = rest
@@ -136,3 +145,58 @@ def test_small_reversed_text_is_refused(project_copy: Path) -> None:
 def test_reversed_text_at_11pt_bold_passes(project_copy: Path) -> None:
     body = SMALL_REVERSED.replace("size: 9pt", "size: 11pt, weight: bold")
     assert isinstance(item(place(project_copy, body), "t"), PlacedText)
+
+
+HOLE = """rules: {max_empty: 0.1}
+pages:
+  - id: front
+    elements:
+      - {type: text, id: top, box: {col: 1, span: 6, y: 20mm, h: 20mm}, copy: poster.footer, style: body}
+      - {type: text, id: bottom, box: {col: 1, span: 6, y: 250mm, h: 20mm}, copy: poster.footer, style: body}
+"""
+
+
+def test_an_empty_band_larger_than_the_rule_allows_is_refused(project_copy: Path) -> None:
+    with pytest.raises(PackgenError) as caught:
+        place(project_copy, HOLE)
+    assert "page 'front' has an empty band" in str(caught.value)
+    assert "rules.max_empty allows 10%" in str(caught.value)
+
+
+def test_intended_white_space_is_allowed(project_copy: Path) -> None:
+    body = HOLE.replace("  - id: front\n", "  - id: front\n    white_space: true\n")
+    assert isinstance(item(place(project_copy, body), "top"), PlacedText)
+
+
+FOLDED = """rules: {max_empty: 0.1}
+pages:
+  - id: outside
+    panels: [{id: a, width: 105mm, background: sky}, {id: b, width: 105mm}]
+    elements:
+      - {type: text, id: t, panel: a, box: {x: 10mm, y: 20mm, w: 80mm, h: 260mm}, copy: poster.footer, style: body, valign: middle}
+      - {type: text, id: u, panel: b, box: {x: 10mm, y: 20mm, w: 80mm, h: 260mm}, copy: poster.footer, style: body, valign: middle}
+"""
+
+
+def test_panel_colour_stops_short_of_the_fold(project_copy: Path) -> None:
+    placed = place(
+        project_copy,
+        FOLDED.replace("background: sky", "background: sky, white_space: true").replace(
+            "{id: b, width: 105mm}", "{id: b, width: 105mm, white_space: true}"
+        ),
+    )
+    ground = item(placed, "panel-a")
+    fold = placed.pages[0].folds[0]
+    assert fold - ground.rect.right == pytest.approx(3 * MM, abs=0.01)
+
+
+def test_a_shape_on_a_fold_is_refused(project_copy: Path) -> None:
+    body = (
+        FOLDED.replace("background: sky", "white_space: true").replace(
+            "{id: b, width: 105mm}", "{id: b, width: 105mm, white_space: true}"
+        )
+        + "      - {type: shape, id: strip, box: {x: 103mm, y: 0mm, w: 10mm, h: 297mm}, fill: sky}\n"
+    )
+    with pytest.raises(PackgenError) as caught:
+        place(project_copy, body)
+    assert "shape 'strip' changes colour 2.0 mm from a fold" in str(caught.value)
