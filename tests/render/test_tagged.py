@@ -92,7 +92,7 @@ def test_folded_leaflet_reads_cover_flap_inside_spread_then_back(built: BuildRep
     order = [
         "Reading your",
         "Why the first",
-        "Your baby's cues",
+        "Your baby’s cues",  # typographic apostrophes, as printed
         "When your baby cries",
         "Watch the film",
         "Where to get support",
@@ -165,7 +165,7 @@ def test_layout_heading_marks_titles_and_unmarks_a_big_figure(built: BuildReport
         for number, line in enumerate(lines)
         if line.strip().startswith('"')
     }
-    assert tagged_as["Reading yourbaby's cues"] == "H1"  # heading: 1 on the front title
+    assert tagged_as["Reading yourbaby’s cues"] == "H1"  # heading: 1 on the front title
     assert tagged_as["1 million"] == "P"  # heading: 0 on the fact card
     assert tagged_as["Watch the film"] == "H2"
 
