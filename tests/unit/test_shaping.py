@@ -135,3 +135,20 @@ def test_bold_fallback_text_is_set_in_the_fallback_bold(project: Project) -> Non
     regular = pdfmetrics.getFont(fallback_face(0, False, False)).face
     assert bold.name != regular.name  # a real bold instance, not the regular face again
     assert bold.charWidths[ord("ŵ")] > regular.charWidths[ord("ŵ")]
+
+
+def test_drawn_lines_show_their_spaces_and_a_wrapped_line_ends_in_one(project: Project) -> None:
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    paragraph = _set(project, "طفلك لا يستطيع الكلام بعد", rtl=True, width=60)
+    assert len(paragraph.lines) > 1
+    canvas = Canvas(io.BytesIO(), invariant=1)
+    start = len(canvas._code)
+    paragraph.drawOn(canvas, 0, 0)
+    shown = [c for c in canvas._code[start:] if str(c).startswith("BT")]
+    spaces = sum(1 for c in shown if "( ) Tj" in str(c))
+    words = sum(len(line.logical.split()) for line in paragraph.lines)
+    # one space between the words of each line, one at the end of each line but the last
+    assert spaces == (words - len(paragraph.lines)) + (len(paragraph.lines) - 1)
