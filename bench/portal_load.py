@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import ipaddress
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -64,15 +65,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(cache: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(cache: str, jobs: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = dict(
         os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
     )
     command = [sys.executable, "-m", "packgen", "serve", "--port", str(port), "--cache", cache]
+    command += ["--jobs", str(jobs)] if jobs else []
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600  # the default pack is built first: slow on a busy machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"packgen serve exited with {process.returncode}")
@@ -83,17 +85,57 @@ def start_server(cache: str) -> tuple[subprocess.Popen[bytes], str]:
             pass
         time.sleep(0.3)
     process.terminate()
-    raise SystemExit("packgen serve did not start within 120 s")
+    raise SystemExit("packgen serve did not start within 600 s")
+
+
+CHOICE: dict[str, list[str]] = {}  # the form's own choice (--choose); empty: its defaults
 
 
 def post_form(client: httpx.Client | httpx.AsyncClient, url: str):  # type: ignore[no-untyped-def]
     files = {"logo": ("logo.svg", LOGO.read_bytes(), "image/svg+xml")}
-    return client.post(url + "/personalise", data=FORM, files=files)
+    data: dict[str, object] = dict(FORM)
+    if CHOICE:
+        data |= {"choices": "1", **CHOICE}
+    return client.post(url + "/personalise", data=data, files=files)
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of processes so far (Linux /proc), in seconds."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (the server's workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+SERVER_PID: list[int] = []
 
 
 def prime(url: str) -> str:
-    """Build the personalised pack once; the zip's path. Prints submit-to-ready time."""
+    """Build the personalised pack once; the zip's path. Prints submit-to-ready time,
+    the load average and (for a server this run started) the CPU time its workers used."""
     with httpx.Client(timeout=60) as client:
+        workers = _children(SERVER_PID[0]) if SERVER_PID else []
+        cpu = _cpu_seconds(workers)
+        load = os.getloadavg()[0]
         began = time.perf_counter()
         response = post_form(client, url)
         if response.status_code != 303:
@@ -104,11 +146,16 @@ def prime(url: str) -> str:
             status = client.get(url + pack + "/status").json()
             if status["state"] == "ready":
                 took = time.perf_counter() - began
-                print(f"first personalised pack: {took:.2f} s from submit to ready")
+                used = _cpu_seconds(workers) - cpu
+                files = status.get("files", "?")
+                print(f"first personalised pack: {took:.2f} s from submit to ready ({files} files)")
+                if workers:
+                    print(f"  worker CPU time {used:.2f} s in {len(workers)} worker(s)")
+                print(f"  load average {load:.2f} before, {os.getloadavg()[0]:.2f} after")
                 return str(status["download"])
             if status["state"] != "building":
                 raise SystemExit(f"the pack could not be built: {status}")
-            time.sleep(0.05)
+            time.sleep(0.02)
     raise SystemExit("the pack was not built within 120 s")
 
 
@@ -180,6 +227,21 @@ def main() -> int:
         help="seconds between start-up and the first pack (default 10; 0: at once)",
     )
     parser.add_argument(
+        "--choose",
+        action="append",
+        default=[],
+        metavar="FIELD=V1,V2",
+        help="the form's choice, e.g. products=poster-speak-up sizes=A4 profiles=office "
+        "kit=banner languages=en-GB (repeat; default: what the form ticks at first)",
+    )
+    parser.add_argument("--jobs", type=int, help="the server's --jobs (default: its own)")
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="keep the server's cache here, to reuse its default pack between runs "
+        "(personalised packs in it are removed first, so the first pack is still built)",
+    )
+    parser.add_argument(
         "--targets",
         default="listing,zip,post",
         help="comma-separated, round robin: listing, zip, post (default: all three)",
@@ -190,14 +252,21 @@ def main() -> int:
         parser.error(f"--targets takes {', '.join(TARGETS)}")
     if not 1 <= args.requests <= 10_000 or not 1 <= args.concurrency <= 200:
         parser.error("use 1-10000 requests and 1-200 concurrent")
+    for item in args.choose:
+        name, _, values = item.partition("=")
+        CHOICE[name.strip()] = [v for v in values.split(",") if v]
     process = None
-    with tempfile.TemporaryDirectory(prefix="packgen-load-") as cache:
+    with tempfile.TemporaryDirectory(prefix="packgen-load-") as scratch:
+        cache = args.cache or scratch
+        for packs in Path(cache).glob("*/packs"):
+            shutil.rmtree(packs)
         if args.url:
             if not loopback(args.url):
                 parser.error("--url must be a loopback address (127.0.0.1, ::1 or localhost)")
             url = args.url.rstrip("/")
         else:
-            process, url = start_server(cache)
+            process, url = start_server(cache, args.jobs)
+            SERVER_PID.append(process.pid)
             time.sleep(max(0.0, min(args.settle, 120.0)))
         try:
             zip_path = prime(url)

@@ -607,7 +607,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--cache", metavar="DIR", help="cache folder (default: ~/.cache/packgen)")
-    serve.add_argument("--jobs", type=int, default=1, help="processes building packs (default 1)")
+    serve.add_argument(
+        "--jobs",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        help="processes building packs, sharing each pack (default 2; 1 on one core)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     site = commands.add_parser(

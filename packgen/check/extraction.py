@@ -86,6 +86,18 @@ def run_problem(run: TextRunExpect, extracted: str) -> str | None:
     return f"{label} has its glyphs in the wrong order: «{sample}»"
 
 
+def _line_end_hyphen(text: pdfium.PdfTextPage, index: int) -> bool:
+    """A '-' drawn at the end of a line, which pdfium reports as U+FFFE (a soft hyphen).
+
+    It is a glyph on the page and part of the text (a web address broken after
+    one of its hyphens), not a hyphen pdfium may drop when it joins the lines.
+    """
+    raw = pdfium.raw
+    return bool(raw.FPDFText_IsHyphen(text.raw, index)) and not raw.FPDFText_IsGenerated(
+        text.raw, index
+    )
+
+
 def extract(path: Path, page_index: int, rect: tuple[float, float, float, float]) -> str:
     """The characters drawn inside ``rect`` (x, y, w, h in points), as they appear on the page.
 
@@ -102,6 +114,8 @@ def extract(path: Path, page_index: int, rect: tuple[float, float, float, float]
         chars: list[tuple[float, float, float, str]] = []  # baseline, centre x, size, char
         for index in range(text.count_chars()):
             char = text.get_text_range(index, 1)
+            if _line_end_hyphen(text, index):
+                char = "-"
             if not char or _INVISIBLE.fullmatch(char):
                 continue
             left, bottom, right, top = text.get_charbox(index, loose=True)

@@ -47,11 +47,13 @@ _LTR_UNITS = re.compile(
     r"(?:https?://|www\.)\S+[^\s.,;:!?،؛)»]"  # web addresses
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
     r"|#\w+"  # hashtags
-    r"|\+?\d[\d ()\-]{5,}\d"  # phone numbers (digit groups with spaces)
-    # Latin phrases (names, titles, dates such as "10–16 June 2024"), up to their last word
-    r"|[A-Za-z0-9][A-Za-z0-9'&’.,:/()\-–]*(?:[ ·][A-Za-z0-9][A-Za-z0-9'&’.,:/()\-–]*)*"
+    r"|\+?\d[\d \u00a0()\-]{5,}\d"  # phone numbers (digit groups with spaces)
+    # Latin phrases (names, titles, dates such as "10–16 June 2024"), up to their last word;
+    # an organisation's name keeps its last words together with no-break spaces
+    r"|[A-Za-z0-9][A-Za-z0-9'&’.,:/()\-–]*(?:[ \u00a0·][A-Za-z0-9][A-Za-z0-9'&’.,:/()\-–]*)*"
 )
 _LATIN = re.compile("[A-Za-z]")
+_SPACES = re.compile("[ \u00a0]")
 _TRAILING = ".,:;"
 _LRI, _PDI = "\u2066", "\u2069"
 _LEVEL = re.compile(r"Level\(\s*(\d+),\s*\)")
@@ -72,7 +74,7 @@ def _ltr_units(text: str) -> list[tuple[int, int]]:
     for match in _LTR_UNITS.finditer(text):
         start, end = match.span()
         unit = match.group(0)
-        if unit[0].isdigit() and not _LATIN.search(unit) and " " not in unit.strip():
+        if unit[0].isdigit() and not _LATIN.search(unit) and not _SPACES.search(unit.strip()):
             continue  # a lone number: the algorithm keeps it left to right anyway
         while end > start and text[end - 1] in _TRAILING:
             end -= 1  # a sentence's full stop is the sentence's, not the name's
@@ -415,5 +417,15 @@ class ShapedParagraph:
             canvas.drawString(x + style.bulletIndent, baseline, self.bullet)
 
     def visual_lines(self) -> list[tuple[str, str]]:
-        """(logical text, visual characters) of each set line."""
-        return [(line.logical, line.visual) for line in self.lines]
+        """(logical text, visual characters) of each set line.
+
+        A bullet is drawn with the first line, so it is part of that line: before
+        its text in reading order, and at the line's start edge on the page (on
+        the right, after the text left to right, in right-to-left paragraphs).
+        """
+        lines = [(line.logical, line.visual) for line in self.lines]
+        if self.bullet and lines:
+            logical, visual = lines[0]
+            shown = f"{visual} {self.bullet}" if self.rtl else f"{self.bullet} {visual}"
+            lines[0] = (f"{self.bullet} {logical}", shown)
+        return lines

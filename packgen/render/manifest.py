@@ -59,6 +59,9 @@ def text_runs(item: PlacedText) -> TextRunExpect:
                 visual.append(seen)
         else:
             plain = flowable.getPlainText()
+            bullet = getattr(flowable, "bulletText", None)
+            if isinstance(bullet, str) and bullet:
+                plain = f"{bullet} {plain}"  # drawn in the start indent, before the text
             logical.append(plain)
             visual.append(plain)  # set left to right, one glyph per character
     return TextRunExpect(

@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from packgen.resolve.project import Project
 from packgen.web.catalogue import Catalogue, ensure_catalogue, fingerprint
 from packgen.web.check import CHECK_PATH, MAX_PDF, CheckRoutes
-from packgen.web.choice import Offer, languages, reviewed_languages
+from packgen.web.choice import KIT, Offer, language_options
 from packgen.web.jobs import DAY, Busy, Jobs, request_key
 from packgen.web.limits import RateLimit
 from packgen.web.links import ServerLinks
@@ -45,6 +45,18 @@ from packgen.web.views import FormView, error_page, index_page, pack_page
 log = logging.getLogger("packgen.web")
 FORM_OVERHEAD = 64 * 1024  # bytes of a request besides the logo
 DRAIN_LIMIT = 64 * 1024 * 1024  # read (and drop) a too-large body up to this, so browsers see 413
+MEDIA_TYPES = {
+    ".pdf": "application/pdf",
+    ".zip": "application/zip",
+    ".png": "image/png",
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+}
+# a product's web page (HTML version) carries its own style sheet and pictures inline
+PAGE_POLICY = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+)
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -84,7 +96,10 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = headers
             await send(message)
 
         length = dict(scope.get("headers", [])).get(b"content-length")
@@ -177,11 +192,20 @@ class Portal:
         """What the form offers: the default pack's products and sizes, paper, languages."""
         if self._offer is None:
             papers = self.project.paper_sizes
-            products = {p.name: tuple(p.sizes) for p in self.catalogue.products}
+            listed = self.catalogue.products
+            printed = [p for p in listed if p.kind not in KIT]
+            products = {p.name: tuple(p.sizes) for p in printed}
             sizes = {s for sizes in products.values() for s in sizes}
             office = frozenset(s for s in sizes if s not in papers or papers[s].office)
-            found = reviewed_languages(self.project.campaign_dir / "copy")
-            self._offer = Offer(products, office, languages(found, self.project.language_code))
+            kit = {k: tuple(p.name for p in listed if p.kind == k) for k in KIT}
+            web = frozenset(p.name for p in printed if any(f.profile == "html" for f in p.files))
+            self._offer = Offer(
+                products,
+                office,
+                language_options(self.project, products),
+                {k: names for k, names in kit.items() if names},
+                web,
+            )
         return self._offer
 
     def form_page(self, form: FormView, status: int = 200) -> Response:
@@ -233,10 +257,7 @@ class Portal:
             path = catalogue.folder / catalogue.bundle
         if path is None or not path.is_file():
             raise HTTPException(404)
-        kind = "application/zip" if name.endswith(".zip") else "application/pdf"
-        return FileResponse(
-            path, media_type=kind, filename=name, headers={"cache-control": "public, max-age=3600"}
-        )
+        return file_response(path, Path(name).name, "public, max-age=3600")
 
     async def thumbnail(self, request: Request) -> Response:
         path = self.catalogue.thumbnail(request.path_params["name"])
@@ -278,6 +299,7 @@ class Portal:
                 result.logo.filename,
                 choice,
                 result.files,
+                {p.name: max(f.pages for f in p.files) for p in self.catalogue.products},
             )
         except Busy:
             return self.refused(result, "busy_form", 503, 30)
@@ -319,6 +341,7 @@ class Portal:
             self.catalogue,
             str(request.url.replace(query="", fragment="")),
             self.keep_days,
+            self.offer,
         )
         return self.page(html, headers={"cache-control": "no-store"})
 
@@ -330,6 +353,7 @@ class Portal:
         if status.state == "ready" and status.zip_name:
             body["download"] = self.links.pack_zip(status.key, status.zip_name)
             body["bytes"] = status.bytes
+            body["files"] = len(status.files)
         code = 404 if status.state == "unknown" else 200
         return JSONResponse(body, code, headers={"cache-control": "no-store"})
 
@@ -348,12 +372,7 @@ class Portal:
         path = self.jobs.download(key, name)
         if path is None or not path.is_file():
             raise HTTPException(404)
-        return FileResponse(
-            path,
-            media_type="application/zip" if name.endswith(".zip") else "application/pdf",
-            filename=name,
-            headers={"cache-control": "private, max-age=3600"},
-        )
+        return file_response(path, name, "private, max-age=3600")
 
     # --- errors -----------------------------------------------------------------
 
@@ -367,6 +386,21 @@ class Portal:
     async def internal_error(self, request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s", request.url.path, exc_info=exc)
         return self.error("internal", 500)
+
+
+def file_response(path: Path, name: str, cache: str) -> Response:
+    """A file to download; a web page or an image opens in the browser (``inline``)."""
+    suffix = path.suffix.lower()
+    headers = {"cache-control": cache}
+    if suffix == ".html":
+        headers["content-security-policy"] = PAGE_POLICY
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES.get(suffix, "application/octet-stream"),
+        filename=name,
+        headers=headers,
+        content_disposition_type="inline" if suffix in (".html", ".png") else "attachment",
+    )
 
 
 def _text(value: object) -> str:
@@ -390,7 +424,7 @@ def create_app(portal: Portal) -> Starlette:
         Route("/", portal.index),
         Route("/personalise", portal.personalise, methods=["GET", "POST"]),
         Route(CHECK_PATH, check.endpoint, methods=["GET", "POST"]),
-        Route("/downloads/{name}", portal.download),
+        Route("/downloads/{name:path}", portal.download),  # digital/NAME: the kit's images
         Route("/thumbnails/{name}", portal.thumbnail),
         Route("/packs/{key}", portal.pack),
         Route("/packs/{key}/status", portal.pack_status),

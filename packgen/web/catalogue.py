@@ -26,25 +26,30 @@ from packgen import __version__
 from packgen.build import BuiltFile, build
 from packgen.distribute.bundle import make_bundle, thumbnail
 from packgen.errors import PackgenError
+from packgen.model.profiles import ALL, profile_names
 from packgen.render.write import write_atomic
 from packgen.resolve.design import load_design
 from packgen.resolve.project import Project
 from packgen.web.pages import PageCopy
 
 CATALOGUE = "catalogue.json"
+CATALOGUE_FORMAT = 2  # 2: web pages and the digital kit (a folder made before is not reused)
 PDF_DIR = "pdf"
 THUMB_DIR = "thumbnails"
 PROFILE_ORDER = ("office", "press")
-KIND_ORDER = ("poster", "leaflet", "pack")  # the order of the brief's default pack
+KIND_ORDER = ("poster", "leaflet", "pack", "banner", "social")  # the brief's order, then the kit
+CATALOGUE_PROFILES = tuple(profile_names(ALL))  # print, web pages and the digital kit
 
 
 @dataclass(frozen=True)
 class FileInfo:
-    file: str  # name inside pdf/
-    size: str  # paper size name
+    file: str  # path inside pdf/: a name, or digital/<name> for the kit's images
+    size: str  # paper size name, or the image's pixel size
     profile: str
     pages: int
     bytes: int
+    alt: str = ""  # an image's alternative text
+    extras: list[str] = field(default_factory=list)  # beside it: JSON, the banner's HTML
 
 
 @dataclass(frozen=True)
@@ -71,9 +76,10 @@ class Catalogue:
     failures: dict[str, str] = field(default_factory=dict)  # product → formatted errors
 
     def pdf(self, name: str) -> Path | None:
-        """The PDF called ``name`` if the catalogue lists it (never a path join)."""
+        """The file ``name`` (a PDF, web page, image or its sidecar) if the catalogue
+        lists it (compared with the list, never joined to a path unchecked)."""
         for product in self.products:
-            if any(f.file == name for f in product.files):
+            if any(name == f.file or name in f.extras for f in product.files):
                 return self.folder / PDF_DIR / name
         return None
 
@@ -86,7 +92,7 @@ class Catalogue:
 def fingerprint(project: Project) -> str:
     """A short hash of everything a pack is made from (files, campaign, language, version)."""
     digest = hashlib.sha256()
-    digest.update(f"packgen {__version__}\n".encode())
+    digest.update(f"packgen {__version__} catalogue {CATALOGUE_FORMAT}\n".encode())
     digest.update(f"{project.campaign.id} {project.language_code}\n".encode())
     for folder in (project.layouts_dir, project.assets_dir):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -110,10 +116,16 @@ def describe(project: Project, name: str, copy: PageCopy) -> tuple[str, str, str
     return design.kind, title, blurb
 
 
+def _inside(path: Path, folder: Path) -> str:
+    """``path`` relative to ``folder``, with forward slashes (``digital/x.png``)."""
+    return path.relative_to(folder).as_posix()
+
+
 def _thumbnails(files: list[BuiltFile], folder: Path) -> dict[str, tuple[str, tuple[int, int]]]:
     """One PNG per product, from its smallest office file: name and pixel size."""
     chosen: dict[str, BuiltFile] = {}
-    for file in sorted(files, key=lambda f: (f.profile != "office", f.bytes)):
+    pictured = [f for f in files if f.path.suffix != ".html"]  # a web page has no first page
+    for file in sorted(pictured, key=lambda f: (f.profile != "office", f.bytes)):
         chosen.setdefault(file.product, file)
     made: dict[str, tuple[str, tuple[int, int]]] = {}
     for product, source in sorted(chosen.items()):
@@ -136,7 +148,7 @@ def build_catalogue(project: Project, folder: Path) -> Catalogue:
         paper = papers.get(size)
         return profile != "office" or paper is None or paper.office
 
-    report = build(project, folder / PDF_DIR, select=offered)
+    report = build(project, folder / PDF_DIR, profiles=CATALOGUE_PROFILES, select=offered)
     copy = PageCopy(project.content())
     thumbs = _thumbnails(report.files, folder)
     products: list[Product] = []
@@ -152,7 +164,15 @@ def build_catalogue(project: Project, folder: Path) -> Catalogue:
             continue
         sizes = list(dict.fromkeys(f.size for f in files))
         infos = [
-            FileInfo(f.path.name, f.size, f.profile, f.pages, f.bytes)
+            FileInfo(
+                _inside(f.path, folder / PDF_DIR),
+                f.size,
+                f.profile,
+                f.pages,
+                f.bytes,
+                f.alt,
+                [_inside(extra, folder / PDF_DIR) for extra in f.extras],
+            )
             for f in sorted(files, key=lambda f: (sizes.index(f.size), f.profile))
         ]
         thumb, thumb_size = thumbs[name]
@@ -189,7 +209,9 @@ def load_catalogue(folder: Path) -> Catalogue | None:
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    paths = [folder / PDF_DIR / f.file for p in products for f in p.files]
+    paths = [
+        folder / PDF_DIR / name for p in products for f in p.files for name in [f.file, *f.extras]
+    ]
     paths += [folder / THUMB_DIR / p.thumbnail for p in products]
     if not all(path.is_file() for path in paths):
         return None

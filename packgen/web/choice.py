@@ -1,28 +1,53 @@
 """What a visitor may choose for a personalised pack, and which files a choice makes.
 
-The offer comes from the default pack (products and their sizes), the paper
-sizes (``layouts/_paper.yaml``: ``office: false`` means print shops only, so
-A2 has no office version) and the campaign's copy folders (one language per
-folder, drafts left out; the form asks only when more than one remains). A choice is the
-products, sizes, versions and language ticked on the form; it is part of the
-request's cache key and travels to the worker as plain data.
+The offer comes from the default pack: its print products and their sizes,
+the paper sizes (``layouts/_paper.yaml``: ``office: false`` means print shops
+only, so A2 has no office version), the web-page (HTML) versions, the digital
+kit (the email banner and the social images, grouped by layout kind) and the
+languages each print product is made in
+(:func:`packgen.designer.translations.languages_of`, read from the copy
+folders, never listed here). A choice is the products, kit parts, sizes,
+versions and languages ticked on the form; it is part of the request's cache
+key and travels to the worker as plain data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
-PROFILES = ("office", "press")
+PROFILES = ("office", "press")  # the print versions
+WEB = "html"  # the web-page version: one per product, whatever the paper size
+SCREEN = "screen"  # the digital kit's profile
+VERSIONS = (*PROFILES, WEB)
+KIT = ("banner", "social")  # kit parts, by layout kind (packgen.model.digital.SCREEN_KINDS)
 DEFAULT_SIZES = ("A4", "A3")  # what the form ticks at first: the sizes most people print
+DEFAULT_VERSIONS = PROFILES
+
+
+@dataclass(frozen=True)
+class LanguageOption:
+    code: str  # the copy folder
+    name: str  # in the language itself: "Cymraeg"
+    status: str  # complete, draft or partial (packgen.designer.translations.status)
+    products: tuple[str, ...]  # the print products made in it
+
+    @property
+    def draft(self) -> bool:
+        return self.status != "complete"
 
 
 @dataclass(frozen=True)
 class Offer:
-    products: dict[str, tuple[str, ...]]  # product → its sizes, in listing order
+    products: dict[str, tuple[str, ...]]  # print product → its sizes, in listing order
     office_sizes: frozenset[str]  # paper an office printer takes
-    languages: tuple[str, ...]  # copy folders; the first is the default
+    languages: tuple[LanguageOption, ...] = ()  # the first is the campaign's own
+    kit: dict[str, tuple[str, ...]] = field(default_factory=dict)  # part → screen products
+    web: frozenset[str] = frozenset()  # print products with a web-page version
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0].code if self.languages else ""
 
     @property
     def sizes(self) -> tuple[str, ...]:
@@ -33,17 +58,42 @@ class Offer:
                 found += [s for s in sizes if s not in found]
         return tuple(found)
 
-    def files(self, choice: Choice) -> list[tuple[str, str, str]]:
-        """Every (product, size, profile) the choice makes, in listing order."""
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return VERSIONS if self.web else PROFILES
+
+    def language(self, code: str) -> LanguageOption | None:
+        return next((option for option in self.languages if option.code == code), None)
+
+    def files(self, choice: Choice) -> list[tuple[str, str, str, str]]:
+        """Every (language, product, size, profile) the choice makes, in listing order.
+
+        The digital kit is made in the campaign's language only; other languages
+        make the chosen print products that are translated into them.
+        """
         chosen = set(self.sizes) & set(choice.sizes)
-        made = []
-        for product, sizes in self.products.items():
-            if product not in choice.products:
+        made: list[tuple[str, str, str, str]] = []
+        for option in self.languages:
+            if option.code not in choice.languages:
                 continue
-            for size in sizes:
-                if len(sizes) > 1 and size not in chosen:
+            own = option.code == self.default_language
+            for product, sizes in self.products.items():
+                if product not in choice.products or not (own or product in option.products):
                     continue
-                made += [(product, size, p) for p in PROFILES if self.allows(size, p, choice)]
+                for size in sizes:
+                    if len(sizes) > 1 and size not in chosen:
+                        continue
+                    made += [
+                        (option.code, product, size, p)
+                        for p in PROFILES
+                        if self.allows(size, p, choice)
+                    ]
+                if WEB in choice.profiles and product in self.web:
+                    made.append((option.code, product, sizes[0], WEB))
+            if own:
+                for part in KIT:
+                    if part in choice.kit:
+                        made += [(option.code, p, "*", SCREEN) for p in self.kit.get(part, ())]
         return made
 
     def allows(self, size: str, profile: str, choice: Choice) -> bool:
@@ -53,7 +103,8 @@ class Offer:
 
     def default(self) -> Choice:
         sizes = tuple(s for s in self.sizes if s in DEFAULT_SIZES) or self.sizes
-        return Choice(tuple(self.products), sizes, PROFILES, self.languages[0])
+        # the print pack; the digital kit, web pages and other languages are asked for
+        return Choice(tuple(self.products), sizes, DEFAULT_VERSIONS, (self.default_language,))
 
 
 @dataclass(frozen=True)
@@ -61,14 +112,16 @@ class Choice:
     products: tuple[str, ...]
     sizes: tuple[str, ...]
     profiles: tuple[str, ...]
-    language: str
+    languages: tuple[str, ...]
+    kit: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
             "products": list(self.products),
             "sizes": list(self.sizes),
             "profiles": list(self.profiles),
-            "language": self.language,
+            "languages": list(self.languages),
+            "kit": list(self.kit),
         }
 
     @classmethod
@@ -81,41 +134,43 @@ class Choice:
                 return tuple(default)
             return tuple(str(v) for v in value)
 
-        language = data.get("language")
+        languages = strings("languages", fallback.languages)
+        if "languages" not in data and isinstance(data.get("language"), str):
+            languages = (str(data["language"]),)  # a request stored before languages were many
         return cls(
             strings("products", fallback.products),
             strings("sizes", fallback.sizes),
             strings("profiles", fallback.profiles),
-            language if isinstance(language, str) else fallback.language,
+            languages,
+            strings("kit", fallback.kit),
         )
 
 
-def reviewed_languages(copy: Path) -> list[str]:
-    """Copy folders fit to offer to the public: not marked ``review: draft``.
+def language_options(project: object, products: Iterable[str]) -> tuple[LanguageOption, ...]:
+    """The languages the print ``products`` are made in, the campaign's own first.
 
-    A draft translation (``review: draft`` in its ``language.yaml``) has not been
-    checked by a qualified translator, so the portal does not offer it for printing.
-    A folder without ``language.yaml`` is the campaign's own copy.
+    Read from the copy folders (:func:`packgen.designer.translations.languages_of`),
+    so a translation added as files is offered at once. A bilingual layout is a
+    product of its own, not a language.
     """
-    from packgen.errors import PackgenError
-    from packgen.model.language import LANGUAGE_FILE
-    from packgen.source.load import load_yaml
+    from packgen.designer.translations import languages_of
+    from packgen.resolve.project import Project
 
-    found = []
-    for folder in sorted(p for p in copy.iterdir() if p.is_dir() and any(p.glob("*.yaml"))):
-        note = folder / LANGUAGE_FILE
-        if note.is_file():
-            try:
-                data = load_yaml(note)
-            except PackgenError:
+    assert isinstance(project, Project)
+    own = project.language_code
+    found: dict[str, tuple[str, str, list[str]]] = {}
+    for product in products:
+        for entry in languages_of(project, product):
+            if entry.bilingual:
                 continue
-            if not isinstance(data, dict) or data.get("review", "draft") != "reviewed":
-                continue
-        found.append(folder.name)
-    return found
-
-
-def languages(copy_folder: Iterable[str], default: str) -> tuple[str, ...]:
-    """The campaign's languages, the default first."""
-    found = sorted(set(copy_folder) - {default})
-    return (default, *found)
+            name, status, listed = found.setdefault(entry.language, (entry.name, entry.status, []))
+            listed.append(product)
+            if entry.status != "complete" and status == "complete":
+                found[entry.language] = (name, entry.status, listed)
+    if own not in found:
+        found[own] = (own, "complete", list(products))
+    order = [own, *sorted(code for code in found if code != own)]
+    return tuple(
+        LanguageOption(code, found[code][0], found[code][1], tuple(found[code][2]))
+        for code in order
+    )

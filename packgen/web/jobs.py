@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from packgen.distribute.worker import Budget, cpu_budget, init_worker
+from packgen.model.profiles import PRINT_PROFILES
+from packgen.model.profiles import PROFILES as ALL_PROFILES
 from packgen.render.write import write_atomic
 
 KEY = re.compile(r"^[0-9a-f]{64}$")
@@ -43,6 +45,8 @@ PREVIEW_WIDTH, LARGE_WIDTH = 640, 1240  # pixels: the ready page's preview, and 
 ORPHAN_AGE = 600.0  # seconds before a folder with no result and no build is removed
 DAY = 24 * 3600.0
 REQUEST, PROFILE, PROGRESS, RESULT = "request.json", "profile.yaml", "progress.json", "result.json"
+FINISHING = "finishing"  # made by the part of a split build that makes the zips
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a copy folder's name
 _QR_ELEMENT = re.compile(r"QR code '([^']+)'")
 _QUOTED = re.compile(r"'(.*?)'(?=\W|$)")
 # which form field each co-branded link comes from (see Organisation.links)
@@ -74,7 +78,8 @@ class Status:
     values: dict[str, str] = field(default_factory=dict)
     logo: dict[str, str] = field(default_factory=dict)
     choice: dict[str, Any] = field(default_factory=dict)
-    files: list[dict[str, Any]] = field(default_factory=list)  # every PDF, for single downloads
+    files: list[dict[str, Any]] = field(default_factory=list)  # every file, for single downloads
+    zips: list[dict[str, Any]] = field(default_factory=list)  # one zip per language
     previews: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -174,7 +179,7 @@ def _first_page(pdf: Path, width: int) -> Any:
 
 
 def _render_previews(
-    files: list[Any], folder: Path
+    files: list[Any], folder: Path, suffix: str = ""
 ) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
     """The first page of each product, at a readable size and larger, for the ready page;
     and the zip's thumbnails (PNG bytes by product), drawn from the same image.
@@ -187,7 +192,8 @@ def _render_previews(
     from packgen.distribute.bundle import THUMBNAIL_WIDTH
 
     chosen: dict[str, Any] = {}
-    for file in sorted(files, key=lambda f: (f.profile != "office", f.bytes)):
+    pdfs = [f for f in files if f.path.suffix == ".pdf"]  # an image is its own preview
+    for file in sorted(pdfs, key=lambda f: (f.profile != "office", f.bytes)):
         chosen.setdefault(file.product, file)
     found: list[dict[str, Any]] = []
     thumbnails: dict[str, bytes] = {}
@@ -196,8 +202,8 @@ def _render_previews(
         # each size drawn at once (cheaper than scaling down); PNG keeps small text
         # crisp, the large picture is a JPEG (ten times faster to write, half the bytes)
         for kind, width, form, name in (
-            ("file", PREVIEW_WIDTH, "PNG", f"{product}.png"),
-            ("large", LARGE_WIDTH, "JPEG", f"{product}-large.jpg"),
+            ("file", PREVIEW_WIDTH, "PNG", f"{product}{suffix}.png"),
+            ("large", LARGE_WIDTH, "JPEG", f"{product}{suffix}-large.jpg"),
             ("zip", THUMBNAIL_WIDTH, "PNG", ""),
         ):
             image = _first_page(source.path, width)
@@ -217,15 +223,33 @@ def _render_previews(
     return found, thumbnails
 
 
-def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
+WARM_STEPS = 3  # warm_worker's steps: imports and fonts; every layout; one pack end to end
+
+
+def warm_worker(root: str, campaign: str | None, language: str | None, step: int = -1) -> None:
     """Load the project, its fonts, layouts and pictures in a worker, so the first pack is
-    not slower: one throwaway office file of each product, without preflight."""
+    not slower. Step 0 imports what a build uses and registers the fonts; step 1 makes one
+    throwaway office file of each product, without preflight; step 2 makes one co-branded
+    poster in every version and one image through preflight, previews and zip (the first
+    use of the PDF reader, the rasteriser and the QR decoder). ``step`` -1: all three."""
     import tempfile
 
     from packgen.build import build
+    from packgen.distribute.bundle import make_bundle
+    from packgen.errors import PackgenError
+    from packgen.model.digital import SCREEN_KINDS
+    from packgen.resolve.design import load_design
+    from packgen.resolve.org import load_org
 
     project = _project(root, campaign, language)
-    project.register_fonts()
+    if step in (-1, 0):
+        import pypdf  # noqa: F401  the preflight's readers and the rasteriser
+        import pypdfium2  # noqa: F401
+
+        import packgen.check.press
+        import packgen.render.png  # noqa: F401
+
+        project.register_fonts()
     seen: set[str] = set()
 
     def first_of_each(product: str, size: str, profile: str) -> bool:
@@ -235,7 +259,27 @@ def warm_worker(root: str, campaign: str | None, language: str | None) -> None:
         return True
 
     with tempfile.TemporaryDirectory(prefix="packgen-warm-") as scratch:
-        build(project, Path(scratch), profiles=("office",), preflight=False, select=first_of_each)
+        out = Path(scratch)
+        if step in (-1, 1):
+            build(project, out / "all", profiles=("office",), preflight=False, select=first_of_each)
+        if step not in (-1, 2):
+            return
+        example = Path(root) / "docs" / "examples" / "orgs" / "riverside.yaml"
+        with contextlib.suppress(PackgenError, OSError):
+            org = load_org(example, "warm-up") if example.is_file() else None
+            designs = {n: load_design(project, n) for n in project.products()}
+            printed = [n for n, d in designs.items() if d.kind not in SCREEN_KINDS]
+            screen = [n for n, d in designs.items() if d.kind in SCREEN_KINDS]
+            report = build(
+                project,
+                out / "org",
+                only=printed[:1] + screen[:1],
+                profiles=tuple(ALL_PROFILES),
+                org=org,
+                select=lambda product, size, _: size == designs[product].sizes[0],
+            )
+            _, thumbnails = _render_previews(report.files, out / "previews")
+            make_bundle(out / "warm.zip", report.files, project.content(org), "warm", thumbnails)
 
 
 # What one visitor's pack may use in a worker: a visitor's logo and fields are
@@ -249,46 +293,182 @@ def start_worker(server: int) -> None:
     init_worker(server, PORTAL_BUDGET)
 
 
-def run_job(root: str, campaign: str | None, language: str | None, folder: str) -> None:
-    """Build the pack of the request in ``folder``: PDFs, zip, previews and result, or problems."""
-    from packgen.build import ORG_PROFILE, BuiltFile, build
-    from packgen.distribute.bundle import make_bundle
+def _wanted(request: dict[str, Any], own: str) -> dict[str, set[tuple[str, str, str]]]:
+    """The files a request asks for, by language: (product, size, profile); ``*`` is any size.
+
+    A request stored before languages were chosen lists (product, size, profile).
+    """
+    found: dict[str, set[tuple[str, str, str]]] = {}
+    for item in request.get("files", []):
+        if isinstance(item, list) and len(item) == 3:
+            item = [own, *item]
+        if isinstance(item, list) and len(item) == 4 and _LANGUAGE.match(str(item[0])):
+            code, product, size, profile = (str(part) for part in item)
+            found.setdefault(code, set()).add((product, size, profile))
+    return found
+
+
+def _out(where: Path, code: str, own: str) -> Path:
+    """Where one language's files are built: ``pdf/``, or ``pdf-<language>/``."""
+    return where / (PDFS if code == own else f"{PDFS}-{code}")
+
+
+def _download_name(path: Path, code: str, own: str) -> str:
+    """A file's name for the visitor: its own, with the language added when not the campaign's."""
+    return path.name if code == own else f"{path.stem}-{code}{path.suffix}"
+
+
+def _file_entry(where: Path, file: Any, code: str, own: str) -> dict[str, Any]:
+    """What the ready page and the downloads need to know of one built file."""
+    entry: dict[str, Any] = {
+        "file": _download_name(file.path, code, own),
+        "path": file.path.relative_to(where).as_posix(),
+        "product": file.product,
+        "size": file.size,
+        "profile": file.profile,
+        "pages": file.pages,
+        "bytes": file.bytes,
+        "language": code,
+    }
+    if file.alt:
+        entry["alt"] = file.alt
+    extras = []
+    for extra in file.extras:
+        extras.append(
+            {
+                "file": _download_name(extra, code, own),
+                "path": extra.relative_to(where).as_posix(),
+                "kind": extra.suffix.lstrip("."),
+                "bytes": extra.stat().st_size,
+            }
+        )
+        if extra.suffix == ".json":  # the sidecar: the posts to go with an image, its link
+            sidecar = _read_json(extra) or {}
+            entry["posts"] = [
+                {"platform": str(p.get("platform", "")), "text": str(p.get("text", ""))}
+                for p in sidecar.get("posts", [])
+                if isinstance(p, dict)
+            ]
+            if sidecar.get("link"):
+                entry["link"] = str(sidecar["link"])
+        elif extra.suffix == ".html":
+            entry["snippet"] = extra.read_text(encoding="utf-8")
+    if extras:
+        entry["extras"] = extras
+    return entry
+
+
+# rough cost of a file, by profile, to share a pack's products fairly between workers;
+# times its pages (``weights`` in the request, from the default pack)
+_COST = {"press": 3, "office": 2, "html": 1, "screen": 1}
+
+
+def split(request: dict[str, Any], own: str, parts: int) -> list[dict[str, list[list[str]]]]:
+    """The request's files in ``parts`` shares of about equal cost, a product never split.
+
+    Every part is a dict language → [product, size, profile] lists; empty parts are left out.
+    """
+    by_language = _wanted(request, own)
+    products: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for code, wanted in by_language.items():
+        for item in sorted(wanted):
+            products.setdefault((code, item[0]), []).append(item)
+    weights = request.get("weights") or {}
+    cost = {
+        key: sum(_COST.get(i[2], 2) for i in items) * max(1, int(weights.get(key[1], 1)))
+        for key, items in products.items()
+    }
+    shares: list[dict[str, list[list[str]]]] = [{} for _ in range(max(1, parts))]
+    loads = [0] * len(shares)
+    for key in sorted(products, key=lambda k: (-cost[k], k)):  # biggest first, to the lightest
+        index = loads.index(min(loads))
+        loads[index] += cost[key]
+        shares[index].setdefault(key[0], []).extend(list(i) for i in products[key])
+    return [share for share in shares if share]
+
+
+def _part_folder(where: Path, part: int | None) -> Path:
+    return where if part is None else where / f"part-{part}"
+
+
+def run_job(
+    root: str,
+    campaign: str | None,
+    language: str | None,
+    folder: str,
+    part: int | None = None,
+    parts: int = 1,
+) -> None:
+    """Build the pack of the request in ``folder``: files, zips, previews and result, or problems.
+
+    Each language chosen is built from its own copy into its own folder and zip.
+    With ``part``, only that share of the request (:func:`split`) is built, into
+    ``part-N/``; the part that finds every other one done finishes the pack.
+    """
+    from packgen.build import ORG_PROFILE, BuildReport, BuiltFile, build
     from packgen.errors import PackgenError
-    from packgen.resolve.design import load_design
     from packgen.resolve.org import load_org
     from packgen.web.upload import BY_PATH
 
     where = Path(folder)
     request = _read_json(where / REQUEST) or {}
     values: dict[str, str] = request.get("values", {})
-    choice = request.get("choice") or {}
-    wanted = {tuple(f) for f in request.get("files", []) if isinstance(f, list) and len(f) == 3}
     problems: list[dict[str, str | None]] = []
+    built_files: list[dict[str, Any]] = []
+    previews: list[dict[str, Any]] = []
     try:
-        project = _project(root, campaign, choice.get("language") or language)
+        project = _project(root, campaign, language)
+        own = project.language_code
         org = load_org(where / PROFILE, "form")
-        products = [p for p in project.products() if not wanted or any(w[0] == p for w in wanted)]
-
-        def select(product: str, size: str, profile: str) -> bool:
-            return not wanted or (product, size, profile) in wanted
-
-        total = 1  # the zip
-        for name in products:
-            with contextlib.suppress(PackgenError):
-                design = load_design(project, name)
-                total += sum(select(name, s, p) for s in design.sizes for p in ("press", "office"))
+        by_language = _wanted(request, own) or {own: set()}  # nothing listed: everything
+        if part is not None:  # this part's share only (none: a part with nothing to do)
+            shares = split(request, own, parts)
+            share = shares[part] if part < len(shares) else {}
+            by_language = {c: {(i[0], i[1], i[2]) for i in items} for c, items in share.items()}
+        total = sum(len(w) for w in by_language.values()) + len(by_language)  # and the zips
         made = 0
+        inside = _part_folder(where, part)
+        progress_file = where / (PROGRESS if part is None else f"progress-{part}.json")
 
         def progress(_: BuiltFile) -> None:
             nonlocal made
             made += 1
-            _write_json(where / PROGRESS, {"done": made, "total": total})
+            _write_json(progress_file, {"done": made, "total": max(total, made + 1)})
 
-        _write_json(where / PROGRESS, {"done": 0, "total": total})
+        _write_json(progress_file, {"done": 0, "total": total})
+        report = BuildReport()
         with cpu_budget(PORTAL_BUDGET.seconds):
-            report = build(
-                project, where / PDFS, only=products, on_file=progress, org=org, select=select
-            )
+            for code, wanted in by_language.items():
+                made_in = project if code == own else project.in_language(code)
+
+                def select(product: str, size: str, profile: str, wanted: Any = wanted) -> bool:
+                    if not wanted:
+                        return True
+                    return (product, size, profile) in wanted or (product, "*", profile) in wanted
+
+                products = [
+                    p for p in project.products() if not wanted or any(w[0] == p for w in wanted)
+                ]
+                profiles = sorted({w[2] for w in wanted}) if wanted else list(PRINT_PROFILES)
+                built = build(
+                    made_in,
+                    _out(inside, code, own),
+                    only=products,
+                    profiles=profiles,
+                    on_file=progress,
+                    org=org,
+                    select=select,
+                )
+                report.files += built.files
+                for name, failure in built.failures.items():
+                    report.failures.setdefault(name, failure)
+                if not built.failures:
+                    suffix = "" if code == own else f"-{code}"
+                    shown, thumbnails = _render_previews(built.files, where / PREVIEWS, suffix)
+                    previews += [dict(p, language=code) for p in shown]
+                    for thumb_product, png in thumbnails.items():
+                        write_atomic(where / PREVIEWS / f"{thumb_product}{suffix}-zip.png", png)
+                    built_files += [_built_entry(where, f, code, own) for f in built.files]
         for product, failure in sorted(report.failures.items()):
             for d in failure.diagnostics:
                 if d.severity.value == "error":
@@ -302,46 +482,107 @@ def run_job(root: str, campaign: str | None, language: str | None, folder: str) 
                     problem = {"message": d.message, "field": place, "hint": d.hint, "kind": kind}
                     if problem not in problems:  # sizes and products repeat one cause
                         problems.append(problem)
-        if not problems:
-            zip_name = f"{org.slug}.zip"
-            previews, thumbnails = _render_previews(report.files, where / PREVIEWS)
-            path = make_bundle(
-                where / zip_name,
-                report.files,
-                project.content(org),
-                org.profile.name,
-                thumbnails,
-            )
-            files = [
-                {
-                    "file": f.path.name,
-                    "product": f.product,
-                    "size": f.size,
-                    "profile": f.profile,
-                    "pages": f.pages,
-                    "bytes": f.bytes,
-                }
-                for f in report.files
-            ]
+    except PackgenError as exc:
+        problems = [
+            {"message": d.message, "field": d.field, "hint": d.hint} for d in exc.diagnostics
+        ]
+    outcome = {"problems": problems, "files": built_files, "previews": previews}
+    if part is None:
+        _finish(root, campaign, language, where, [outcome])
+        return
+    _write_json(where / f"part-{part}.json", outcome)
+    found = [_read_json(where / f"part-{i}.json") for i in range(parts)]
+    if all(found):
+        try:  # the first part to see every part done finishes the pack; the others stop
+            os.close(os.open(where / FINISHING, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return
+        _finish(root, campaign, language, where, [f for f in found if f])
+
+
+def _built_entry(where: Path, file: Any, code: str, own: str) -> dict[str, Any]:
+    """A built file as plain data: the ready page's entry and what the zip needs again."""
+    entry = _file_entry(where, file, code, own)
+    entry["qr_urls"] = list(file.qr_urls)
+    entry["alt_text"] = file.alt
+    return entry
+
+
+def _finish(
+    root: str, campaign: str | None, language: str | None, where: Path, parts: list[dict[str, Any]]
+) -> None:
+    """One zip per language from every part's files, then ``result.json``; or the problems."""
+    from packgen.build import BuiltFile
+    from packgen.distribute.bundle import make_bundle
+    from packgen.errors import PackgenError
+    from packgen.resolve.org import load_org
+
+    problems = [p for part in parts for p in part.get("problems", [])]
+    problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
+    if not problems:
+        try:
+            project = _project(root, campaign, language)
+            own = project.language_code
+            org = load_org(where / PROFILE, "form")
+            files = [f for part in parts for f in part.get("files", [])]
+            previews = [p for part in parts for p in part.get("previews", [])]
+            languages = list(dict.fromkeys(str(f["language"]) for f in files)) or [own]
+            languages.sort(key=lambda code: code != own)
+            total = sum(1 for _ in files) + len(languages)
+            zips = []
+            for code in languages:
+                suffix = "" if code == own else f"-{code}"
+                made_in = project if code == own else project.in_language(code)
+                mine = [f for f in files if f["language"] == code]
+                built = [
+                    BuiltFile(
+                        where / f["path"],
+                        f["product"],
+                        f["size"],
+                        f["profile"],
+                        f["pages"],
+                        f["bytes"],
+                        tuple(f.get("qr_urls", [])),
+                        tuple(where / e["path"] for e in f.get("extras", [])),
+                        f.get("alt_text", ""),
+                    )
+                    for f in mine
+                ]
+                thumbnails = {}
+                for product in {f["product"] for f in mine}:
+                    thumb = where / PREVIEWS / f"{product}{suffix}-zip.png"
+                    if thumb.is_file():
+                        thumbnails[product] = thumb.read_bytes()
+                zip_name = f"{org.slug}{suffix}.zip"
+                path = make_bundle(
+                    where / zip_name, built, made_in.content(org), org.profile.name, thumbnails
+                )
+                zips.append({"file": zip_name, "bytes": path.stat().st_size, "language": code})
+            for f in files:
+                f.pop("qr_urls", None)
+                f.pop("alt_text", None)
             _write_json(where / PROGRESS, {"done": total, "total": total})
             _write_json(
                 where / RESULT,
                 {
                     "ok": True,
-                    "zip": zip_name,
-                    "bytes": path.stat().st_size,
+                    "zip": zips[0]["file"],
+                    "bytes": zips[0]["bytes"],
+                    "zips": zips,
                     "files": files,
                     "previews": previews,
                 },
             )
-    except PackgenError as exc:
-        problems = [
-            {"message": d.message, "field": d.field, "hint": d.hint} for d in exc.diagnostics
-        ]
-    if problems:
-        _write_json(where / RESULT, {"ok": False, "problems": problems})
-        shutil.rmtree(where / PDFS, ignore_errors=True)
-        shutil.rmtree(where / PREVIEWS, ignore_errors=True)
+            return
+        except PackgenError as exc:
+            problems = [
+                {"message": d.message, "field": d.field, "hint": d.hint} for d in exc.diagnostics
+            ]
+    _write_json(where / RESULT, {"ok": False, "problems": problems})
+    for built_folder in [*where.glob(f"{PDFS}*"), *where.glob("part-*")]:
+        if built_folder.is_dir():
+            shutil.rmtree(built_folder, ignore_errors=True)
+    shutil.rmtree(where / PREVIEWS, ignore_errors=True)
 
 
 # --- in the server -------------------------------------------------------------
@@ -410,7 +651,8 @@ class Jobs:
         logo: Path,
         logo_name: str,
         choice: dict[str, Any] | None = None,
-        files: list[tuple[str, str, str]] | None = None,
+        files: list[tuple[str, str, str, str]] | None = None,
+        weights: dict[str, int] | None = None,
     ) -> Status:
         """Start building (unless cached or already under way) and return the status.
 
@@ -433,6 +675,7 @@ class Jobs:
                 "logo": {"file": f"logo.{ext}", "name": logo_name, "digest": logo.stem},
                 "choice": choice or {},
                 "files": [list(f) for f in files or []],
+                "weights": weights or {},
             }
             if not (where / REQUEST).is_file():
                 where.mkdir(parents=True, exist_ok=True)
@@ -463,15 +706,56 @@ class Jobs:
                 return
             self._check_room(key)
             self._evict(spare=key)
-            pool = self._pool_for_work()
             args = (str(self.root), self.campaign, self.language, str(where))
+            parts = self._parts(where)
+            for stale in [where / FINISHING, *where.glob("part-*.json")]:
+                stale.unlink(missing_ok=True)  # left by a build stopped half-way
             try:
-                future = pool.submit(run_job, *args)
+                future = self._submit(args, parts)
             except RuntimeError:  # a broken pool (a worker died): start a new one
                 self._pool = None
-                future = self._pool_for_work().submit(run_job, *args)
+                future = self._submit(args, parts)
             self._running[key] = future
             future.add_done_callback(lambda f: self._finished(key, where, f))
+
+    def _parts(self, where: Path) -> int:
+        """In how many parts to build a request: one per worker, when it has several products."""
+        if self.workers == 1:
+            return 1
+        request = _read_json(where / REQUEST) or {}
+        products = {(str(f[0]), str(f[1])) for f in request.get("files", []) if len(f) == 4}
+        return min(self.workers, len(products)) or 1
+
+    def _submit(self, args: tuple[Any, ...], parts: int) -> Future[None]:
+        """The build on the pool: one task, or ``parts`` tasks behind one future."""
+        pool = self._pool_for_work()
+        if parts == 1:
+            return pool.submit(run_job, *args)
+        whole: Future[None] = Future()
+        futures = [pool.submit(run_job, *(*args, part, parts)) for part in range(parts)]
+        left = [len(futures)]
+        guard = threading.Lock()
+
+        def one_done(done: Future[None]) -> None:
+            with guard:
+                left[0] -= 1
+                last = left[0] == 0
+            if whole.done():
+                return
+            error = None if done.cancelled() else done.exception()
+            if error is not None:
+                with contextlib.suppress(Exception):
+                    whole.set_exception(error)
+            elif done.cancelled():
+                with contextlib.suppress(Exception):
+                    whole.set_exception(RuntimeError("a part of the build was cancelled"))
+            elif last:
+                with contextlib.suppress(Exception):
+                    whole.set_result(None)
+
+        for future in futures:
+            future.add_done_callback(one_done)
+        return whole
 
     def _finished(self, key: str, where: Path, future: Future[None]) -> None:
         error = None if future.cancelled() else future.exception()
@@ -509,6 +793,8 @@ class Jobs:
                     zip_name=result["zip"],
                     bytes=result["bytes"],
                     files=result.get("files", []),
+                    zips=result.get("zips")
+                    or [{"file": result["zip"], "bytes": result["bytes"], "language": ""}],
                     previews=result.get("previews", []),
                     **common,
                 )
@@ -522,14 +808,12 @@ class Jobs:
             running = self._running.get(key)
         if start and (running is None or running.done()):
             self._start(key, where)  # left over from before a restart, or its zip was lost
-        progress = _read_json(where / PROGRESS) or {}
-        return Status(
-            key,
-            "building",
-            done=progress.get("done", 0),
-            total=progress.get("total", 0),
-            **common,
-        )
+        done = total = 0
+        for path in [where / PROGRESS, *where.glob("progress-*.json")]:
+            progress = _read_json(path) or {}
+            done += int(progress.get("done", 0))
+            total += int(progress.get("total", 0))
+        return Status(key, "building", done=done, total=total, **common)
 
     def _ready(self, key: str) -> Status | None:
         if self.path(key) is None:
@@ -541,14 +825,18 @@ class Jobs:
         return status if status.state == "ready" else None
 
     def download(self, key: str, name: str) -> Path | None:
-        """The zip or one PDF of a ready pack, only by a name its result lists."""
+        """A zip or one file of a ready pack, only by a name its result lists."""
         status = self._ready(key)
         if status is None:
             return None
-        if status.zip_name == name:
+        if any(z.get("file") == name for z in status.zips):
             return self.folder / key / name
-        if any(f.get("file") == name for f in status.files):
-            return self.folder / key / PDFS / name
+        for entry in status.files:
+            for item in [entry, *entry.get("extras", [])]:
+                if item.get("file") == name:
+                    inside = str(item.get("path") or f"{PDFS}/{name}")
+                    path = (self.folder / key / inside).resolve()
+                    return path if path.is_relative_to((self.folder / key).resolve()) else None
         return None
 
     def preview(self, key: str, name: str) -> Path | None:
@@ -610,12 +898,31 @@ class Jobs:
             self._evict()
 
     def warm(self) -> None:
-        """Start the worker processes and load the project in them, before the first request."""
+        """Start the worker processes and load the project in them, before the first request.
+
+        The warm-up runs in steps (:data:`WARM_STEPS`), each started only while no pack is
+        waiting, so a visitor's first pack never queues behind the whole of it.
+        """
         with self._lock:
             pool = self._pool_for_work()
-        args = (str(self.root), self.campaign, self.language)
         for _ in range(self.workers):
-            pool.submit(warm_worker, *args)
+            self._warm_step(pool, 0)
+
+    def _warm_step(self, pool: ProcessPoolExecutor, step: int) -> None:
+        args = (str(self.root), self.campaign, self.language, step)
+        with contextlib.suppress(RuntimeError):  # the pool was shut down or broken meanwhile
+            future = pool.submit(warm_worker, *args)
+            if step + 1 < WARM_STEPS:
+                future.add_done_callback(lambda _: self._warm_next(pool, step + 1))
+
+    def _warm_next(self, pool: ProcessPoolExecutor, step: int) -> None:
+        """The next warm-up step, unless packs are waiting (from a thread of its own: a done
+        callback runs in the pool's own thread, which must not wait on the pool)."""
+        with self._lock:
+            busy = any(not f.done() for f in self._running.values())
+        if busy or self._pool is not pool:
+            return
+        threading.Thread(target=self._warm_step, args=(pool, step), daemon=True).start()
 
     def shutdown(self) -> None:
         if self._pool is not None:

@@ -43,7 +43,7 @@ GENERAL = "_form"  # errors that concern no one field
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 # a web address without a scheme: host name with a dot, optional port and path
 _BARE_HOST = re.compile(r"^(?![\w+.-]+:(?!\d))[\w-]+(\.[\w-]+)+(:\d{1,5})?([/?#]\S*)?$")
-CHOICES = ("products", "sizes", "profiles", "language")
+CHOICES = ("products", "kit", "sizes", "profiles", "languages")
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class FormResult:
     logo: Logo | None = None
     org: Organisation | None = None
     choice: Choice | None = None
-    files: list[tuple[str, str, str]] = field(default_factory=list)
+    files: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -220,17 +220,18 @@ def check_choice(
             wanted = set(ticked.get(name, []))
             return tuple(value for value in allowed if value in wanted)
 
-        language = next(iter(pick("language", offer.languages)), default.language)
+        codes = tuple(option.code for option in offer.languages)
         choice = Choice(
             pick("products", tuple(offer.products)),
             pick("sizes", offer.sizes),
-            pick("profiles", default.profiles),
-            language,
+            pick("profiles", offer.versions),
+            pick("languages", codes) or default.languages,
+            pick("kit", tuple(offer.kit)),
         )
     result.choice = choice
-    if not choice.products:
+    if not choice.products and not choice.kit:
         result.add("products", copy.text("errors.products_none"))
-    if not choice.profiles:
+    if choice.products and not choice.profiles:
         result.add("profiles", copy.text("errors.profiles_none"))
     several = any(len(offer.products[p]) > 1 for p in choice.products)
     if several and not choice.sizes:
@@ -238,7 +239,7 @@ def check_choice(
     if result.errors.keys() & {"products", "profiles", "sizes"}:
         return
     result.files = offer.files(choice)
-    if not result.files:
+    if choice.products and not any(f[3] != "screen" for f in result.files):
         shop_only = [s for s in choice.sizes if s not in offer.office_sizes]
         result.add("sizes", copy.text("errors.press_only", sizes=" and ".join(shop_only)))
 

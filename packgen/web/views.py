@@ -5,13 +5,14 @@ Shared by the server and the static site; no web framework here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from packgen.resolve.project import Project
 from packgen.web.catalogue import PROFILE_ORDER, Catalogue
-from packgen.web.choice import Choice, Offer
+from packgen.web.choice import KIT, WEB, Choice, LanguageOption, Offer
 from packgen.web.jobs import Status
 from packgen.web.links import ServerLinks
 from packgen.web.pages import PageCopy, human_bytes, render
@@ -127,6 +128,18 @@ def file_rows(
     return rows
 
 
+def language_label(copy: PageCopy, code: str, name: str) -> str:
+    """A language as the form names it: the portal's copy, or its own name (CLDR)."""
+    return copy.text(f"languages.{code}") if copy.has(f"languages.{code}") else name
+
+
+def language_hint(copy: PageCopy, option: LanguageOption, titles: dict[str, str]) -> str:
+    """What a language is made of, and, for a draft, that no translator has checked it."""
+    products = ", ".join(titles.get(p, p) for p in option.products)
+    key = "personalise.language_draft" if option.draft else "personalise.language_products"
+    return copy.text(key, products=products)
+
+
 def form_context(
     copy: PageCopy, form: FormView, offer: Offer | None, catalogue: Catalogue
 ) -> dict[str, Any]:
@@ -157,6 +170,16 @@ def form_context(
             }
             for size in offer.sizes
         ]
+        if offer.kit:
+            options["kit"] = [
+                {
+                    "value": part,
+                    "label": copy.text(f"personalise.kit_{part}"),
+                    "checked": part in choice.kit,
+                    "hint": copy.text(f"personalise.kit_{part}_hint", count=len(offer.kit[part])),
+                }
+                for part in offer.kit
+            ]
         options["profiles"] = [
             {
                 "value": profile,
@@ -164,19 +187,19 @@ def form_context(
                 "checked": profile in choice.profiles,
                 "hint": copy.text(f"personalise.profile_{profile}_hint"),
             }
-            for profile in PROFILE_ORDER
+            for profile in offer.versions
         ]
         if len(offer.languages) > 1:
-            options["language"] = [
+            options["languages"] = [
                 {
-                    "value": code,
-                    "label": copy.text(f"languages.{code}")
-                    if copy.has(f"languages.{code}")
-                    else code,
-                    "checked": code == choice.language,
-                    "hint": "",
+                    "value": option.code,
+                    "label": language_label(copy, option.code, option.name),
+                    "checked": option.code in choice.languages,
+                    "hint": language_hint(copy, option, titles)
+                    if option.code != offer.default_language
+                    else "",
                 }
-                for code in offer.languages
+                for option in offer.languages
             ]
     return {
         "fields": {f.name: f for f in FIELDS},
@@ -201,13 +224,28 @@ def index_page(
 ) -> str:
     form = form or FormView()
     products = []
+    kit: list[tuple[str, str, list[dict[str, Any]]]] = []
     for product in catalogue.products:
+        if product.kind in KIT:
+            listed = [
+                vars(info) | {"extras": [{"file": e, "path": e} for e in info.extras]}
+                for info in product.files
+            ]
+            kit.append((product.name, product.title, listed))
+            continue
 
         def lookup(size: str, profile: str, product: Any = product) -> dict[str, Any] | None:
             info = product.file(size, profile)
             return None if info is None else {"file": info.file, **vars(info)}
 
         rows = file_rows(copy, product.title, product.sizes, lookup, links.pdf)
+        web = next((vars(f) for f in product.files if f.profile == WEB), None)
+        others = [
+            language_label(copy, o.code, o.name)
+            + (f" ({copy.text('kit.draft')})" if o.draft else "")
+            for o in (offer.languages[1:] if offer else ())
+            if product.name in o.products
+        ]
         products.append(
             {
                 "name": product.name,
@@ -218,10 +256,29 @@ def index_page(
                 "height": product.thumbnail_size[1],
                 "alt": copy.text("downloads.thumbnail_alt", product=product.title),
                 "rows": rows,
+                "web": web_link(copy, product.title, web, links.pdf),
+                "languages": copy.text("kit.languages", languages=", ".join(others))
+                if others and not links.static_site
+                else "",
             }
         )
+
+    def read(name: str) -> bytes | None:
+        path = catalogue.pdf(name)
+        return path.read_bytes() if path is not None and path.is_file() else None
+
+    thumbs = {p.name: p for p in catalogue.products}
+    groups = kit_groups(copy, kit, links.pdf, read)
+    for group in groups:  # the listing shows each group's first picture small
+        first = next((thumbs[n] for n, _, _ in kit if kit_group(copy, n)[0] == group["name"]), None)
+        group["thumbnail"] = first and {
+            "src": links.thumbnail(first.thumbnail),
+            "width": first.thumbnail_size[0],
+            "height": first.thumbnail_size[1],
+        }
     context = _base(project, copy, links) | {
         "products": products,
+        "kit": groups,
         "profiles": PROFILE_ORDER,
         "bundle": {
             "href": links.bundle(catalogue.bundle),
@@ -242,6 +299,7 @@ def pack_page(
     catalogue: Catalogue,
     pack_url: str = "",
     keep_days: int = 7,
+    offer: Offer | None = None,
 ) -> str:
     labels = {f.name: copy.text(f"personalise.{f.name}") for f in FIELDS}
     labels[LOGO] = copy.text("personalise.logo")
@@ -251,39 +309,81 @@ def pack_page(
         for name in (*ORDER, GENERAL)
         for message in errors.get(name, [])
     ]
-    previews = {str(p.get("product")): p for p in status.previews}
-    products = []
-    for product in catalogue.products:
-        files = [f for f in status.files if f.get("product") == product.name]
-        if not files:
-            continue
+    languages = {o.code: o for o in offer.languages} if offer else {}
+    own = offer.default_language if offer else ""
 
-        def lookup(size: str, profile: str, files: Any = files) -> dict[str, Any] | None:
-            return next((f for f in files if f["size"] == size and f["profile"] == profile), None)
+    def href(name: str) -> str:
+        return links.pack_zip(status.key, name)
 
-        sizes = [s for s in product.sizes if any(f["size"] == s for f in files)]
-        preview = previews.get(product.name)
-        products.append(
+    sections = []
+    for zipped in status.zips:
+        code = str(zipped.get("language") or own)
+        in_language = [f for f in status.files if str(f.get("language") or own) == code]
+        previews = {
+            str(p.get("product")): p
+            for p in status.previews
+            if str(p.get("language") or own) == code
+        }
+        products, kit = [], []
+        for product in catalogue.products:
+            files = [f for f in in_language if f.get("product") == product.name]
+            if not files:
+                continue
+            if product.kind in KIT:
+                kit.append((product.name, product.title, files))
+                continue
+
+            def lookup(size: str, profile: str, files: Any = files) -> dict[str, Any] | None:
+                return next(
+                    (f for f in files if f["size"] == size and f["profile"] == profile), None
+                )
+
+            sizes = [s for s in product.sizes if any(f["size"] == s for f in files)]
+            sizes = [s for s in sizes if any(lookup(s, p) for p in PROFILE_ORDER)]
+            preview = previews.get(product.name)
+            web = next((f for f in files if f["profile"] == WEB), None)
+            products.append(
+                {
+                    "name": product.name,
+                    "anchor": f"{product.name}-{code}" if code != own else product.name,
+                    "title": product.title,
+                    "rows": file_rows(copy, product.title, sizes, lookup, href),
+                    "web": web_link(copy, product.title, web, href),
+                    "preview": preview
+                    and {
+                        "src": links.pack_thumbnail(status.key, str(preview["file"])),
+                        "large": links.pack_thumbnail(status.key, str(preview["large"])),
+                        "width": preview.get("width"),
+                        "height": preview.get("height"),
+                        "alt": copy.text("pack.preview_alt", product=product.title),
+                    },
+                }
+            )
+        option = languages.get(code)
+        name = language_label(copy, code, option.name if option else code)
+        sections.append(
             {
-                "name": product.name,
-                "title": product.title,
-                "rows": file_rows(
-                    copy, product.title, sizes, lookup, lambda n: links.pack_zip(status.key, n)
-                ),
-                "preview": preview
-                and {
-                    "src": links.pack_thumbnail(status.key, str(preview["file"])),
-                    "large": links.pack_thumbnail(status.key, str(preview["large"])),
-                    "width": preview.get("width"),
-                    "height": preview.get("height"),
-                    "alt": copy.text("pack.preview_alt", product=product.title),
+                "code": code,
+                "own": code == own,
+                "heading": copy.text("pack.language_heading", language=name),
+                "draft": bool(option and option.draft),
+                "zip": {
+                    "href": href(str(zipped["file"])),
+                    "file": str(zipped["file"]),
+                    "text": copy.text(
+                        "pack.download_language",
+                        language=name,
+                        size=human_bytes(int(zipped.get("bytes", 0))),
+                    ),
                 },
+                "products": products,
+                "kit": kit_groups(copy, kit, href, lambda n: None),
             }
         )
     context = _base(project, copy, links) | {
         "status": status,
         "problems": problems,
-        "products": products,
+        "sections": sections,
         "profiles": PROFILE_ORDER,
         "count": len(status.files),
         "size": human_bytes(status.bytes),
@@ -313,3 +413,118 @@ def error_page(
         "back_href": back_href or f"{links.home()}#personalise",
     }
     return render("error.html", context)
+
+
+# --- the digital kit and web pages ---------------------------------------------------
+
+
+def kit_group(copy: PageCopy, product: str) -> tuple[str, str]:
+    """The kit group a screen layout belongs to (``social-fact`` for ``social-fact-x``) and
+    its shape (``x``); a layout whose group has no title in the copy is a group of its own."""
+    group, _, shape = product.rpartition("-")
+    if group and copy.has(f"products.{group}.title"):
+        return group, shape
+    return product, ""
+
+
+def kit_image(
+    copy: PageCopy,
+    title: str,
+    shape: str,
+    info: dict[str, Any],
+    href: Callable[[str], str],
+    read: Callable[[str], bytes | None],
+) -> dict[str, Any]:
+    """One image of the kit: its link, pixel size, alt text, sidecar files and posts."""
+    width, _, height = str(info["size"]).partition("x")
+    shape_name = (
+        copy.text(f"kit.shapes.{shape}") if shape and copy.has(f"kit.shapes.{shape}") else ""
+    )
+    extras = []
+    posts: list[dict[str, str]] = list(info.get("posts") or [])
+    snippet = str(info.get("snippet") or "")
+    link = str(info.get("link") or "")
+    for extra in info.get("extras", []):
+        name = str(extra["file"])
+        kind = str(extra.get("kind") or name.rpartition(".")[2])
+        data = read(str(extra.get("path") or name))
+        size = int(extra.get("bytes") or (len(data) if data is not None else 0))
+        if kind == "json" and not posts and data is not None:
+            sidecar = json.loads(data)
+            posts = [
+                {"platform": str(p.get("platform", "")), "text": str(p.get("text", ""))}
+                for p in sidecar.get("posts", [])
+            ]
+            link = link or str(sidecar.get("link") or "")
+        if kind == "html" and not snippet and data is not None:
+            snippet = data.decode("utf-8")
+        label = "kit.snippet_file" if kind == "html" else "kit.sidecar_file"
+        extras.append(
+            {"href": href(name), "file": name, "text": copy.text(label, bytes=human_bytes(size))}
+        )
+    for post in posts:
+        key = f"kit.platforms.{post['platform']}"
+        post["name"] = copy.text(key) if copy.has(key) else post["platform"]
+    return {
+        "href": href(str(info["file"])),
+        "file": str(info["file"]).rpartition("/")[2],
+        "width": int(width) if width.isdigit() else 0,
+        "height": int(height) if height.isdigit() else 0,
+        "shape": shape_name or str(info["size"]),
+        "text": copy.text(
+            "kit.file", width=width, height=height, bytes=human_bytes(int(info["bytes"]))
+        ),
+        "context": copy.text("kit.file_context", product=title, shape=shape_name or info["size"]),
+        "alt": str(info.get("alt") or ""),
+        "extras": extras,
+        "posts": posts,
+        "snippet": snippet,
+        "link": link,
+    }
+
+
+def kit_groups(
+    copy: PageCopy,
+    entries: list[tuple[str, str, list[dict[str, Any]]]],
+    href: Callable[[str], str],
+    read: Callable[[str], bytes | None],
+) -> list[dict[str, Any]]:
+    """The kit's layouts (name, title, files) as groups of images, in the order given."""
+    groups: dict[str, dict[str, Any]] = {}
+    for product, title, files in entries:
+        group, shape = kit_group(copy, product)
+        if group not in groups:
+            named = copy.has(f"products.{group}.title")
+            groups[group] = {
+                "name": group,
+                "title": copy.text(f"products.{group}.title") if named else title,
+                "blurb": copy.text(f"products.{group}.blurb")
+                if copy.has(f"products.{group}.blurb")
+                else "",
+                "images": [],
+            }
+        for info in files:
+            groups[group]["images"].append(
+                kit_image(copy, groups[group]["title"], shape, info, href, read)
+            )
+    found = list(groups.values())
+    for entry in found:
+        # posts are the same for every shape of a design: shown once, with the first image
+        seen: set[str] = set()
+        for image in entry["images"]:
+            image["posts"] = [p for p in image["posts"] if p["text"] not in seen]
+            seen.update(p["text"] for p in image["posts"])
+    return found
+
+
+def web_link(
+    copy: PageCopy, title: str, info: dict[str, Any] | None, href: Callable[[str], str]
+) -> dict[str, str] | None:
+    """The link to a product's web page (HTML version), or None."""
+    if info is None:
+        return None
+    return {
+        "href": href(str(info["file"])),
+        "text": copy.text("kit.web", bytes=human_bytes(int(info["bytes"]))),
+        "context": copy.text("kit.web_context", product=title),
+    }

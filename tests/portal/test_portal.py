@@ -7,6 +7,7 @@ packs. Pages are checked by their HTML; packs by their zip and PDFs.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -41,7 +42,7 @@ KEY_PATH = re.compile(r"^/packs/([0-9a-f]{64})$")
 
 
 def print_products() -> list[str]:
-    """The products the portal lists today: the print layouts (not yet the digital kit)."""
+    """The print layouts (the digital kit is listed apart)."""
     from packgen.model.digital import SCREEN_KINDS
     from packgen.resolve.design import load_design
 
@@ -94,10 +95,13 @@ def test_index_lists_every_product_size_and_profile(client: TestClient, portal: 
     for name in print_products():
         assert f'id="product-{name}"' in text
     for product in portal.catalogue.products:
-        assert f'src="/thumbnails/{product.thumbnail}"' in text
         for info in product.files:
             assert f'href="/downloads/{info.file}"' in text
-        assert {f.profile for f in product.files} == {"office", "press"}
+        if product.kind in ("banner", "social"):
+            assert {f.profile for f in product.files} == {"screen"}
+            continue
+        assert f'src="/thumbnails/{product.thumbnail}"' in text
+        assert {f.profile for f in product.files} == {"office", "press", "html"}
     assert f'href="/downloads/{portal.catalogue.bundle}"' in text
     copy = portal.copy
     assert copy.text("profiles.heading") in text
@@ -135,17 +139,27 @@ def test_every_download_and_thumbnail(client: TestClient, portal: Portal) -> Non
         thumb = client.get(f"/thumbnails/{product.thumbnail}")
         assert thumb.status_code == 200 and thumb.content.startswith(b"\x89PNG")
         for info in product.files:
-            pdf = client.get(f"/downloads/{info.file}")
-            assert pdf.status_code == 200, info.file
-            assert pdf.headers["content-type"] == "application/pdf"
-            assert pdf.headers["content-disposition"].startswith("attachment")
-            assert pdf.content.startswith(b"%PDF") and len(pdf.content) == info.bytes
+            kind, start, disposition = {
+                "html": ("text/html; charset=utf-8", b"<!DOCTYPE html>", "inline"),
+                "screen": ("image/png", b"\x89PNG", "inline"),
+            }.get(info.profile, ("application/pdf", b"%PDF", "attachment"))
+            got = client.get(f"/downloads/{info.file}")
+            assert got.status_code == 200, info.file
+            assert got.headers["content-type"] == kind
+            assert got.headers["content-disposition"].startswith(disposition)
+            assert got.content.startswith(start) and len(got.content) == info.bytes
     bundle = client.get(f"/downloads/{portal.catalogue.bundle}")
     assert bundle.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
     assert "manifest.json" in names and "HOW-TO-PRINT.txt" in names
+    assert "digital/HOW-TO-USE.txt" in names
+    listed = [f for p in portal.catalogue.products for f in p.files]
     assert sum(n.startswith("pdf/") for n in names) == sum(
-        len(p.files) for p in portal.catalogue.products
+        f.profile in ("office", "press") for f in listed
+    )
+    assert sum(n.startswith("html/") for n in names) == sum(f.profile == "html" for f in listed)
+    assert sum(n.endswith(".png") and n.startswith("digital/") for n in names) == sum(
+        f.profile == "screen" for f in listed
     )
 
 
@@ -401,7 +415,7 @@ def test_a_pack_is_built_cached_and_downloaded(client: TestClient, portal: Porta
     ready = client.get(f"/packs/{key}").text
     assert f'href="{download}"' in ready
     previews = re.findall(rf'src="(/packs/{key}/thumbnails/[^"]+)"', ready)
-    assert len(previews) == len(portal.catalogue.products)
+    assert len(previews) == len(print_products())
     for src in previews:  # the real first page at a readable size, linked to a larger one
         image = Image.open(io.BytesIO(client.get(src).content))
         assert image.format == "PNG" and image.width >= 600
@@ -487,7 +501,8 @@ def test_site_is_a_self_contained_folder(tmp_path: Path) -> None:
 
 def test_products_are_listed_posters_first(portal: Portal) -> None:
     kinds = [p.kind for p in portal.catalogue.products]
-    assert kinds == sorted(kinds, key=lambda k: ("poster", "leaflet", "pack").index(k))
+    order = ("poster", "leaflet", "pack", "banner", "social")  # the print pack, then the kit
+    assert kinds == sorted(kinds, key=order.index)
 
 
 def test_logo_store_keeps_a_bounded_number_of_files(tmp_path: Path) -> None:
@@ -523,13 +538,15 @@ def choose(**ticked: list[str]) -> dict[str, object]:
 
 def test_the_form_offers_products_sizes_and_versions(client: TestClient, portal: Portal) -> None:
     form = client.get("/").text
-    for product in portal.catalogue.products:
-        assert f'name="products" value="{product.name}" checked' in form
+    for product in print_products():
+        assert f'name="products" value="{product}" checked' in form
     assert 'name="sizes" value="A4" checked' in form and 'name="sizes" value="A3" checked' in form
     assert re.search(r'name="sizes" value="A2"(?! checked)', form)
     assert "Print shop version only" in fieldset(form, "sizes")
     assert 'name="profiles" value="office" checked' in form
-    assert 'name="language"' not in form  # one reviewed language today: no question
+    assert re.search(r'name="profiles" value="html"(?! checked)', form)  # asked for
+    assert re.search(r'name="kit" value="banner"(?! checked)', form)
+    assert re.search(r'name="kit" value="social"(?! checked)', form)
 
 
 def test_a2_is_offered_for_print_shops_only(portal: Portal, client: TestClient) -> None:
@@ -799,34 +816,29 @@ def test_killing_the_server_leaves_no_worker(portal: Portal) -> None:
     assert survivors == []
 
 
-def test_a_language_question_appears_with_a_second_reviewed_language(
-    portal: Portal, tmp_path: Path
+def test_every_language_of_the_copy_folders_is_offered_and_drafts_say_so(
+    portal: Portal, client: TestClient
 ) -> None:
-    from packgen.web.choice import Offer, reviewed_languages
-    from packgen.web.views import index_page
+    from packgen.designer.translations import languages_of
 
-    for code, review in (("en-GB", None), ("cy", "draft"), ("pl", "reviewed")):
-        folder = tmp_path / code
-        folder.mkdir()
-        (folder / "posters.yaml").write_text("posters: {}\n")
-        if review:
-            (folder / "language.yaml").write_text(
-                f"language: {code}\ndirection: ltr\nreview: {review}\nsource: en-GB\n"
-            )
-    assert reviewed_languages(tmp_path) == ["en-GB", "pl"]  # a draft is not offered
-    offer = Offer(portal.offer.products, portal.offer.office_sizes, ("en-GB", "pl"))
-    page = index_page(portal.project, portal.copy, portal.links, portal.catalogue, None, offer)
-    assert 'type="radio" id="field-language-1" name="language" value="en-GB" checked' in page
-    assert 'name="language" value="pl">' in page and ">Polski (Polish)</label>" in page
-    assert 'name="language"' not in client_free_index(portal)
-
-
-def client_free_index(portal: Portal) -> str:
-    from packgen.web.views import index_page
-
-    return index_page(
-        portal.project, portal.copy, portal.links, portal.catalogue, None, portal.offer
-    )
+    project = portal.project
+    expected: dict[str, set[str]] = {}
+    for product in print_products():
+        for entry in languages_of(project, product):
+            if not entry.bilingual:
+                expected.setdefault(entry.language, set()).add(product)
+    offered = {o.code: set(o.products) for o in portal.offer.languages}
+    assert offered == expected  # read from the files, not listed in code
+    assert portal.offer.languages[0].code == project.language_code
+    box = fieldset(client.get("/").text, "languages")
+    assert f'name="languages" value="{project.language_code}" checked' in box
+    for option in portal.offer.languages[1:]:
+        assert re.search(rf'name="languages" value="{option.code}"(?! checked)', box)
+        if option.status == "draft":
+            hint = re.search(rf'value="{option.code}" aria-describedby="(hint-languages-\d+)"', box)
+            assert hint, option.code
+            words = re.search(rf'id="{hint.group(1)}">([^<]+)<', box)
+            assert words and "draft translation, not yet checked" in words.group(1)
 
 
 def test_a_portal_worker_is_bounded_in_memory_and_tied_to_the_server() -> None:
@@ -852,3 +864,200 @@ def test_the_listing_links_to_the_check_page(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200
     assert '<a href="/check">Check whether a PDF of your own will print well</a>' in page.text
+
+
+# --- the digital kit, web pages and languages ----------------------------------------
+
+
+def test_the_listing_offers_the_digital_kit_with_alt_text_and_posts(
+    client: TestClient, portal: Portal
+) -> None:
+    text = client.get("/").text
+    kit = [p for p in portal.catalogue.products if p.kind in ("banner", "social")]
+    assert {p.name for p in kit} >= {"email-banner", "social-fact-square"}
+    for product in kit:
+        for info in product.files:
+            assert info.file.startswith("digital/") and info.alt
+            assert f'href="/downloads/{info.file}"' in text
+            assert info.alt in html.unescape(text)
+            image = client.get(f"/downloads/{info.file}")
+            assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+            width, height = Image.open(io.BytesIO(image.content)).size
+            assert f"{width}x{height}" == info.size
+            for extra in info.extras:
+                assert client.get(f"/downloads/{extra}").status_code == 200
+    assert "Words to post with it" in text and "#IMHAW2024" in text
+    assert "HTML to paste into your email signature" in text
+    assert client.get("/downloads/digital/../catalogue.json").status_code == 404
+    assert client.get("/downloads/digital/nothing.png").status_code == 404
+
+
+def test_the_listing_links_each_web_page_and_it_opens_in_the_browser(
+    client: TestClient, portal: Portal
+) -> None:
+    text = client.get("/").text
+    for product in portal.catalogue.products:
+        web = [f for f in product.files if f.profile == "html"]
+        if product.kind in ("banner", "social"):
+            assert web == []
+            continue
+        assert len(web) == 1 and f'<a href="/downloads/{web[0].file}">Web page version' in text
+    page = client.get("/downloads/poster-speak-up-A4-html.html")
+    assert page.headers["content-type"].startswith("text/html")
+    assert page.headers["content-disposition"].startswith("inline")
+    policy = page.headers["content-security-policy"]
+    assert "style-src 'unsafe-inline'" in policy and "script-src" not in policy
+    assert page.text.startswith("<!DOCTYPE html>")
+
+
+def test_a_pack_with_the_kit_a_web_page_and_a_draft_language(
+    client: TestClient, portal: Portal
+) -> None:
+    data = choose(
+        products=["poster-know-your-baby"],
+        sizes=["A4"],
+        profiles=["office", "html"],
+        kit=["banner"],
+        languages=["en-GB", "cy"],
+    )
+    key = submitted_key(post(client, {**data, "name": "Kit and Cymraeg Hub"}))
+    status = wait_for(client, key)
+    assert status["state"] == "ready", status
+    ready = client.get(f"/packs/{key}").text
+    singles = set(re.findall(rf'href="/packs/{key}/([^"/]+)"', ready))
+    assert {
+        "poster-know-your-baby-A4-office.pdf",
+        "poster-know-your-baby-A4-html.html",
+        "email-banner-600x200-screen.png",
+        "email-banner-1200x400-screen.png",
+        "email-banner-600x200-screen.html",
+        "email-banner-600x200-screen.json",
+        "poster-know-your-baby-A4-office-cy.pdf",
+        "poster-know-your-baby-A4-html-cy.html",
+        "kit-and-cymraeg-hub.zip",
+        "kit-and-cymraeg-hub-cy.zip",
+    } <= singles
+    assert not any("cy" in name and "banner" in name for name in singles)  # the kit: English
+    # the banner: previewed as itself, with its alt text, link and HTML to paste
+    banner = client.get(f"/packs/{key}/email-banner-600x200-screen.png")
+    assert banner.headers["content-type"] == "image/png"
+    assert f'<img src="/packs/{key}/email-banner-600x200-screen.png" alt="' in ready
+    plain = client.get("/downloads/digital/email-banner-600x200-screen.png").content
+    assert banner.content != plain  # co-branded: "Shared by" and the logo are drawn in
+    assert "&lt;a href=" in ready  # the snippet, escaped, to copy
+    # the Welsh files: their own zip, a draft label, the name and Welsh words in the PDF
+    assert "In Cymraeg (Welsh)" in ready
+    assert ">Download the files in English (zip, " in ready  # not "all files": one per language
+    assert ">Download the files in Cymraeg (Welsh) (zip, " in ready
+    assert "A draft translation, not yet checked by a qualified translator" in ready
+    welsh = client.get(f"/packs/{key}/poster-know-your-baby-A4-office-cy.pdf")
+    assert welsh.headers["content-type"] == "application/pdf"
+    words = " ".join(PdfReader(io.BytesIO(welsh.content)).pages[0].extract_text().split())
+    assert "Kit and Cymraeg Hub" in words and "babi" in words
+    english = client.get(f"/packs/{key}/poster-know-your-baby-A4-office.pdf").content
+    assert english != welsh.content
+    bundle = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/packs/{key}/kit-and-cymraeg-hub-cy.zip").content)
+    )
+    assert bundle.read("pdf/poster-know-your-baby-A4-office.pdf") == welsh.content
+    assert "html/poster-know-your-baby-A4-html.html" in bundle.namelist()
+    own = zipfile.ZipFile(io.BytesIO(client.get(str(status["download"])).content))
+    assert "digital/email-banner-1200x400-screen.png" in own.namelist()
+    assert "digital/HOW-TO-USE.txt" in own.namelist()
+    previews = re.findall(rf'src="(/packs/{key}/thumbnails/[^"]+)"', ready)
+    assert len(previews) == 2  # the poster in each language
+    page = client.get(f"/packs/{key}/poster-know-your-baby-A4-html-cy.html")
+    assert page.headers["content-type"].startswith("text/html") and 'lang="cy"' in page.text
+
+
+def test_the_kit_alone_needs_no_version_or_size(client: TestClient) -> None:
+    response = post(
+        client, choose(products=[], kit=["social"], sizes=[], profiles=[], support_phone="1")
+    )
+    assert response.status_code == 422
+    for name in ("products", "sizes", "profiles"):
+        assert field_errors_of(response.text, name) == []
+
+
+def test_a_request_is_shared_fairly_between_workers() -> None:
+    from packgen.web.jobs import split
+
+    files = [
+        ["en-GB", "pack-stakeholder", "A4", "office"],
+        ["en-GB", "pack-stakeholder", "A4", "press"],
+        ["en-GB", "poster-speak-up", "A4", "office"],
+        ["en-GB", "poster-speak-up", "A3", "office"],
+        ["en-GB", "leaflet-cues", "A4", "press"],
+        ["cy", "leaflet-cues", "A4", "press"],
+        ["en-GB", "email-banner", "*", "screen"],
+    ]
+    request = {"files": files, "weights": {"pack-stakeholder": 16}}
+    shares = split(request, "en-GB", 2)
+    assert len(shares) == 2
+    found = sorted(
+        [code, *item] for share in shares for code, items in share.items() for item in items
+    )
+    assert found == sorted(files)  # every file once
+    for share in shares:  # a product in one language is never split
+        owners = {(code, item[0]) for code, items in share.items() for item in items}
+        for other in shares:
+            if other is not share:
+                assert not owners & {(c, i[0]) for c, items in other.items() for i in items}
+    alone = [s for s in shares if "pack-stakeholder" in {i[0] for i in s.get("en-GB", [])}]
+    assert len(alone) == 1 and len(alone[0]["en-GB"]) == 2  # the big one has a worker to itself
+    assert split(request, "en-GB", 1)[0].keys() == {"en-GB", "cy"}
+    assert split({"files": files[:1]}, "en-GB", 2) == [{"en-GB": [files[0][1:]]}]  # one share
+
+
+def test_two_workers_share_one_pack(portal: Portal, tmp_path: Path) -> None:
+    shared = Portal(portal.project, portal.folder.parent, workers=2)  # the same catalogue
+    with TestClient(create_app(shared), follow_redirects=False) as two:
+        data = choose(
+            products=["poster-speak-up", "leaflet-cues-a5"], sizes=["A4"], profiles=["office"]
+        )
+        key = submitted_key(post(two, {**data, "name": "Two Workers Hub"}))
+        status = wait_for(two, key)
+        assert status["state"] == "ready", status
+        where = shared.jobs.folder / key
+        assert sorted(p.name for p in where.glob("part-*") if p.is_dir()) == ["part-0", "part-1"]
+        bundle = zipfile.ZipFile(io.BytesIO(two.get(str(status["download"])).content))
+        assert sorted(n for n in bundle.namelist() if n.endswith(".pdf")) == [
+            "pdf/leaflet-cues-a5-A5-office.pdf",
+            "pdf/poster-speak-up-A4-office.pdf",
+        ]
+        ready = two.get(f"/packs/{key}").text
+        for name in ("leaflet-cues-a5-A5-office.pdf", "poster-speak-up-A4-office.pdf"):
+            single = two.get(f"/packs/{key}/{name}")
+            assert single.status_code == 200 and single.content == bundle.read(f"pdf/{name}")
+            assert name in ready
+
+
+def test_the_warm_up_gives_way_to_a_visitors_pack(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    from packgen.web.jobs import Jobs
+
+    class Pool:  # records what the warm-up asks of the pool
+        def __init__(self) -> None:
+            self.steps: list[int] = []
+
+        def submit(self, fn, *args):  # type: ignore[no-untyped-def]
+            self.steps.append(args[-1])
+            done: Future[None] = Future()
+            return done
+
+    jobs = Jobs(tmp_path, ROOT)
+    pool = Pool()
+    jobs._pool = pool  # type: ignore[assignment]
+    jobs.warm()
+    assert pool.steps == [0]  # the first step; the next waits for it
+    waiting: Future[None] = Future()
+    jobs._running["a-pack"] = waiting
+    jobs._warm_next(pool, 1)  # type: ignore[arg-type]
+    assert pool.steps == [0]  # a pack is waiting: no more warming
+    waiting.set_result(None)
+    jobs._warm_next(pool, 1)  # type: ignore[arg-type]
+    deadline = time.monotonic() + 10
+    while pool.steps == [0] and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.steps == [0, 1]

@@ -171,15 +171,21 @@ def test_keyboard_only_choose_build_and_download(server: str, browser, tmp_path:
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.id") == f"field-{name}"
         page.keyboard.type(typed[name])
-    # products: keep the first poster and the A5 leaflet; both versions; A4 only
+    # products: keep the first poster and the A5 leaflet; both versions; A4 only; and,
+    # new choices: the email banner, the web-page version, and Welsh (a draft translation)
     keep = ["poster-know-your-baby", "leaflet-cues-a5"]
     others = page.evaluate(
         "keep => [...document.querySelectorAll('input[name=products]')]"
         ".filter(b => b.checked && !keep.includes(b.value)).map(b => b.id)",
         keep,
     )
-    boxes = {*others, "field-sizes-2"}
-    for _ in range(40):
+    new = page.evaluate(
+        "[...document.querySelectorAll('input[name=kit][value=banner],"
+        " input[name=profiles][value=html], input[name=languages][value=cy]')].map(b => b.id)"
+    )
+    assert len(new) == 3
+    boxes = {*others, "field-sizes-2", *new}
+    for _ in range(80):
         page.keyboard.press("Tab")
         ident = page.evaluate("document.activeElement.id")
         if ident in boxes:
@@ -201,7 +207,16 @@ def test_keyboard_only_choose_build_and_download(server: str, browser, tmp_path:
     assert_accessible(page, "ready")
 
     singles = page.locator(".pack-product .files a")
-    assert singles.count() == 4  # 2 products × (A4 or A5) × 2 versions
+    assert singles.count() == 8  # 2 products × (A4 or A5) × 2 versions × English and Welsh
+    webs = page.locator(".pack-product .web-version a")
+    assert webs.count() == 4  # a web page of each product in each language
+    assert page.locator("#language-cy .draft-note").is_visible()
+    banner = page.locator(".kit-preview img").first
+    assert banner.evaluate("e => e.naturalWidth") == 600 and banner.get_attribute("alt")
+    page.locator(".kit-image details.snippet summary").first.focus()
+    page.keyboard.press("Enter")  # the HTML to paste opens with the keyboard
+    assert page.locator(".kit-image details.snippet pre").first.is_visible()
+    assert_accessible(page, "ready, with the kit's details open")
     with page.expect_download() as single:
         page.locator("a[href$='poster-know-your-baby-A4-office.pdf']").click()
     assert single.value.suggested_filename == "poster-know-your-baby-A4-office.pdf"
@@ -225,8 +240,8 @@ def test_keyboard_only_choose_build_and_download(server: str, browser, tmp_path:
     ]
 
     # previews: the real first page, at least 600 px wide, opening a larger picture
-    previews = page.locator(".preview img")
-    assert previews.count() == 2
+    previews = page.locator(".pack-product .preview img")
+    assert previews.count() == 4  # each product in each language
     sizes = previews.evaluate_all("els => els.map(e => [e.naturalWidth, e.clientWidth])")
     assert all(natural >= 600 and shown >= 320 for natural, shown in sizes), sizes
     page.locator(".preview a").first.click()

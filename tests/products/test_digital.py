@@ -288,3 +288,65 @@ def test_the_bundle_has_a_digital_folder_with_how_to_use(
     images = [f for f in manifest["files"] if f["file"].startswith("digital/")]
     assert len(images) == 12 and all(f["alt"] and f["sha256"] for f in images)
     assert thumb.width == 360
+
+
+@pytest.fixture(scope="module")
+def arabic_kit(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BuildReport]:
+    out = tmp_path_factory.mktemp("digital-ar")
+    products = ["email-banner", "social-speak-up-square", "social-fact-x"]
+    report = build(Project(ROOT, language="ar"), out, products, profiles=["screen"])
+    assert report.ok, {name: str(error) for name, error in report.failures.items()}
+    return out, report
+
+
+def _ink_columns(path: Path, box: list[float], ground: tuple[int, int, int]) -> tuple[int, int]:
+    """The first and last pixel columns inside ``box`` that differ from the ground colour."""
+    with Image.open(path) as image:
+        area = (int(box[0]), int(box[1]), int(box[0] + box[2]), int(box[1] + box[3]))
+        crop = image.convert("RGB").crop(area)
+    found = ImageChops.difference(crop, Image.new("RGB", crop.size, ground)).getbbox()
+    assert found is not None, f"no ink in {box}"
+    return int(box[0]) + found[0], int(box[0]) + found[2]
+
+
+def test_right_to_left_images_are_mirrored_and_shaped(
+    kit: tuple[Path, BuildReport], arabic_kit: tuple[Path, BuildReport]
+) -> None:
+    en_out, _ = kit
+    ar_out, ar_report = arabic_kit
+    assert len(ar_report.files) == 4  # the banner at 1x and 2x, two social images
+    name = "digital/social-speak-up-square-1080x1080-screen.png"
+    en, ar = read_manifest(en_out)[name], read_manifest(ar_out)[name]
+    en_runs = {r.element: r for r in en.page_expect[0].text_runs}
+    ar_runs = {r.element: r for r in ar.page_expect[0].text_runs}
+    # frames are mirrored about the image's vertical axis (the kicker: 80-720 px, 360-1000 px)
+    width = 1080 * 0.75  # points
+    x, y, w, h = en_runs["kicker"].rect
+    assert ar_runs["kicker"].rect == pytest.approx((width - x - w, y, w, h))
+    # the headline went through HarfBuzz and the bidirectional algorithm, as in a PDF
+    run = ar_runs["headline"]
+    assert run.shaped and run.direction == "rtl" and run.language == "ar"
+    assert run.visual != run.logical  # set right to left: letters drawn in visual order
+    # the set text starts at the frame's right edge (1000 px), the English at its left (80 px)
+    ar_box = next(t["box"] for t in ar.digital["texts"] if t["id"] == "headline")  # type: ignore[index]
+    en_box = next(t["box"] for t in en.digital["texts"] if t["id"] == "headline")  # type: ignore[index]
+    assert ar_box[0] + ar_box[2] == pytest.approx(1000, abs=1) and ar_box[0] > 120
+    assert en_box[0] == pytest.approx(80, abs=1) and en_box[0] + en_box[2] < 960
+    # and the pixels say the same: ink hugs the right edge of the frame
+    cream = (0xFF, 0xF6, 0xEC)
+    left, right = _ink_columns(ar_out / name, [80, 200, 920, 220], cream)  # below the mark
+    assert 1000 - right < 12 and left > 120
+
+
+def test_right_to_left_images_carry_their_language_s_alt_text_and_posts(
+    arabic_kit: tuple[Path, BuildReport],
+) -> None:
+    out, report = arabic_kit
+    for file in report.files:
+        side = json.loads(file.path.with_suffix(".json").read_text(encoding="utf-8"))
+        assert 0 < len(side["alt"]) <= MAX_ALT
+        assert "تحدّث" in side["alt"] or "مليون" in side["alt"]  # the image's words, in Arabic
+        for post in side["posts"]:
+            assert post["count"] <= post["limit"] and "#IMHAW2024" in post["text"]
+    x = json.loads((out / "digital" / "social-fact-x-1600x900-screen.json").read_text())
+    assert x["posts"][0]["platform"] == "x" and "رضّع" in x["posts"][0]["text"]

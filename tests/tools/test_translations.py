@@ -140,7 +140,8 @@ def test_bilingual_poster_manifest_records_both_languages(tmp_path: Path) -> Non
 def test_list_shows_languages_of_each_product(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", "--project", str(ROOT)]) == 0
     out = capsys.readouterr().out
-    assert "  languages: en-GB (complete), cy (draft), pl (draft)" in out
+    every = "en-GB (complete), ar (draft), cy (draft), hi (draft), pl (draft), ur (draft)"
+    assert f"  languages: {every}" in out
     assert "  languages: cy+en-GB (draft)" in out
     statuses = {
         lang.language: lang.status for lang in languages_of(Project(ROOT), "leaflet-cues-a5")
@@ -148,9 +149,14 @@ def test_list_shows_languages_of_each_product(capsys: pytest.CaptureFixture[str]
     assert statuses == {code: "draft" for code in ("ar", "cy", "hi", "pl", "ur")} | {
         "en-GB": "complete"
     }
-    # the A4 roll fold is not listed in Arabic, Urdu or Hindi (see their language.yaml)
-    folded = {lang.language for lang in languages_of(Project(ROOT), "leaflet-cues")}
-    assert folded == {"en-GB", "cy", "pl"}
+    # both leaflets, both posters and the digital kit in Arabic, Urdu and Hindi too
+    shipped = {"en-GB", "cy", "pl", "ar", "ur", "hi"}
+    for product in ("leaflet-cues", "poster-speak-up"):
+        assert {lang.language for lang in languages_of(Project(ROOT), product)} == shipped
+    for product in ("email-banner", "social-speak-up-story", "social-fact-x"):
+        assert {"ar", "ur", "hi"} <= {
+            lang.language for lang in languages_of(Project(ROOT), product)
+        }
     assert [lang.language for lang in languages_of(Project(ROOT), "pack-stakeholder")] == ["en-GB"]
 
 
@@ -165,5 +171,6 @@ def test_every_shipped_language_builds_every_product_it_lists(
         if any(language in lang.language.split("+") for lang in languages_of(project, name))
     ]
     assert products
-    result = build(Project(ROOT, language=language), tmp_path, products, ["press"])
+    # press for the print products, screen for the digital kit (each makes only its own)
+    result = build(Project(ROOT, language=language), tmp_path, products, ["press", "screen"])
     assert result.ok, {name: failure.format() for name, failure in result.failures.items()}

@@ -152,3 +152,14 @@ def test_drawn_lines_show_their_spaces_and_a_wrapped_line_ends_in_one(project: P
     words = sum(len(line.logical.split()) for line in paragraph.lines)
     # one space between the words of each line, one at the end of each line but the last
     assert spaces == (words - len(paragraph.lines)) + (len(paragraph.lines) - 1)
+
+
+def test_a_name_with_no_break_spaces_stays_one_left_to_right_unit() -> None:
+    # co-branding keeps an organisation's last words together ("Family\xa0Hub"); the
+    # name once came out as "Hub Riverside Family" inside Arabic
+    text = "يشاركه معكم Riverside Family\u00a0Hub"
+    assert [text[a:b] for a, b in _ltr_units(text)] == ["Riverside Family\u00a0Hub"]
+    visual = "".join(text[i] for i in reorder(levels(text, rtl=True)))
+    assert visual.startswith("Riverside Family\u00a0Hub ")
+    phone = "اتصل على 0114\u00a0496\u00a00000"
+    assert [phone[a:b] for a, b in _ltr_units(phone)] == ["0114\u00a0496\u00a00000"]

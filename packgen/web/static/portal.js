@@ -91,7 +91,8 @@
                 .replace("{done}", status.done).replace("{total}", status.total);
             }
           }
-          window.setTimeout(poll, 1500);
+          delay = Math.min(1500, delay * 1.5);
+          window.setTimeout(poll, delay);
         })
         .catch(function () {
           failures += 1;
@@ -99,6 +100,8 @@
           window.setTimeout(poll, 3000);
         });
     };
-    window.setTimeout(poll, 1000);
+    // soon at first (a small pack is ready in a second or two), then every 1.5 s
+    var delay = 250;
+    window.setTimeout(poll, delay);
   }
 })();
