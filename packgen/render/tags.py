@@ -325,22 +325,17 @@ def _end_lines_with_spaces(text: Any, lines: int) -> None:
     if lines < 2:
         return
     show = text._textOut
-    state = {"ended": 0, "last": ""}
+    ended, last = 0, ""
 
     def text_out(words: str, t_star: int = 0) -> None:
+        nonlocal ended, last
         if words:
-            state["last"] = words
+            last = words
         if t_star:
-            state["ended"] += 1
-            previous = str(state["last"])
-            if (
-                int(state["ended"]) < lines
-                and previous
-                and not previous[-1].isspace()
-                and not previous.endswith(_HYPHENS)
-            ):
+            ended += 1
+            if ended < lines and last and not last[-1].isspace() and not last.endswith(_HYPHENS):
                 words += " "
-            state["last"] = ""
+            last = ""
         show(words, t_star)
 
     text._textOut = text_out
