@@ -293,3 +293,11 @@ def test_wrapped_lines_read_as_separate_words(built: BuildReport) -> None:
     assert "Reading your baby's cues" in text  # the title is set on two lines
     assert "Week 2024 10–16 June" in text  # the kicker's two lines
     assert "yourbaby" not in text and "202410" not in text
+
+
+def test_bilingual_posters_english_headline_is_a_heading(built: BuildReport) -> None:
+    poster = next(p for p in _files(built, "office") if p.name.startswith("poster-speak-up-cy-en"))
+    with pikepdf.open(poster) as pdf:
+        kids = list(pdf.Root.StructTreeRoot.K.K)
+        headings = [(str(k.S), str(k.get("/Lang", ""))) for k in kids if str(k.S)[1] == "H"]
+    assert headings[:2] == [("/H1", ""), ("/H2", "en-GB")]  # Welsh title, then the English
