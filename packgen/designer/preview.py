@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -31,6 +31,9 @@ from packgen.layout.placed import PlacedPage, PlacedQr, Rect
 from packgen.model.profiles import PRESS, Profile
 from packgen.resolve.org import Organisation
 from packgen.resolve.project import Project
+
+if TYPE_CHECKING:
+    from packgen.resolve.design import Design
 
 RGB = tuple[int, int, int]
 
@@ -317,9 +320,6 @@ def preview(
     org: Organisation | None = None,
 ) -> PreviewReport:
     """Write one PNG per page of every chosen product and size; errors per product."""
-    from packgen.build import make
-    from packgen.render import raster
-    from packgen.render.write import write_atomic
     from packgen.resolve.design import load_design
 
     report = PreviewReport()
@@ -329,41 +329,17 @@ def preview(
             design = load_design(project, name)
             ids = _element_ids(design.raw)
             for size in wanted or design.sizes:
-                note = Diagnostic(
-                    f"found while making {size} ({profile.suffix})", severity=Severity.NOTE
-                )
-                broken: LayoutError | None = None
+                # every size is drawn, even after one fails: a designer fixing a mistake
+                # sees it in each size; the first failure is the product's report
                 try:
-                    placed, pdf = make(project, design, size, profile, org, draft=True)
-                except LayoutError as exc:
-                    if exc.pdf is None:
-                        raise PackgenError([*exc.diagnostics, note]) from None
-                    placed, pdf, broken = exc.partial, exc.pdf, exc
+                    files, broken = _preview_size(
+                        project, design, ids, size, out, dpi, guides, profile, org
+                    )
                 except PackgenError as exc:
-                    raise PackgenError([*exc.diagnostics, note]) from None
-                for number, (page, image) in enumerate(
-                    zip(placed.pages, raster.pages(pdf, dpi), strict=True), start=1
-                ):
-                    if guides:
-                        shapes = page_guides(page, ids)
-                        draw_guides(image, page, shapes, dpi)
-                    if broken is not None:
-                        failed = [f for f in broken.failed if f.page == number - 1]
-                        draw_failures(image, page, failed, dpi)
-                        if number == 1:
-                            image = with_errors(image, broken.unplaced(), dpi)
-                    if guides or broken is not None:
-                        title = f"{name} {size} {profile.suffix} p{number}"
-                        kinds = {g.kind for g in shapes} if guides else set()
-                        image = with_legend(image, title, kinds, dpi, broken is not None)
-                    path = out / preview_name(name, size, profile, number)
-                    buffer = io.BytesIO()
-                    image.save(buffer, "PNG", dpi=(dpi, dpi))
-                    write_atomic(path, buffer.getvalue())
-                    report.files.append(PreviewFile(path, name, size, profile.suffix, number))
-                if broken is not None:  # the first failing size says it all, as in build
-                    report.failures[name] = PackgenError([*broken.diagnostics, note])
-                    break
+                    files, broken = [], exc
+                report.files.extend(files)
+                if broken is not None:
+                    report.failures.setdefault(name, broken)
         except PackgenError as exc:
             report.failures[name] = exc
         except Exception as exc:  # any failure of one product is its diagnostic
@@ -371,3 +347,59 @@ def preview(
 
             report.failures[name] = contained(exc, name, project.shown(project.layouts_dir))
     return report
+
+
+def _preview_size(
+    project: Project,
+    design: Design,
+    ids: set[str],
+    size: str,
+    out: Path,
+    dpi: float,
+    guides: bool,
+    profile: Profile,
+    org: Organisation | None,
+) -> tuple[list[PreviewFile], PackgenError | None]:
+    """The PNG pages of one size, and the layout's errors (drawn on them in red).
+
+    Raises when nothing could be drawn."""
+    from packgen.build import make
+    from packgen.render import raster
+    from packgen.render.write import write_atomic
+
+    name = design.name
+    written: list[PreviewFile] = []
+    note = Diagnostic(f"found while making {size} ({profile.suffix})", severity=Severity.NOTE)
+    broken: LayoutError | None = None
+    try:
+        placed, pdf = make(project, design, size, profile, org, draft=True)
+    except LayoutError as exc:
+        if exc.pdf is None:
+            raise PackgenError([*exc.diagnostics, note]) from None
+        placed, pdf, broken = exc.partial, exc.pdf, exc
+    except PackgenError as exc:
+        raise PackgenError([*exc.diagnostics, note]) from None
+    for number, (page, image) in enumerate(
+        zip(placed.pages, raster.pages(pdf, dpi), strict=True), start=1
+    ):
+        shapes: list[Guide] = []
+        if guides:
+            shapes = page_guides(page, ids)
+            draw_guides(image, page, shapes, dpi)
+        if broken is not None:
+            failed = [f for f in broken.failed if f.page == number - 1]
+            draw_failures(image, page, failed, dpi)
+            if number == 1:
+                image = with_errors(image, broken.unplaced(), dpi)
+        if guides or broken is not None:
+            title = f"{name} {size} {profile.suffix} p{number}"
+            kinds = {g.kind for g in shapes}
+            image = with_legend(image, title, kinds, dpi, broken is not None)
+        path = out / preview_name(name, size, profile, number)
+        buffer = io.BytesIO()
+        image.save(buffer, "PNG", dpi=(dpi, dpi))
+        write_atomic(path, buffer.getvalue())
+        written.append(PreviewFile(path, name, size, profile.suffix, number))
+    if broken is not None:
+        return written, PackgenError([*broken.diagnostics, note])
+    return written, None

@@ -11,6 +11,7 @@ carry the organisation.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -20,10 +21,12 @@ from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedText
 from packgen.model.campaign import Link
 from packgen.model.common import ElementBase, Shown
+from packgen.model.pack import PanelItem
 from packgen.model.profiles import OFFICE
 from packgen.resolve.content import Content
 from packgen.resolve.design import Design, Resolved, load_design, resolve
 from packgen.resolve.org import Organisation
+from packgen.resolve.pack import ResolvedPack
 from packgen.resolve.project import Project
 
 PLACEHOLDERS = {"org.name": "name", "support.name": "support.name"}
@@ -41,6 +44,18 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class TooLong(Diagnostic):
+    """A profile value too long for a co-brand slot: the diagnostic, with its facts
+    (so the portal can say it in the visitor's words)."""
+
+    fits: int = 0
+    length: int = 0
+    product: str = ""
+    kind: str = ""  # the layout's kind: poster, leaflet, pack, banner ...
+    slot_id: str = ""
+
+
+@dataclass(frozen=True)
 class Capacity:
     """How long a field's value may be in one slot, and the text size there."""
 
@@ -51,6 +66,7 @@ class Capacity:
     size: str
     slot_id: str
     points: float
+    kind: str = ""
 
 
 def _copy_fields(key: str | None, content: Content) -> list[str]:
@@ -240,21 +256,160 @@ def capacities(project: Project, design: Design, org: Organisation) -> list[Capa
                 if fits is not None and fits < len(value):
                     points = _points(failed, slot.slot_id)
                     found.append(
-                        Capacity(field, len(value), fits, design.name, size, slot.slot_id, points)
+                        Capacity(
+                            field,
+                            len(value),
+                            fits,
+                            design.name,
+                            size,
+                            slot.slot_id,
+                            points,
+                            design.kind,
+                        )
+                    )
+    return found
+
+
+def _pack_slots(resolved: ResolvedPack, content: Content) -> list[Slot]:
+    """The co-brand slots of a pack: its templates' elements and its story's panels."""
+    document = resolved.document
+    found: list[Slot] = []
+    for template in document.templates.values():
+        found += slots(template.elements, content)
+    for item in document.story:
+        if isinstance(item, PanelItem):  # element ids repeat from panel to panel
+            found += [
+                replace(slot, slot_id=f"{item.id}/{slot.slot_id}")
+                for slot in slots(item.elements, content)
+            ]
+    return found
+
+
+def _line(slot: Slot) -> int:
+    span = getattr(slot.element, "span", None)
+    return span.line if span is not None else -1
+
+
+def _with_value(org: Organisation, field: str, value: str) -> Organisation:
+    """``org`` with one printed field (``name``, ``support.name``) set to ``value``."""
+    profile = org.profile
+    if field == "name":
+        return replace(org, profile=profile.model_copy(update={"name": value}))
+    support = profile.support.model_copy(update={"name": value})
+    return replace(org, profile=profile.model_copy(update={"support": support}))
+
+
+def _pack_fails(
+    project: Project, design: Design, size: str, org: Organisation, wanted: Sequence[Slot]
+) -> set[str]:
+    """Which of the ``wanted`` slots a layout of the pack with ``org`` reports a mistake of
+    (a diagnostic at the slot's line that quotes its element id)."""
+    from packgen.errors import PackgenError
+    from packgen.layout.flow import lay_out_pack
+
+    try:
+        lay_out_pack(project, design, size, OFFICE, org)
+    except PackgenError as exc:
+        return {
+            slot.slot_id
+            for slot in wanted
+            for d in exc.diagnostics
+            if d.span is not None
+            and d.span.line == _line(slot)
+            and f"'{slot.slot_id.rpartition('/')[2]}'" in d.message
+        }
+    return set()
+
+
+def _pack_fit(
+    project: Project,
+    design: Design,
+    size: str,
+    org: Organisation,
+    slot: Slot,
+    field: str,
+    value: str,
+) -> int | None:
+    """The most characters of ``value`` the pack's slot fits; None if all or none fit."""
+
+    def fits(count: int, alone: bool = True) -> bool:
+        trial = _with_value(org, field, value[:count].rstrip())
+        for other in slot.fields:  # each field's own limit, whatever the others say
+            if alone and other != field and other not in LINK_FIELDS.values():
+                trial = _with_value(trial, other, "")
+        return slot.slot_id not in _pack_fails(project, design, size, trial, [slot])
+
+    if fits(len(value)):
+        # fits alone, but not with the other values: the limit beside them
+        fits = functools.partial(fits, alone=False)
+    if fits(len(value)) or not fits(0):
+        return None
+    low, high = 0, len(value)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def pack_capacities(project: Project, design: Design, org: Organisation) -> list[Capacity]:
+    """As :func:`capacities`, for a flowing pack: the story flows on, but its fixed parts
+    (cover and back lines, panels) hold the profile's values in fixed frames.
+
+    The whole pack is laid out (the frames' places depend on the flow); a value
+    that makes a slot fail is shortened until it fits. Web addresses are not
+    shortened here (their QR codes would change): the fixed layouts' check covers
+    the same captions.
+    """
+    from packgen.resolve.pack import resolve_pack
+
+    found: list[Capacity] = []
+    content = project.content(org, product=design.name)
+    for size in design.sizes:
+        pack_slots = _pack_slots(resolve_pack(project, design, size), content)
+        failing = _pack_fails(project, design, size, org, pack_slots)
+        for slot in (s for s in pack_slots if s.slot_id in failing):
+            for field in slot.fields:
+                if field in LINK_FIELDS.values():
+                    continue
+                value = org.profile.name if field == "name" else org.profile.support.name
+                fits = _pack_fit(project, design, size, org, slot, field, value)
+                if fits is not None:
+                    found.append(
+                        Capacity(
+                            field,
+                            len(value),
+                            fits,
+                            design.name,
+                            size,
+                            slot.slot_id,
+                            0.0,
+                            design.kind,
+                        )
                     )
     return found
 
 
 def check_profile(
-    project: Project, org: Organisation, names: Iterable[str] = ()
+    project: Project,
+    org: Organisation,
+    names: Iterable[str] = (),
+    made: Callable[[str], bool] | None = None,
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """Errors (at the profile's fields) and warnings (layouts without co-branding)."""
+    """Errors (at the profile's fields) and warnings (layouts without co-branding).
+
+    ``made(kind)``, when given, says which kinds of layout are made (a build of the
+    print profiles makes no banner): the others are not checked."""
     project.register_fonts()
     tight: dict[str, list[Capacity]] = {}
     warnings: list[Diagnostic] = []
     for name in list(names) or project.products():
         try:
             design = load_design(project, name)
+            if made is not None and not made(design.kind):
+                continue
             if not has_cobrand(design):
                 warnings.append(
                     Diagnostic(
@@ -266,9 +421,12 @@ def check_profile(
                         Severity.WARNING,
                     )
                 )
-            if design.kind == "pack":
-                continue  # packs flow: their co-brand lines are checked when built
-            for capacity in capacities(project, design, org):
+            found = (
+                pack_capacities(project, design, org)
+                if design.kind == "pack"
+                else capacities(project, design, org)
+            )
+            for capacity in found:
                 tight.setdefault(capacity.field, []).append(capacity)
         except Exception:  # the layout's own mistakes (or a bug) are the build's to report
             continue
@@ -287,13 +445,18 @@ def check_profile(
         if others:
             hint += f"; also too long for {', '.join(others)}"
         errors.append(
-            Diagnostic(
+            TooLong(
                 ("printed without https://, it is " if link else "")
                 + f"{worst.length} characters; {_where(worst)} ({worst.size}) fits {worst.fits}"
                 + (f" at {worst.points:g} pt" if worst.points else ""),
                 org.span(field),
                 hint,
                 field=field,
+                fits=worst.fits,
+                length=worst.length,
+                product=worst.product,
+                kind=worst.kind,
+                slot_id=worst.slot_id,
             )
         )
     return errors, warnings

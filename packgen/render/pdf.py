@@ -43,6 +43,7 @@ from packgen.layout.placed import (
 )
 from packgen.render.forms import text_field
 from packgen.render.ink import ink
+from packgen.render.outlines import family_of, outline_text
 from packgen.render.pdfx import PdfxCanvas
 from packgen.render.tags import Tagger, tag
 from packgen.render.tounicode import install as install_to_unicode
@@ -96,6 +97,7 @@ def _convert(node: object, palette: dict[str, Colour], condition: OutputConditio
 
 
 _cmyk_drawings: dict[tuple[Path, int, str, int], Drawing] = {}
+_outlined: dict[int, Drawing] = {}  # drawings whose text is already outlines
 
 
 @lru_cache(maxsize=64)
@@ -285,6 +287,9 @@ class Painter:
             c.drawImage(image, r.x, r.y, r.w, r.h, mask=None if self.cmyk else "auto")
             return
         drawing = _drawing(item, self.palette, self.condition)
+        if _outlined.get(id(drawing)) is not drawing:  # SVG text: outlines in our font
+            outline_text(drawing, family_of(c._initialFontName))
+            _outlined[id(drawing)] = drawing
         # SVG renders start from a font state; use the canvas's own, so a document
         # whose initial font is embedded references no other font (set through
         # __dict__: Drawing refuses attributes it does not declare)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packgen.colour import Colour
 from packgen.errors import Diagnostic, PackgenError, Span, error, suggest
@@ -16,7 +16,11 @@ from packgen.model.campaign import Campaign, Link
 from packgen.model.common import Direction
 from packgen.resolve.markup import Block, MissingValue, plain, to_blocks
 from packgen.resolve.scripts import script_problem
+from packgen.resolve.typography import Finish, finish_for
 from packgen.source.load import SourceDict
+
+if TYPE_CHECKING:
+    from packgen.resolve.assets import Asset
 
 # Languages written right to left (by primary subtag), and scripts that decide either way
 # when the tag names one (``az-Arab``, ``ku-Latn``): Unicode CLDR's character order.
@@ -146,6 +150,7 @@ class Content:
     tracking: dict[str, str] | None = None  # UTM parameters, when enabled
     product: str = ""
     others: Callable[[str], Content] | None = None  # the same in another language
+    partner_logo: Asset | None = None  # an organisation's partner, beside its logo
     _blocks: dict[str, list[Block]] = field(default_factory=dict)
 
     def in_language(self, language: str) -> Content:
@@ -178,7 +183,7 @@ class Content:
         cached = self._blocks.get(key)
         if cached is None:
             try:
-                cached = to_blocks(self.copy[key], self.data)
+                cached = to_blocks(self.copy[key], self.data, self.finish)
             except MissingValue as exc:
                 raise error(
                     f"copy '{key}' uses {{{exc.name}}}, which has no value here",
@@ -201,7 +206,12 @@ class Content:
         return urlunsplit(parts._replace(query=urlencode(query)))
 
     def plain(self, key: str) -> str:
-        return plain(self.copy.get(key, ""), self.data)
+        return plain(self.copy.get(key, ""), self.data, self.finish)
+
+    @property
+    def finish(self) -> Finish:
+        """The typographic finishing of this language's copy (quotes, no-break spaces)."""
+        return finish_for(self.language)
 
 
 def _value_hint(name: str, known: list[str]) -> str:

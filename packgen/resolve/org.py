@@ -84,6 +84,20 @@ class Support(BaseModel):
         return value
 
 
+class Partner(BaseModel):
+    """A partner organisation shown beside the organisation, with equal weight."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    logo: str
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _text(value, "the partner's name", MAX_NAME)
+
+
 class Tracking(BaseModel):
     """UTM parameters on every QR link (off unless ``enabled``)."""
 
@@ -101,6 +115,7 @@ class OrgProfile(BaseModel):
     website: str
     support: Support
     accent: Colour | None = None
+    partner: Partner | None = None
     tracking: Tracking = Tracking()
 
     @field_validator("name")
@@ -146,6 +161,7 @@ class Organisation:
     logo: Asset
     file: str
     spans: tuple[tuple[str, Span], ...] = ()  # where each field is written (dotted names)
+    partner_logo: Asset | None = None  # the partner's logo (``partner.logo``), checked alike
 
     def span(self, field: str) -> Span:
         """Where ``field`` (``name``, ``support.url``, …) is written in the profile."""
@@ -163,6 +179,7 @@ class Organisation:
             "support.name": keep_last_words(support.name),
             "support.phone": support.phone.replace(" ", NO_BREAK),
             "support.email": support.email or "",
+            "partner.name": self.profile.partner.name if self.profile.partner else "",
         }
 
     def links(self) -> dict[str, Link]:
@@ -185,14 +202,27 @@ def load_org_text(text: str, folder: Path, shown: str) -> Organisation:
 
 def _organisation(data: object, folder: Path, name: str) -> Organisation:
     profile = validate(OrgProfile, data, name)
-    span = data.value_spans.get("logo") if isinstance(data, SourceDict) else None
-    try:
-        logo = load_asset(folder, profile.logo, span or Span(name), what="logo")
-    except PackgenError as exc:
-        raise PackgenError(
-            [Diagnostic(d.message, d.span, d.hint, d.severity, "logo") for d in exc.diagnostics]
-        ) from None
-    return Organisation(profile, logo, name, _field_spans(data))
+    spans = _field_spans(data)
+    problems: list[Diagnostic] = []
+    logos: list[Asset | None] = []
+    fields = [("logo", profile.logo)]
+    if profile.partner is not None:
+        fields.append(("partner.logo", profile.partner.logo))
+    for field, relative in fields:
+        span = dict(spans).get(field) or Span(name)
+        try:
+            logos.append(load_asset(folder, relative, span, what=field.replace(".", " ")))
+        except PackgenError as exc:
+            problems += [
+                Diagnostic(d.message, d.span, d.hint, d.severity, field) for d in exc.diagnostics
+            ]
+            logos.append(None)
+    if problems:
+        raise PackgenError(problems)
+    logo, partner = logos[0], logos[1] if len(logos) > 1 else None
+    if logo is None:  # unreachable: a logo that failed is a problem raised above
+        raise PackgenError(Diagnostic("the logo could not be read", Span(name), field="logo"))
+    return Organisation(profile, logo, name, spans, partner)
 
 
 def _field_spans(data: object) -> tuple[tuple[str, Span], ...]:

@@ -202,7 +202,9 @@ class Portal:
             self._offer = Offer(
                 products,
                 office,
-                language_options(self.project, products),
+                language_options(
+                    self.project, products, [n for names in kit.values() for n in names]
+                ),
                 {k: names for k, names in kit.items() if names},
                 web,
             )

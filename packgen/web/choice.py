@@ -31,6 +31,7 @@ class LanguageOption:
     name: str  # in the language itself: "Cymraeg"
     status: str  # complete, draft or partial (packgen.designer.translations.status)
     products: tuple[str, ...]  # the print products made in it
+    kit: tuple[str, ...] = ()  # the digital kit's images made in it
 
     @property
     def draft(self) -> bool:
@@ -68,8 +69,8 @@ class Offer:
     def files(self, choice: Choice) -> list[tuple[str, str, str, str]]:
         """Every (language, product, size, profile) the choice makes, in listing order.
 
-        The digital kit is made in the campaign's language only; other languages
-        make the chosen print products that are translated into them.
+        Every language makes the chosen print products and kit images that are
+        translated into it (the campaign's own language makes all of them).
         """
         chosen = set(self.sizes) & set(choice.sizes)
         made: list[tuple[str, str, str, str]] = []
@@ -90,10 +91,13 @@ class Offer:
                     ]
                 if WEB in choice.profiles and product in self.web:
                     made.append((option.code, product, sizes[0], WEB))
-            if own:
-                for part in KIT:
-                    if part in choice.kit:
-                        made += [(option.code, p, "*", SCREEN) for p in self.kit.get(part, ())]
+            made += [
+                (option.code, p, "*", SCREEN)
+                for part in KIT
+                if part in choice.kit
+                for p in self.kit.get(part, ())
+                if own or p in option.kit
+            ]
         return made
 
     def allows(self, size: str, profile: str, choice: Choice) -> bool:
@@ -146,8 +150,11 @@ class Choice:
         )
 
 
-def language_options(project: object, products: Iterable[str]) -> tuple[LanguageOption, ...]:
-    """The languages the print ``products`` are made in, the campaign's own first.
+def language_options(
+    project: object, products: Iterable[str], kit: Iterable[str] = ()
+) -> tuple[LanguageOption, ...]:
+    """The languages the print ``products`` and ``kit`` images are made in, the
+    campaign's own first.
 
     Read from the copy folders (:func:`packgen.designer.translations.languages_of`),
     so a translation added as files is offered at once. A bilingual layout is a
@@ -159,6 +166,10 @@ def language_options(project: object, products: Iterable[str]) -> tuple[Language
     assert isinstance(project, Project)
     own = project.language_code
     found: dict[str, tuple[str, str, list[str]]] = {}
+    images: dict[str, list[str]] = {}
+    for image in kit:
+        for entry in languages_of(project, image):
+            images.setdefault(entry.language, []).append(image)
     for product in products:
         for entry in languages_of(project, product):
             if entry.bilingual:
@@ -171,6 +182,8 @@ def language_options(project: object, products: Iterable[str]) -> tuple[Language
         found[own] = (own, "complete", list(products))
     order = [own, *sorted(code for code in found if code != own)]
     return tuple(
-        LanguageOption(code, found[code][0], found[code][1], tuple(found[code][2]))
+        LanguageOption(
+            code, found[code][0], found[code][1], tuple(found[code][2]), tuple(images.get(code, ()))
+        )
         for code in order
     )

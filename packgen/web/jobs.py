@@ -146,6 +146,36 @@ def attribute(
     return None, None
 
 
+def cobrand_message(diagnostic: Any, copy: Any) -> str | None:
+    """A co-brand value refused as too long (:class:`~packgen.layout.cobrand.TooLong`), in
+    the portal's words: which of the visitor's fields, where it prints, and the limit;
+    None for any other diagnostic."""
+    from packgen.layout.cobrand import TooLong
+    from packgen.web.upload import BY_PATH
+
+    if not isinstance(diagnostic, TooLong) or diagnostic.field not in BY_PATH:
+        return None
+    name = BY_PATH[diagnostic.field]
+    what = copy.text(f"cobrand_fields.{name}")
+    slot, kind = f"cobrand_slots.{diagnostic.slot_id}", f"cobrand_kinds.{diagnostic.kind}"
+    link = name.endswith("url") or name == "website"
+    if not copy.has(slot):  # a slot in a panel (``panel/element``): the panel
+        slot = f"cobrand_slots.{diagnostic.slot_id.partition('/')[0]}"
+    if link or not copy.has(slot):
+        slot = kind if copy.has(kind) else "cobrand_kinds.any"
+    where = copy.text(slot)
+    key = "errors.cobrand_too_long_link" if link else "errors.cobrand_too_long"
+    return str(copy.text(key, what=what, where=where, fits=diagnostic.fits))
+
+
+def _copy(root: str, campaign: str | None, language: str | None) -> Any:
+    """The portal's copy (of the server's language, as its pages are)."""
+    from packgen.resolve.project import Project
+    from packgen.web.pages import PageCopy
+
+    return PageCopy(Project(Path(root), campaign, language).content())
+
+
 def _element_link(node: Any, element_id: str) -> str | None:
     """The ``link:`` of the element ``element_id`` anywhere in a layout."""
     children: list[Any]
@@ -408,7 +438,7 @@ def run_job(
     from packgen.build import ORG_PROFILE, BuildReport, BuiltFile, build
     from packgen.errors import PackgenError
     from packgen.resolve.org import load_org
-    from packgen.web.upload import BY_PATH
+    from packgen.web.upload import BY_PATH, LOGO
 
     where = Path(folder)
     request = _read_json(where / REQUEST) or {}
@@ -474,12 +504,20 @@ def run_job(
                 if d.severity.value == "error":
                     place: str | None
                     kind: str | None
+                    message = d.message
                     if product == ORG_PROFILE and d.field in BY_PATH:  # refused before building
                         is_link = d.field.endswith("url") or d.field == "website"
                         place, kind = BY_PATH[d.field], "qr" if is_link else "text"
+                        plain = cobrand_message(d, _copy(root, campaign, language))
+                        if plain is not None:  # said in the visitor's words, in full
+                            message, kind = plain, None
+                    elif d.field == LOGO:
+                        place, kind = LOGO, "logo"
+                    elif d.field in BY_PATH:
+                        place, kind = BY_PATH[d.field], "text"
                     else:
                         place, kind = attribute(d.message, values, project, product)
-                    problem = {"message": d.message, "field": place, "hint": d.hint, "kind": kind}
+                    problem = {"message": message, "field": place, "hint": d.hint, "kind": kind}
                     if problem not in problems:  # sizes and products repeat one cause
                         problems.append(problem)
     except PackgenError as exc:

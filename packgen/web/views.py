@@ -135,7 +135,10 @@ def language_label(copy: PageCopy, code: str, name: str) -> str:
 
 def language_hint(copy: PageCopy, option: LanguageOption, titles: dict[str, str]) -> str:
     """What a language is made of, and, for a draft, that no translator has checked it."""
-    products = ", ".join(titles.get(p, p) for p in option.products)
+    names = [titles.get(p, p) for p in option.products]
+    if option.kit:
+        names.append(copy.text("personalise.kit").lower())
+    products = ", ".join(names)
     key = "personalise.language_draft" if option.draft else "personalise.language_products"
     return copy.text(key, products=products)
 

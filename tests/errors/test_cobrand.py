@@ -118,3 +118,49 @@ def test_no_lone_last_word_when_a_name_wraps(project: Project) -> None:
         ["Riverside"],
         [f"Parent-Infant{NO_BREAK}Team"],
     ]
+
+
+def test_packs_are_checked_up_front_at_their_panels_and_pages(tmp_path: Path) -> None:
+    """The flowing layouts (the pack, large print, Easy Read) are in the check too."""
+    path = profile(tmp_path, GOOD.replace("Riverside Parent-Infant Team", LONG_SUPPORT))
+    names = ["pack-stakeholder", "leaflet-cues-easy-read"]
+    errors, _ = check_profile(Project(ROOT), load_org(path), names)
+    (error,) = errors
+    assert error.field == "support.name" and str(error.span) == f"{path}:5:9"
+    assert (
+        error.message == "82 characters; 'row-support/text' of leaflet-cues-easy-read (A4) fits 67"
+    )
+    # the limit it names is the real one: at 67 characters the Easy Read leaflet builds
+    for count, refused in ((67, False), (68, True)):
+        name = LONG_SUPPORT[:count].rstrip()
+        shorter = load_org(profile(tmp_path, GOOD.replace("Riverside Parent-Infant Team", name)))
+        found, _ = check_profile(Project(ROOT), shorter, ["leaflet-cues-easy-read"])
+        assert bool(found) is refused, (name, found)
+        if not refused:
+            out = tmp_path / "out"
+            report = build(Project(ROOT), out, ["leaflet-cues-easy-read"], ["office"], org=shorter)
+            assert report.ok, {k: str(v) for k, v in report.failures.items()}
+
+
+LEAFLETS = ["leaflet-cues", "leaflet-cues-a5", "leaflet-cues-large-print", "leaflet-cues-easy-read"]
+LONG_NAME = "Riverside and Hillside Family Hub for Parents, Carers and Babies of the Upper Valley"
+
+
+def test_every_leaflet_prints_the_organisations_name(tmp_path: Path) -> None:
+    import re
+
+    import pypdf
+
+    org = load_org(profile(tmp_path, GOOD.replace("Riverside Family Hub", LONG_NAME)))
+    report = build(Project(ROOT), tmp_path / "out", LEAFLETS, ["office", "press"], org=org)
+    assert report.ok, {k: str(v) for k, v in report.failures.items()}
+    assert len(report.files) == 2 * len(LEAFLETS)
+    for built in report.files:
+        text = " ".join(page.extract_text() for page in pypdf.PdfReader(built.path).pages)
+        words = " ".join(re.sub(r"\s+", " ", text).split())
+        assert f"Shared with you by {LONG_NAME}" in words, (built.path.name, words[-400:])
+    # without an organisation, no line for one
+    plain = build(Project(ROOT), tmp_path / "plain", ["leaflet-cues-a5"], ["office"])
+    (built,) = plain.files
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(built.path).pages)
+    assert "Shared with you by" not in text

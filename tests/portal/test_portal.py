@@ -457,11 +457,13 @@ def test_a_pack_that_cannot_be_built_names_the_field(client: TestClient) -> None
     assert status["state"] == "failed"
     page = client.get(f"/packs/{key}").text
     assert "could not be built" in page
-    assert "<strong>Support service web page</strong>: This link is too long" in page
+    plain = "Your support service&#39;s web address is too long to print beside its QR code on the"
+    assert f"<strong>Support service web page</strong>: {plain}" in page
     change = client.get(f"/?from={key}")
     assert change.status_code == 200
     errors = field_errors(change.text, "support_url")
-    assert len(errors) == 1 and "too long to print" in errors[0] and " fits " in errors[0]
+    assert len(errors) == 1 and "too long to print" in errors[0], errors
+    assert re.search(r"at most \d+ characters, without https://", errors[0]), errors
     assert f'value="{long_link}"' in change.text
 
 
@@ -937,7 +939,10 @@ def test_a_pack_with_the_kit_a_web_page_and_a_draft_language(
         "kit-and-cymraeg-hub.zip",
         "kit-and-cymraeg-hub-cy.zip",
     } <= singles
-    assert not any("cy" in name and "banner" in name for name in singles)  # the kit: English
+    welsh_kit = portal.offer.language("cy")
+    assert welsh_kit is not None
+    banners = {n for n in singles if n.startswith("email-banner") and n.endswith("-cy.png")}
+    assert bool(banners) == ("email-banner" in welsh_kit.kit)  # the kit where it is translated
     # the banner: previewed as itself, with its alt text, link and HTML to paste
     banner = client.get(f"/packs/{key}/email-banner-600x200-screen.png")
     assert banner.headers["content-type"] == "image/png"
@@ -968,6 +973,44 @@ def test_a_pack_with_the_kit_a_web_page_and_a_draft_language(
     assert len(previews) == 2  # the poster in each language
     page = client.get(f"/packs/{key}/poster-know-your-baby-A4-html-cy.html")
     assert page.headers["content-type"].startswith("text/html") and 'lang="cy"' in page.text
+
+
+def test_a_language_makes_the_kit_images_its_copy_folder_lists(portal: Portal) -> None:
+    from packgen.designer.translations import languages_of
+    from packgen.web.choice import Choice
+
+    offer = portal.offer
+    arabic = offer.language("ar")
+    assert arabic is not None
+    translated = {
+        name
+        for names in offer.kit.values()
+        for name in names
+        if any(e.language == "ar" for e in languages_of(portal.project, name))
+    }
+    assert set(arabic.kit) == translated and "email-banner" in translated
+    choice = Choice(("poster-speak-up",), ("A4",), ("office",), ("en-GB", "ar"), ("banner",))
+    made = offer.files(choice)
+    assert ("ar", "email-banner", "*", "screen") in made
+    assert ("en-GB", "email-banner", "*", "screen") in made
+    assert not any(f[0] == "ar" and f[1].startswith("social") for f in made)  # not chosen
+
+
+def test_a_pack_with_the_kit_in_arabic(client: TestClient) -> None:
+    data = choose(products=[], kit=["banner"], sizes=[], profiles=[], languages=["en-GB", "ar"])
+    key = submitted_key(post(client, {**data, "name": "Kit in Arabic Hub"}))
+    status = wait_for(client, key)
+    assert status["state"] == "ready", status
+    ready = client.get(f"/packs/{key}").text
+    singles = set(re.findall(rf'href="/packs/{key}/([^"/]+)"', ready))
+    assert {"email-banner-1200x400-screen.png", "email-banner-1200x400-screen-ar.png"} <= singles
+    arabic = client.get(f"/packs/{key}/email-banner-1200x400-screen-ar.png").content
+    english = client.get(f"/packs/{key}/email-banner-1200x400-screen.png").content
+    assert Image.open(io.BytesIO(arabic)).size == (1200, 400) and arabic != english
+    bundle = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/packs/{key}/kit-in-arabic-hub-ar.zip").content)
+    )
+    assert "digital/email-banner-1200x400-screen.png" in bundle.namelist()
 
 
 def test_the_kit_alone_needs_no_version_or_size(client: TestClient) -> None:

@@ -128,29 +128,58 @@ def test_an_unknown_palette_name_in_art_is_an_error_at_its_svg_line(
     assert "hint: did you mean 'teal'?" in err
 
 
-def test_tagged_art_prints_the_same_until_the_palette_changes(
-    project: Project, project_copy: Path
-) -> None:
-    from packgen.build import make
-    from packgen.model.profiles import OFFICE, PRESS
-    from packgen.resolve.design import load_design
+ART = sorted((ROOT / "assets" / "illustrations").rglob("*.svg"))
+MARK_LAYOUT = LAYOUT.replace("illustrations/swatch.svg", "illustrations/mark.svg")
 
-    art = project_copy / "assets" / "illustrations" / "speak-up.svg"
-    tagged = tag(art.read_text(encoding="utf-8"), dict(project.campaign.palette))
-    assert tagged.count("data-palette=") > 20
-    art.write_text(tagged, encoding="utf-8")
-    copy = Project(project_copy)
-    for profile in (OFFICE, PRESS):
-        mine = make(copy, load_design(copy, "poster-speak-up"), "A4", profile)[1]
-        shipped = make(project, load_design(project, "poster-speak-up"), "A4", profile)[1]
-        assert mine == shipped
+
+@pytest.mark.parametrize("path", ART, ids=lambda p: p.name)
+def test_shipped_art_is_tagged_with_the_palette(path: Path, project: Project) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "data-palette=" in text
+    assert tag(text, dict(project.campaign.palette)) == text  # nothing left untagged
+
+
+def test_a_palette_change_recolours_a_shipped_illustration(
+    project_copy: Path, tmp_path: Path
+) -> None:
+    # the campaign mark, as shipped: its speech bubble is coral
+    (project_copy / "layouts" / "mark.yaml").write_text(MARK_LAYOUT, encoding="utf-8")
+    campaign = project_copy / CAMPAIGN
+    text = campaign.read_text(encoding="utf-8")
+    old = 'coral:    {cmyk: [0, 72, 68, 0], rgb: "#E8604C"}'
+    assert old in text
+    campaign.write_text(text.replace(old, 'coral: {cmyk: [0, 80, 20, 10], rgb: "#C0306A"}'))
+    out = tmp_path / "out"
+    report = build(Project(project_copy), out, ["mark"])
+    assert report.ok, {k: str(v) for k, v in report.failures.items()}
+    # the bubble at (15, 30) of its 100-unit view box, printed 100 mm wide at (50, 50) mm
+    assert _pixel(out / "mark-A4-office.pdf", 65, 80) == (0xC0, 0x30, 0x6A)
+    assert _pixel(out / "mark-A4-office.pdf", 100, 90) == (255, 255, 255)  # the white heart
+    content = pypdf.PdfReader(out / "mark-A4-press.pdf").pages[0].get_contents()
+    assert content is not None
+    operators = content.get_data().decode("latin-1")
+    assert re.search(r"(^|\s)0 \.8 \.2 \.1 k", operators), operators[:2000]
+    assert " 0 .72 .68 0 k" not in operators  # the old coral ink is gone
+    red, green, _ = _pixel(out / "mark-A4-press.pdf", 65, 80, margin_mm=13)
+    assert red > 150 and green < 100
+
+
+def test_tagged_art_prints_as_drawn(project: Project) -> None:
+    """Tagging changed no output: each attribute repaints the value already there."""
+    art = ROOT / "assets" / "illustrations" / "speak-up.svg"
+    painted = painted_svg(art, dict(project.campaign.palette), "speak-up.svg")
+    assert painted is not None
+    drawn = re.sub(r' data-palette="[^"]*"', "", painted.decode())
+    plain = re.sub(r' data-palette="[^"]*"', "", art.read_text(encoding="utf-8"))
+    assert drawn == plain
 
 
 def test_tag_art_command_tags_in_place_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     art = tmp_path / "mark.svg"
-    shutil.copy(ROOT / "assets" / "illustrations" / "mark.svg", art)
+    shipped = (ROOT / "assets" / "illustrations" / "mark.svg").read_text(encoding="utf-8")
+    art.write_text(re.sub(r' data-palette="[^"]*"', "", shipped), encoding="utf-8")
     assert main(["tag-art", str(art)]) == 0
     assert capsys.readouterr().out == f"{art}: 3 element(s) tagged with data-palette\n"
     assert 'fill="#E8604C" data-palette="coral"' in art.read_text(encoding="utf-8")

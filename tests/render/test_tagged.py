@@ -92,7 +92,7 @@ def test_folded_leaflet_reads_cover_flap_inside_spread_then_back(built: BuildRep
     order = [
         "Reading your",
         "Why the first",
-        "Your baby's cues",
+        "Your baby’s cues",  # typographic apostrophes, as printed
         "When your baby cries",
         "Watch the film",
         "Where to get support",
@@ -165,7 +165,7 @@ def test_layout_heading_marks_titles_and_unmarks_a_big_figure(built: BuildReport
         for number, line in enumerate(lines)
         if line.strip().startswith('"')
     }
-    assert tagged_as["Reading your baby's cues"] == "H1"  # heading: 1 on the front title
+    assert tagged_as["Reading your baby’s cues"] == "H1"  # heading: 1 on the front title
     assert tagged_as["1 million"] == "P"  # heading: 0 on the fact card
     assert tagged_as["Watch the film"] == "H2"
 
@@ -290,7 +290,7 @@ def test_a_skipped_heading_level_is_caught(built: BuildReport, tmp_path: Path) -
 def test_wrapped_lines_read_as_separate_words(built: BuildReport) -> None:
     leaflet = next(p for p in _files(built, "office") if p.name.startswith("leaflet-cues-A4"))
     text = _struct_text(leaflet)
-    assert "Reading your baby's cues" in text  # the title is set on two lines
+    assert "Reading your baby’s cues" in text  # the title is set on two lines
     assert "Week 2024 10–16 June" in text  # the kicker's two lines
     assert "yourbaby" not in text and "202410" not in text
 

@@ -166,8 +166,15 @@ def test_preview_of_a_broken_layout_outlines_each_mistake_in_red(
     assert code == 1
     assert "text 'tiny' overflows its frame by" in err and "unknown colour 'tael'" in err
     assert "broken: has errors; its preview outlines them in red" in err
-    # the first failing size only, as the build reports it
-    assert [p.name for p in out.iterdir()] == ["broken-A4-press-p1.png"]
+    # every size, each with its mistakes; the messages once, for the first
+    assert sorted(p.name for p in out.iterdir()) == [
+        "broken-A3-press-p1.png",
+        "broken-A4-press-p1.png",
+    ]
+    assert err.count("unknown colour 'tael'") == 1
+    assert ERROR in {
+        c for _, c in Image.open(out / "broken-A3-press-p1.png").convert("RGB").getcolors(1 << 20)
+    }
     image = Image.open(out / "broken-A4-press-p1.png").convert("RGB")
     # what laid out is drawn: the teal card
     red, green, blue = colour_at(image, px(13 + 45), px(13 + 115))

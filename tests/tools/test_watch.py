@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from packgen.cli import main
 from packgen.designer.watch import Rebuild, Watcher, affected, changes, snapshot
@@ -125,8 +126,14 @@ def test_watcher_rebuilds_after_edits_and_recovers(project_copy: Path, tmp_path:
         in message
     )
     assert "did you mean 'teal'?" in message
-    # only the broken product is previewed again (its first size, mistakes in red)
-    assert [f.path.name for f in broken.previews] == ["poster-speak-up-A4-press-p1.png"]
+    assert message.count("unknown colour 'tael'") == 1  # reported once, for the first size
+    # only the broken product is previewed again, in every size (mistakes in red)
+    assert [f.path.name for f in broken.previews] == [
+        f"poster-speak-up-{size}-press-p1.png" for size in ("A4", "A3", "A2")
+    ]
+    red = (255, 0, 0)
+    for shown in broken.previews:
+        assert red in {c for _, c in Image.open(shown.path).convert("RGB").getcolors(1 << 20)}
     assert not broken.files and leaflet.stat().st_mtime_ns == leaflet_time
     leaflet_png = previews / "leaflet-cues-A4-press-p1.png"
     assert leaflet_png.stat().st_mtime_ns < png.stat().st_mtime_ns
