@@ -60,8 +60,16 @@ def cmd_build(args: argparse.Namespace) -> int:
             pages = "web page"
         print(f"{file.path}  {pages}  {_human(file.bytes)}")
 
+    sizes = set(args.size or ())
     report = build(
-        project, out, args.only or (), chosen, on_file=show, org=org, marks=not args.no_marks
+        project,
+        out,
+        args.only or (),
+        chosen,
+        on_file=show,
+        org=org,
+        marks=not args.no_marks,
+        select=(lambda _name, size, _profile: size in sizes) if sizes else None,
     )
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
@@ -72,6 +80,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         else:
             print(f"{name}: not built", file=sys.stderr)
     count = len(report.files)
+    if sizes and not count and not report.failures:
+        print(
+            f"packgen build: no chosen product has the size {', '.join(sorted(sizes))}",
+            file=sys.stderr,
+        )
+        return 1
     print(f"{count} file{'s' * (count != 1)} written to {out}/", end="")
     print(f"; {len(report.failures)} product(s) failed" if report.failures else "")
     if args.zip:
@@ -466,6 +480,12 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="build the pack's PDFs")
     build.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: out)")
     build.add_argument("--only", nargs="+", metavar="NAME", help="build only these products")
+    build.add_argument(
+        "--size",
+        nargs="+",
+        metavar="SIZE",
+        help="build only these sizes, e.g. A3 (a web page comes with its product's first size)",
+    )
     build.add_argument("--org", metavar="PROFILE", help="co-brand with this organisation profile")
     build.add_argument("--zip", action="store_true", help="also write a download bundle (zip)")
     build.add_argument(

@@ -20,9 +20,11 @@ from packgen.check.facts import MAX_BYTES, PdfFacts, TooBig, read_facts
 from packgen.check.finding import AUDIENCES, Finding, Level, Subject
 from packgen.check.intent import Intent, infer
 from packgen.check.press import PRESS
-from packgen.check.rules import FAST, SLOW
+from packgen.check.rules import FAST, SLOW, safe_area, text_size
 from packgen.render.manifest import FileEntry, expectation_for, read_manifest
 
+# what the layout stage checks of every run it places (layout/checks.py), at the layout's line
+LAYOUT_PROVED = (safe_area, text_size)
 AUDIENCE_NAMES = {"office": "an office printer", "shop": "a print shop"}
 
 
@@ -125,8 +127,17 @@ def _regular(path: Path) -> str | None:
     return None
 
 
-def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) -> FileReport:
-    """Preflight one PDF; ``expect`` is what the layout knows (else read from the manifest)."""
+def check_file(
+    path: Path, fast: bool = False, expect: FileEntry | None = None, trusted: bool = False
+) -> FileReport:
+    """Preflight one PDF; ``expect`` is what the layout knows (else read from the manifest).
+
+    ``trusted`` (a build checking what it has just written, with ``expect``) leaves out
+    the rules on what the layout stage has already proved of every placed text run
+    (:data:`LAYOUT_PROVED`: its size and that it lies in the safe area) and so reads no
+    text runs; the checks on what the writer produced (boxes, fonts, colour operators,
+    inks, overprint, PDF/X, tags, images) all run.
+    """
     problem = _regular(path)
     if problem is not None:
         return _unreadable(path, problem)
@@ -135,7 +146,7 @@ def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) 
         expect = expectation_for(path)
         stale = expect is None and path.name in read_manifest(path.parent)
     try:
-        facts = read_facts(path)
+        facts = read_facts(path, text=not (trusted and expect is not None))
     except TooBig as exc:
         return _unreadable(path, str(exc), "Ask for a smaller export, or check it in parts.")
     except (ValueError, OSError) as exc:
@@ -174,7 +185,10 @@ def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) 
             )
         )
     subject = Subject(facts, press, expect, intent)
-    for rule in FAST + PRESS + ([] if fast else SLOW):
+    rules = FAST + PRESS + ([] if fast else SLOW)
+    if trusted and expect is not None:
+        rules = [rule for rule in rules if rule not in LAYOUT_PROVED]
+    for rule in rules:
         try:
             report.findings.extend(rule(subject))
         except MemoryError:  # a budget ran out: the caller reports it, not as a finding
@@ -185,6 +199,7 @@ def check_file(path: Path, fast: bool = False, expect: FileEntry | None = None) 
                 Finding(name, Level.WARN, f"could not run ({type(exc).__name__}: {exc})")
             )
     report.findings = [f.judged(intent.purpose) for f in report.findings]
+    facts.reader = None  # the parsed file is not kept with the report
     return report
 
 

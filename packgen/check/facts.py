@@ -96,6 +96,8 @@ class PdfFacts:
     fonts: list[FontFact]
     title: str | None
     has_forms: bool
+    # the pypdf reader these facts came from, for rules that read more (one parse per file)
+    reader: PdfReader | None = field(default=None, repr=False, compare=False)
 
 
 class TooBig(ValueError):
@@ -201,7 +203,7 @@ def _stream_ops(content: bytes, facts: PageFacts) -> None:
             facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(values) * 100)
 
 
-def _pdfium_objects(path: Path, pages: list[PageFacts]) -> None:
+def _pdfium_objects(path: Path, pages: list[PageFacts], read_text: bool = True) -> None:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -209,11 +211,12 @@ def _pdfium_objects(path: Path, pages: list[PageFacts]) -> None:
     try:
         for index, page in enumerate(document):
             facts = pages[index]
-            textpage = page.get_textpage()
-            for obj in page.get_objects(max_depth=8):
+            textpage = page.get_textpage() if read_text else None
+            kinds = None if read_text else [raw.FPDF_PAGEOBJ_IMAGE]
+            for obj in page.get_objects(kinds, max_depth=8):
                 if obj.type == raw.FPDF_PAGEOBJ_TEXT and len(facts.text) >= MAX_TEXT_RUNS:
                     facts.text_skipped += 1
-                elif obj.type == raw.FPDF_PAGEOBJ_TEXT:
+                elif obj.type == raw.FPDF_PAGEOBJ_TEXT and textpage is not None:
                     size = ctypes.c_float()
                     raw.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
                     a, b, c, d, _, _ = obj.get_matrix().get()
@@ -252,7 +255,8 @@ def _pdfium_objects(path: Path, pages: list[PageFacts]) -> None:
                     facts.images.append(
                         ImagePlacement(Box(left, bottom, right, top), (int(width), int(height)))
                     )
-            textpage.close()
+            if textpage is not None:
+                textpage.close()
     finally:
         document.close()
 
@@ -293,8 +297,12 @@ def _object_count(reader: PdfReader) -> int:
         return 0
 
 
-def read_facts(path: Path) -> PdfFacts:
-    """Everything the checks need from one PDF; raises ValueError if unreadable or too big."""
+def read_facts(path: Path, text: bool = True) -> PdfFacts:
+    """Everything the checks need from one PDF; raises ValueError if unreadable or too big.
+
+    Without ``text``, the positioned text runs are not read (a build's preflight: the
+    layout has placed and checked every run).
+    """
     try:
         reader = PdfReader(path)
         if _object_count(reader) > MAX_OBJECTS:
@@ -312,9 +320,9 @@ def read_facts(path: Path) -> PdfFacts:
         raise ValueError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
     if pages:
         try:
-            _pdfium_objects(path, pages)
+            _pdfium_objects(path, pages, text)
         except MemoryError:
             raise
         except Exception as exc:  # pdfium refuses what pypdf read: still a report
             raise ValueError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
-    return PdfFacts(path, pages, fonts, title, has_forms)
+    return PdfFacts(path, pages, fonts, title, has_forms, reader)

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
+import pikepdf
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.rules import Rule
@@ -35,7 +37,8 @@ def _level(subject: Subject) -> Level:
 
 
 def _reader(subject: Subject) -> PdfReader:
-    return PdfReader(subject.facts.path)
+    """The reader the facts were read with (objects already parsed stay parsed)."""
+    return subject.facts.reader or PdfReader(subject.facts.path)
 
 
 def _resolve(value: Any) -> Any:
@@ -177,7 +180,8 @@ def _spaces(resources: DictionaryObject) -> dict[str, str]:
     return found
 
 
-def _inks(page: Any, reader: PdfReader) -> _PageInks:
+def _inks(page: Any, instructions: list[Any] | None) -> _PageInks:
+    """One page's inks; ``instructions`` are its content stream parsed (pikepdf, in C++)."""
     resources = _resolve(page.get("/Resources")) or DictionaryObject()
     states = {str(k): _resolve(v) for k, v in (_resolve(resources.get("/ExtGState")) or {}).items()}
     spaces = _spaces(resources)
@@ -189,24 +193,22 @@ def _inks(page: Any, reader: PdfReader) -> _PageInks:
         max(bleed[1], bleed[3]),
     )
     inks = _PageInks()
-    contents = page.get_contents()
-    if contents is None:
+    if instructions is None:
         return inks
     state, stack = _State(), []
-    rects, points = 0, []
-    for operands, operator in ContentStream(contents, reader).operations:
-        op = operator.decode("latin-1") if isinstance(operator, bytes) else str(operator)
-        values = [float(v) for v in operands if isinstance(v, (int, float)) or _numeric(v)]
+    rects, path = 0, []  # the path's re/m/l operands, made points only for a stroke
+    for operands, operator in instructions:
+        op = str(operator)
         if op == "q":
             stack.append(replace(state))
         elif op == "Q" and stack:
             state = stack.pop()
         elif op == "cm":
-            state.moved = state.moved or values != [1, 0, 0, 1, 0, 0]
+            state.moved = state.moved or _numbers(operands) != [1, 0, 0, 1, 0, 0]
         elif op == "k":
-            state.fill = tuple(values)
+            state.fill = tuple(_numbers(operands))
         elif op == "K":
-            state.stroke = tuple(values)
+            state.stroke = tuple(_numbers(operands))
         elif op in ("g", "rg"):
             state.fill = op
         elif op in ("G", "RG"):
@@ -225,18 +227,17 @@ def _inks(page: Any, reader: PdfReader) -> _PageInks:
                 state.opm = int(ext["/OPM"])
         elif op == "re":
             rects += 1
-            if len(values) == 4:
-                x, y, w, h = values
-                points += [(x, y), (x + w, y + h)]
-        elif op in ("m", "l") and len(values) == 2:
-            points.append((values[0], values[1]))
+            path.append((True, operands))
+        elif op in ("m", "l"):
+            path.append((False, operands))
         elif op in ("f", "f*", "F", "B", "B*", "b", "b*", "S", "s", "n"):
             if op != "n" and op not in ("S", "s") and rects >= QR_MIN_RECTS:
                 inks.qr_fills.append(state.fill)
-            outside = points and all(not (x0 <= x <= x1 and y0 <= y <= y1) for x, y in points)
-            if op in ("S", "s") and outside and not state.moved:
-                inks.outside_strokes.append(state.stroke)
-            rects, points = 0, []
+            if op in ("S", "s") and not state.moved:
+                points = _points(path)
+                if points and all(not (x0 <= x <= x1 and y0 <= y <= y1) for x, y in points):
+                    inks.outside_strokes.append(state.stroke)
+            rects, path = 0, []
         elif op in ("Tj", "TJ", "'", '"') and state.fill == BLACK:
             inks.black_text += 1
             if not (state.op and state.opm == 1):
@@ -249,19 +250,49 @@ def _flag(value: Any) -> bool:
     return bool(getattr(value, "value", value))
 
 
-def _numeric(value: Any) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+def _number(value: Any) -> bool:
+    """A numeric operand (pikepdf gives int or Decimal; a bool is not a number here)."""
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _numbers(operands: Any) -> list[float]:
+    return [float(v) for v in operands if _number(v)]
+
+
+def _points(path: list[tuple[bool, Any]]) -> list[tuple[float, float]]:
+    """The corners of a path's rectangles (``re``) and its ``m``/``l`` points."""
+    points: list[tuple[float, float]] = []
+    for rectangle, operands in path:
+        values = _numbers(operands)
+        if rectangle and len(values) == 4:
+            x, y, w, h = values
+            points += [(x, y), (x + w, y + h)]
+        elif not rectangle and len(values) == 2:
+            points.append((values[0], values[1]))
+    return points
+
+
+# only what changes the inks, the overprint state or the path; pikepdf skips the rest
+_OPERATORS = "q Q cm k K g rg G RG cs CS gs re m l f f* F B B* b b* S s n Tj TJ ' \""
+
+
+def _instructions(pdf: pikepdf.Pdf, index: int) -> list[Any] | None:
+    """Page ``index``'s content stream as (operands, operator) pairs; None without one."""
+    page = pdf.pages[index]
+    if "/Contents" not in page.obj:
+        return None
+    return list(pikepdf.parse_content_stream(page, _OPERATORS))
 
 
 def _pages_inks(subject: Subject) -> Iterator[tuple[int, _PageInks]]:
     cache = getattr(subject, "_press_inks", None)
     if cache is None:
         reader = _reader(subject)
-        cache = [(number, _inks(page, reader)) for number, page in enumerate(reader.pages, 1)]
+        with pikepdf.open(subject.facts.path) as pdf:
+            cache = [
+                (number, _inks(page, _instructions(pdf, number - 1)))
+                for number, page in enumerate(reader.pages, 1)
+            ]
         subject._press_inks = cache  # type: ignore[attr-defined]
     yield from cache
 

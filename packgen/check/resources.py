@@ -180,9 +180,22 @@ def appearance_streams(annotation: DictionaryObject) -> Iterator[StreamObject]:
 
 # Content streams: strings and comments out, then a flat token scan.
 _STRING = re.compile(rb"\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f\s]*>|%[^\r\n]*", re.S)
-_TOKEN = re.compile(rb"/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+)|[A-Za-z'\"*]+")
+# tokens as (operand, b"") or (b"", operator): names, numbers, operators; one findall
+_TOKENS = re.compile(rb"(/[^\s/\[\]()<>{}%]+|[-+]?(?:\d+\.?\d*|\.\d+))|([A-Za-z'\"*]+)")
+_NUMERIC = {b"k", b"K", b"g", b"G", b"rg", b"RG", b"sc", b"scn", b"SC", b"SCN"}
 _PAINT_FILL = {b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"Tj", b"TJ", b"'", b'"'}
 _PAINT_STROKE = {b"S", b"s", b"B", b"B*", b"b", b"b*"}
+
+
+_SCANNED = _NUMERIC | _PAINT_FILL | _PAINT_STROKE | {b"q", b"Q", b"gs", b"cs", b"CS"}
+
+
+def _numbers(operands: list[bytes]) -> list[float]:
+    numbers = []
+    for t in operands:
+        with contextlib.suppress(ValueError):
+            numbers.append(float(t))
+    return numbers
 
 
 @dataclass
@@ -207,15 +220,14 @@ def scan(content: bytes, resources: ResourceFacts, limit: int = 2_000_000) -> Pa
     state: list[Any] = [False, False, False, False, "gray", "gray"]
     stack: list[list[Any]] = []
     operands: list[bytes] = []
-    for match in _TOKEN.finditer(content):
-        token = match.group()
-        if token[:1] == b"/" or token[:1] in b"+-.0123456789":
-            operands.append(token)
+    for operand, token in _TOKENS.findall(content):
+        if operand:
+            operands.append(operand)
             continue
-        numbers = []
-        for t in operands:
-            with contextlib.suppress(ValueError):
-                numbers.append(float(t))
+        if token not in _SCANNED:  # changes nothing this scan follows: skip its operands
+            operands = []
+            continue
+        numbers = _numbers(operands) if token in _NUMERIC else []
         if token == b"q":
             stack.append(list(state))
         elif token == b"Q" and stack:

@@ -22,6 +22,8 @@ from pikepdf import Array, Dictionary, Name
 from packgen.check.finding import Finding, Level, Subject
 
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
+# what pages are read for: marked content and text
+MARKED_AND_TEXT = " ".join(["BDC", "BMC", "EMC", *sorted(TEXT_OPERATORS)])
 MAX_LISTED = 5  # problems named one by one; the rest are counted
 
 
@@ -126,7 +128,7 @@ def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
     stack: list[bool] = []  # per open sequence: tagged (MCID) or artifact
     loose = 0
     orphans: list[int] = []
-    for instruction in pikepdf.parse_content_stream(page):
+    for instruction in pikepdf.parse_content_stream(page, MARKED_AND_TEXT):
         operands, operator = instruction.operands, instruction.operator
         op = str(operator)
         if op in ("BDC", "BMC"):

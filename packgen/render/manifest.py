@@ -214,16 +214,30 @@ def _entry(raw: dict[str, Any]) -> FileEntry:
     return FileEntry(**fields, page_expect=pages)
 
 
+_READ: dict[Path, tuple[tuple[int, int, int], dict[str, FileEntry]]] = {}  # by file state
+
+
 def read_manifest(folder: Path) -> dict[str, FileEntry]:
-    """The manifest's entries by file name; empty when absent or unreadable."""
+    """The manifest's entries by file name; empty when absent or unreadable.
+
+    Parsed once while the file is unchanged (``packgen check`` asks for it once per PDF).
+    """
     path = folder / MANIFEST
     try:
+        info = path.stat()
+        state = (info.st_mtime_ns, info.st_size, info.st_ino)
+        cached = _READ.get(path)
+        if cached is not None and cached[0] == state:
+            return dict(cached[1])
         document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("format") != FORMAT:
             return {}
-        return {raw["file"]: _entry(raw) for raw in document["files"]}
+        entries = {raw["file"]: _entry(raw) for raw in document["files"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+    _READ.clear()  # one manifest at a time: a batch reads a new folder per organisation
+    _READ[path] = (state, entries)
+    return dict(entries)
 
 
 def expectation_for(pdf: Path) -> FileEntry | None:

@@ -225,6 +225,16 @@ def _apply(
         result["styles"] = merge(data["styles"], overlay["styles"])
     patches = overlay.get("elements")
     pages = data.get("pages")
+    # a pack's elements are in its templates and story panels; only a language
+    # may move them (a pack's size overlay has styles only: its model says so)
+    if isinstance(patches, SourceDict) and "pages" not in data and where.startswith("languages"):
+        for element_id, patch in patches.items():
+            result, problem = _patch_flow(result, str(element_id), patch)
+            if problem:
+                span = patches.key_spans.get(element_id)
+                diagnostics.append(
+                    Diagnostic(f"{label} {problem[0]}", span, problem[1], field=f"{where}.elements")
+                )
     if isinstance(patches, SourceDict) and isinstance(pages, SourceList):
         pages = _copy_list(pages)
         for element_id, patch in patches.items():
@@ -249,6 +259,71 @@ def _apply(
                 )
         result["pages"] = pages
     return result
+
+
+def _flow_places(data: SourceDict) -> list[tuple[str, str, Any]]:
+    """A pack's element lists: (where, its name, the list) for each template and story panel."""
+    places: list[tuple[str, str, Any]] = []
+    templates = data.get("templates")
+    if isinstance(templates, dict):
+        for name, template in templates.items():
+            if isinstance(template, dict):
+                places.append((f"template '{name}'", str(name), template.get("elements")))
+    story = data.get("story")
+    if isinstance(story, list):
+        for item in story:
+            if isinstance(item, dict) and isinstance(item.get("elements"), list):
+                name = str(item.get("id"))
+                places.append((f"story panel '{name}'", name, item.get("elements")))
+    return places
+
+
+def _patch_flow(
+    data: SourceDict, element_id: str, patch: Any
+) -> tuple[SourceDict, tuple[str, str] | None]:
+    """A pack's data with one element of a template or story panel patched; or the problem.
+
+    An id used in one place only is written as it is (``kicker``); one that
+    repeats is qualified by its template or panel (``cover.title``,
+    ``banner-preview.title``).
+    """
+    place_name, _, bare = element_id.rpartition(".")
+    places = _flow_places(data)
+    found = [
+        (where, name)
+        for where, name, elements in places
+        if (not place_name or name == place_name) and bare in _all_ids(elements)
+    ]
+    if not found:
+        ids = sorted({i for _, _, elements in places for i in _all_ids(elements)})
+        return data, (
+            f"adjusts element '{element_id}', which does not exist",
+            allowed_hint(bare, ids, "element ids") or "",
+        )
+    if len(found) > 1:
+        return data, (
+            f"adjusts element '{element_id}', which is in {len(found)} places"
+            f" ({', '.join(where for where, _ in found)})",
+            f"name one as '{found[0][1]}.{bare}'",
+        )
+    target = found[0][0]
+    result = _copy_dict(data)
+    if target.startswith("template"):
+        templates = _copy_dict(data["templates"])
+        template = _copy_dict(templates[found[0][1]])
+        template["elements"], _ = _patch(template.get("elements"), bare, patch)
+        templates[found[0][1]] = template
+        result["templates"] = templates
+    else:
+        story = _copy_list(data["story"])
+        for index, item in enumerate(story):
+            if isinstance(item, SourceDict) and str(item.get("id")) == found[0][1]:
+                panel = _copy_dict(item)
+                panel["elements"], _ = _patch(item.get("elements"), bare, patch)
+                story[index] = panel
+                break
+        result["story"] = story
+    return result, None
 
 
 def attach_spans(elements: list[Any], raw: Any) -> None:

@@ -17,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from packgen.errors import PackgenError, Span, error
+from packgen.resolve.compose import composed
 
 VARIANTS: dict[str, tuple[int, str]] = {
     "": (400, "normal"),
@@ -25,7 +26,7 @@ VARIANTS: dict[str, tuple[int, str]] = {
     "-BoldItalic": (700, "italic"),
 }
 
-_registered: dict[str, str] = {}  # family alias -> fontpkg family
+_registered: dict[str, tuple[str, str]] = {}  # alias -> (fontpkg family, composed letters)
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,19 @@ def face_name(alias: str, bold: bool, italic: bool) -> str:
     return f"{alias}{suffix.replace('-Bold-Italic', '-BoldItalic')}"
 
 
-def register(family: FontFamily, span: Span | None = None) -> None:
-    """Register the four faces of ``family`` under its alias (idempotent)."""
-    if _registered.get(family.alias) == family.package_family:
+def register(family: FontFamily, span: Span | None = None, compose: str = "") -> None:
+    """Register the four faces of ``family`` under its alias (idempotent).
+
+    ``compose`` lists accented letters to build from the family's own base
+    letter and combining mark where it lacks them (``compose.py``).
+    """
+    if _registered.get(family.alias) == (family.package_family, compose):
         return
     paths: dict[str, Path] = {}
     try:
         for suffix, (weight, style) in VARIANTS.items():
-            paths[suffix] = fontpkg.path(family.package_family, weight, style)
+            installed = Path(fontpkg.path(family.package_family, weight, style))
+            paths[suffix] = composed(installed, compose)
     except fontpkg.FontpkgError as exc:
         raise error(
             f"font family '{family.package_family}' is not installed ({exc})",
@@ -64,7 +70,9 @@ def register(family: FontFamily, span: Span | None = None) -> None:
         boldItalic=names["-BoldItalic"],
     )
     addMapping(family.alias, 0, 0, names[""])
-    _registered[family.alias] = family.package_family
+    _registered[family.alias] = (family.package_family, compose)
+    for name in names.values():
+        _covered.pop(name, None)
 
 
 FALLBACK = "fallback"  # the registered name of the first fallback's regular face
@@ -83,14 +91,14 @@ def _instance(path: Path, weight: int) -> Path:
     Variable font packages ship one file for every weight; ReportLab embeds its
     default (regular) outlines, so bold needs an instance of its own.
     """
-    from fontTools.ttLib import TTFont as ToolsFont
-    from fontTools.varLib.instancer import instantiateVariableFont
-
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "packgen" / "fonts"
     stat = path.stat()
     target = cache / f"{path.stem}-w{weight}-{stat.st_size}-{int(stat.st_mtime)}.ttf"
     if target.exists():
-        return target
+        return target  # made before: fontTools is not even imported (a cold start's 0.2 s)
+    from fontTools.ttLib import TTFont as ToolsFont
+    from fontTools.varLib.instancer import instantiateVariableFont
+
     font = ToolsFont(str(path))
     if "fvar" not in font:
         return path

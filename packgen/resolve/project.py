@@ -39,6 +39,7 @@ class FontConfig(BaseModel):
     fallback: str | None = None  # one fallback family (older files)
     fallbacks: list[str] = []  # tried in order
     scripts: dict[str, str] = {}  # scripts that need shaping -> the family that sets them
+    compose: str = ""  # accented letters built from a family's own glyphs where it lacks them
 
     def chain(self) -> list[str]:
         """The fallback families, in the order they are tried."""
@@ -343,7 +344,7 @@ class Project:
     def register_fonts(self) -> None:
         """Make every font family (and the fallback) available to ReportLab."""
         for family in self.fonts.values():
-            register(family)
+            register(family, compose=self.font_config.compose)
         chain = self.font_config.chain()
         if chain:
             register_fallbacks(chain, scripts=self.font_config.scripts)

@@ -251,6 +251,16 @@ def test_build_ran_the_fast_checks(built: BuildReport) -> None:
     assert all(r.ok for r in built.preflight)
 
 
+def test_a_builds_preflight_trusts_the_layout_only_for_text(built: BuildReport) -> None:
+    """Text size and safe area are the layout's proof; what the writer made is still read."""
+    trusted = {f.check for report in built.preflight for f in report.findings}
+    assert not trusted & {"safe-area", "text-size"}
+    assert {"boxes", "fonts", "colour", "qr-ink", "tagged"} <= trusted
+    pdf_path = next(r.path for r in built.preflight if r.path.suffix == ".pdf")
+    everything = {f.check for f in check_file(pdf_path, fast=True).findings}
+    assert {"safe-area", "text-size"} <= everything
+
+
 def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = pdf(tmp_path / "x.pdf", lambda c: black_text(c, size=6))
     assert main(["check", str(path), "--json", "--fast"]) == 1

@@ -45,6 +45,24 @@ def test_build_prints_a_line_per_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert out[-1] == f"3 files written to {tmp_path}/"
 
 
+def test_build_size_makes_only_that_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["build", "--only", "poster-speak-up", "--size", "A3", "--profile", "office"]
+    assert main([*args, "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["poster-speak-up-A3-office.pdf"]
+    assert capsys.readouterr().out.splitlines()[-1] == f"1 file written to {tmp_path}/"
+
+
+def test_build_size_no_product_has_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["build", "--only", "poster-speak-up", "--size", "B9", "--out", str(tmp_path)]
+    assert main(args) == 1
+    assert "no chosen product has the size B9" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.pdf"))
+
+
 def test_one_broken_product_does_not_stop_the_others(
     project_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

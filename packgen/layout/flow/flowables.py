@@ -53,6 +53,7 @@ from packgen.layout.placed import (
     TextLine,
     moved,
 )
+from packgen.resolve.fonts import with_fallback
 
 BIG = 1.0e6
 LEADER_STEP = 4.0  # pt between the dots of a contents leader
@@ -113,9 +114,16 @@ def last_baseline(paragraph: Any) -> float:
 
 
 class StoryParagraph(Paragraph):  # type: ignore[misc]
-    """A paragraph with its :class:`Meta`, which the pieces of a split keep."""
+    """A paragraph with its :class:`Meta`, which the pieces of a split keep.
+
+    Characters its font lacks are set in the fallback families of
+    ``assets/fonts.yaml``, as on fixed pages (the preparer reports any that
+    no font has).
+    """
 
     def __init__(self, *args: Any, meta: Meta | None = None, **kwargs: Any) -> None:
+        if len(args) >= 2 and isinstance(args[0], str) and hasattr(args[1], "fontName"):
+            args = (with_fallback(args[0], args[1].fontName)[0], *args[1:])
         super().__init__(*args, **kwargs)
         self.meta = meta
 

@@ -25,6 +25,7 @@ from packgen.layout.placed import Role
 from packgen.layout.typeset import paragraph_style, role_of
 from packgen.model.pack import CardLook, ItemBase, TextItem
 from packgen.resolve.content import Content
+from packgen.resolve.fonts import with_fallback
 from packgen.resolve.markup import Block, BlockKind, MissingValue, to_blocks
 from packgen.resolve.pack import ResolvedPack
 from packgen.resolve.styles import ResolvedStyle
@@ -187,7 +188,9 @@ class Preparer:
             style = styles[block.kind]
             body = style.name in body_styles or (block.kind is BlockKind.BULLET and paragraph_body)
             meta = self.meta(item, style, role_of(block.kind, level), body)
-            prepared.append((self.linked(block.markup), self.pstyle(style), block, meta))
+            pstyle = self.pstyle(style)
+            self.glyphs(item, block.markup, pstyle.fontName)
+            prepared.append((self.linked(block.markup), pstyle, block, meta))
 
         def make() -> list[Any]:
             made = []
@@ -200,6 +203,23 @@ class Preparer:
             return made
 
         return make
+
+    def glyphs(self, item: ItemBase, markup: str, face: str) -> None:
+        """Report characters of ``markup`` that neither ``face`` nor a fallback family has."""
+        # private-use characters are the preparer's own markers (a form's fields)
+        missing = "".join(ch for ch in with_fallback(markup, face)[1] if not PRIVATE <= ch <= END)
+        if missing and ("glyphs", str(id(item)), missing) not in self._checked:
+            self._checked.add(("glyphs", str(id(item)), missing))
+            listing = ", ".join(f"'{ch}' (U+{ord(ch):04X})" for ch in dict.fromkeys(missing))
+            key = getattr(item, "copy_key", None)
+            source = self.content.copy_spans.get(key) if key else None
+            where = f" (copy '{key}'" + (f" in {source}" if source else "") + ")" if key else ""
+            self.report(
+                f"story text{where} has characters no font here can print: {listing}",
+                item.field_span("copy"),
+                "add a font family that has them to assets/fonts.yaml (`fallbacks:`),"
+                " or take them out of the copy",
+            )
 
     def kinds(
         self,
@@ -245,6 +265,9 @@ class Preparer:
 
     def add(self, factory: Factory) -> None:
         self.story.factories.append(factory)
+
+
+PRIVATE, END = "\ue000", "\uf8ff"  # the Private Use Area
 
 
 def item_id(item: ItemBase) -> str:

@@ -57,6 +57,7 @@ def heading(prep: Preparer, item: HeadingItem) -> None:
     markup = blocks[0].markup
     prep.story.headings.append(HeadingEntry(key, markup, title, item.level, item.contents))
     pstyle = prep.pstyle(style)
+    prep.glyphs(item, markup, pstyle.fontName)
     prep.heading_level = item.heading or item.level + 1
     body = item.style in prep.resolved.document.body_styles
     meta = prep.meta(item, style, Role.heading(prep.heading_level), body)
