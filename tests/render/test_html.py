@@ -203,15 +203,15 @@ def test_qr_codes_become_links_with_their_captions(pages: dict[str, str]) -> Non
     page = parsed(pages["leaflet-cues"])
     assert "https://parentinfantfoundation.org.uk/" in page.links
     assert any("aaimh.org.au" in link for link in page.links)
-    assert "Find support near you" in "".join(page.text)
+    assert "Support near you" in "".join(page.text)  # the support card the code sits in
 
 
 def test_the_folded_leaflet_reads_cover_flap_inside_back(pages: dict[str, str]) -> None:
     text = " ".join(parsed(pages["leaflet-cues"]).text)
     order = [
-        "baby's cues",
+        "baby’s cues",  # typographic apostrophes, as printed
         "Why the first",
-        "Your baby's cues",
+        "Your baby’s cues",
         "When your baby cries",
         "Watch the film",
         "Where to get support",
