@@ -182,7 +182,7 @@ def test_hostile_name_prints_literally_and_qr_goes_to_the_org(tmp_path: Path) ->
     codes = decode_pdf_qr(a4.path, dpi=150)[0]
     support = [c for c in codes if "tom-and-jerry" in c]
     assert support == [
-        "https://tom-and-jerry.example.org/support?from=poster&lang=en&utm_source=tom-jerry-s-hub-ysbyty-gwyr-best&utm_medium=print&utm_campaign=imhaw-2024&utm_content=poster-speak-up"
+        "https://tom-and-jerry.example.org/?lang=en&from=qr&utm_source=tom-jerry-s-hub-ysbyty-gwyr-best&utm_medium=print&utm_campaign=imhaw-2024&utm_content=poster-speak-up"
     ]
     assert sorted(a4.qr_urls) == sorted(codes)
 
