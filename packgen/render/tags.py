@@ -83,6 +83,11 @@ class Tagger:
     mcid: int = 0
     block: int = 0
     keys: int = 0  # structure elements handed out
+    # the contents being drawn: its TOCs (entry level, path to the TOC) from the outermost,
+    # the last entry's TOCI and the path to its words (its Link), which its page number joins
+    tocs: list[tuple[int, tuple[tuple[int, str], ...]]] = field(default_factory=list)
+    toc_item: tuple[tuple[int, str], ...] = ()
+    toc_entry: tuple[tuple[int, str], ...] = ()
 
     def _code(self, text: str) -> None:
         self.canvas._code.append(text)
@@ -112,7 +117,32 @@ class Tagger:
         return f"/{mark.tag} <</MCID {mark.mcid}>> BDC"
 
     def open(self, tag: str, rect: Rect, alt: str = "", lang: str = "") -> None:
+        self._end_toc()
         self._code(self._bdc(self._mark(((self.key(), tag),), rect, alt, lang)))
+
+    def _end_toc(self) -> None:
+        """Something else is read after the contents: the next entry starts a new TOC."""
+        self.tocs, self.toc_item, self.toc_entry = [], (), ()
+
+    def _toc_path(self, role: Role) -> tuple[tuple[int, str], ...]:
+        """TOC > TOCI > Reference > Link for a contents entry's words, nested by its level.
+
+        An entry one level below the one before opens a TOC inside that entry's
+        TOCI; its page number (``CONTENTS_PAGE``) goes into the same Link, so a
+        reader hears "About the week 3" as one link.
+        """
+        if role.kind is RoleKind.CONTENTS_PAGE and self.toc_entry:
+            return self.toc_entry
+        level = max(role.level, 1)
+        while len(self.tocs) > 1 and self.tocs[-1][0] > level:
+            self.tocs.pop()
+        if not self.tocs:
+            self.tocs = [(level, ((self.key(), "TOC"),))]
+        elif level > self.tocs[-1][0] and self.toc_item:
+            self.tocs.append((level, (*self.toc_item, (self.key(), "TOC"))))
+        self.toc_item = (*self.tocs[-1][1], (self.key(), "TOCI"))
+        self.toc_entry = (*self.toc_item, (self.key(), "Reference"), (self.key(), "Link"))
+        return self.toc_entry
 
     def artifact(self) -> None:
         self._code("/Artifact BMC")
@@ -131,7 +161,11 @@ class Tagger:
         lang = item.language if item.language and item.language != self.language else ""
         rect, used = item.rect, item.used
         label: Mark | None = None
-        if tag == "LI":  # L > LI > Lbl (the bullet) + LBody (the words)
+        if tag != "TOCI":
+            self._end_toc()
+        if tag == "TOCI":  # a contents entry, or its page number
+            first = body = self._mark(self._toc_path(line.role), rect, lang=lang, used=used)
+        elif tag == "LI":  # L > LI > Lbl (the bullet) + LBody (the words)
             li = self.key()
             if _bullet(line.flowable):
                 label = self._mark(((li, "LI"), (self.key(), "Lbl")), rect, lang=lang, used=used)
@@ -141,7 +175,10 @@ class Tagger:
             first = body = self._mark(((self.key(), tag),), rect, lang=lang, used=used)
         start = len(self.canvas._code)
         self._code(self._bdc(first))
-        with _LinkWords(self, body, first, start, _line_count(line.flowable)) as words:
+        lines = _line_count(line.flowable)
+        if line.role.kind is RoleKind.CONTENTS_ENTRY and lines:
+            lines += 1  # its last line too: its page number follows in the same Link
+        with _LinkWords(self, body, first, start, lines) as words:
             line.flowable.drawOn(self.canvas, line.x, line.y)
         code = self.canvas._code
         closed = False
@@ -350,6 +387,8 @@ def _tag(role: Role) -> str | None:
         return f"H{min(max(role.level, 1), 6)}"
     if kind is RoleKind.LIST_ITEM:
         return "LI"
+    if kind in (RoleKind.CONTENTS_ENTRY, RoleKind.CONTENTS_PAGE):
+        return "TOCI"
     if kind in (RoleKind.FIGURE, RoleKind.QR):
         return "Figure"
     return "P"
@@ -536,20 +575,30 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                 else:
                     continue
                 rect = [float(v) for v in annot.Rect]
+                area = Rect(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
                 objr = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
                 words = next(
-                    (e for m, e in inline if m.page == index and _same_rect(m.annotation, rect)),
+                    (
+                        e
+                        for m, e in inline
+                        if m.page == index
+                        and (
+                            _same_rect(m.annotation, rect)
+                            # a contents entry's Link: the row's annotation over its words
+                            or (m.top == "TOC" and _centre_in(m.rect, area))
+                        )
+                    ),
                     None,
                 )
                 if kind == Name.Link and words is not None:
-                    # a link inside a paragraph: its Link holds its words and its annotation
+                    # a link inside a paragraph or a contents entry: its Link holds its
+                    # words and its annotation
                     words.K.append(objr)
                     inline = [(m, e) for m, e in inline if e.objgen != words.objgen]
                     annot.StructParent = key
                     annotation_nums.extend([key, words])
                     key += 1
                     continue
-                area = Rect(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
                 parent: pikepdf.Object = top
                 owner: Mark | None = None
                 for mark, candidate in placed:
