@@ -70,13 +70,14 @@ def parent_tree_problems(
         array = entries.get(int(key)) if key is not None else None
         if mcids and not isinstance(array, Array):
             found.append(f"page {number}: the ParentTree has no entry for the page")
-            array = Array()
         wrong = []
         for mcid in sorted(set(mcids)):
             held = holders.mcids.get((page.obj.objgen, mcid), [])
             if len(held) > 1:
                 found.append(f"page {number}: MCID {mcid} belongs to {len(held)} elements")
-            entry = _objgen(array[mcid]) if array is not None and mcid < len(array) else None
+            if not isinstance(array, Array):
+                continue
+            entry = _objgen(array[mcid]) if mcid < len(array) else None
             if held and entry not in held:
                 wrong.append(mcid)
         if wrong:
