@@ -177,7 +177,8 @@ def _has_content(kids: pikepdf.Object | None) -> bool:
 
 
 def heading_problems(tags: list[str]) -> list[str]:
-    """Heading levels that skip one going down (H1 then H3), or a first heading below H1."""
+    """Heading levels that skip one going down (H1 then H3), or a first heading below H1;
+    unnumbered ``H`` and numbered headings in one document (Matterhorn 14-006, 14-007)."""
     found, previous = [], 0
     for tag in tags:
         if len(tag) == 2 and tag[0] == "H" and tag[1].isdigit():
@@ -186,6 +187,8 @@ def heading_problems(tags: list[str]) -> list[str]:
                 before = f"H{previous}" if previous else "no heading"
                 found.append(f"heading H{level} follows {before}")
             previous = level
+    if previous and "H" in tags:
+        found.append("the document mixes H and numbered headings (H1–H6)")
     return found
 
 

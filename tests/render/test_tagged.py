@@ -127,6 +127,8 @@ def test_heading_levels_may_not_skip_going_down() -> None:
     assert heading_problems(["Document", "H1", "P", "H2", "H3", "H2", "H1"]) == []
     assert heading_problems(["H1", "H3"]) == ["heading H3 follows H1"]
     assert heading_problems(["H2"]) == ["heading H2 follows no heading"]
+    assert heading_problems(["H", "P", "H"]) == []
+    assert heading_problems(["H1", "H"]) == ["the document mixes H and numbered headings (H1–H6)"]
 
 
 def test_tagged_output_is_reproducible(tmp_path: Path, project: Project) -> None:
