@@ -5,7 +5,8 @@ in marked content: a tagged sequence with an MCID (headings, paragraphs, list
 items, figures and QR codes) or an ``/Artifact`` (backgrounds, decoration,
 running heads and footers, crop marks). ReportLab has no structure-tree API,
 so :func:`tag` then adds the tree with pikepdf: ``Document`` holding ``H1``–``H6``,
-``P``, ``L``/``LI``/``LBody``, ``Figure`` (with ``/Alt``), ``Link`` and ``Form``
+``P``, ``L``/``LI``/``LBody``, ``TOC``/``TOCI`` (a contents entry's words and page
+number in one ``Reference`` > ``Link``), ``Figure`` (with ``/Alt``), ``Link`` and ``Form``
 (each with an object reference to its annotation), in reading order (fold
 panels in the layout's ``reading_order``); the ParentTree, ``/StructParents``,
 ``/MarkInfo``, ``/Tabs /S``, ``/Contents`` on links, ``/Lang`` where a block's
