@@ -38,6 +38,8 @@ from packgen.layout.placed import (
     RoleKind,
     TextLine,
 )
+from packgen.layout.shaping import ShapedParagraph
+from packgen.render.actualtext import SPANS
 
 
 @dataclass
@@ -142,7 +144,11 @@ class Tagger:
         start = len(self.canvas._code)
         self._code(self._bdc(first))
         with _LinkWords(self, body, first, start, _line_count(line.flowable)) as words:
-            line.flowable.drawOn(self.canvas, line.x, line.y)
+            if isinstance(line.flowable, ShapedParagraph):
+                # reordered clusters carry their characters as ActualText
+                line.flowable.drawOn(self.canvas, line.x, line.y, actual=SPANS)
+            else:
+                line.flowable.drawOn(self.canvas, line.x, line.y)
         code = self.canvas._code
         closed = False
         if words.after is not None and not _paints(code[words.after_at + 1 :]):
