@@ -24,9 +24,10 @@ Each run also knows its **pieces**: stretches of glyphs, cluster by cluster
 (characters HarfBuzz set as a unit), and for a cluster whose glyphs do not
 read as its characters in order (a Devanagari i-matra drawn before its
 consonant, a conjunct, an Arabic letter drawn as a body and its dots) the
-characters it stands for. A tagged document draws such a cluster inside
-``/Span <</ActualText ...>> BDC … EMC``, so readers that honour ActualText
-(screen readers, copy and paste, ``pdftotext``) get the copy's characters.
+characters it stands for. A tagged document draws each left-to-right line
+(Devanagari) inside ``/Span <</ActualText ...>> BDC … EMC`` with the line's
+logical text, so readers that honour ActualText (screen readers, copy and
+paste, ``pdftotext``) get the copy's characters.
 """
 
 from __future__ import annotations
@@ -77,8 +78,6 @@ class ActualText(Protocol):
     def end(self, canvas: Any) -> None:
         """Close the span."""
 
-    def show(self, canvas: Any, x: float, y: float, run: Run) -> None:
-        """Draw ``run`` at (x, y), each of its pieces that needs it in a span of its own."""
 
 
 def needs_shaping(markup: str) -> bool:
@@ -205,9 +204,8 @@ class SetLine:
     runs: list[Run]  # visual order, left to right
     width: float
     logical: str  # the line's text in reading order
-    # tagged output: the whole line is one span with its logical text as ActualText (a
-    # left-to-right line with reordered clusters); else reordered clusters have spans of
-    # their own, in visual order, as readers that order right-to-left text by position need
+    # tagged output: the line is drawn in one span with its logical text as ActualText
+    # (a left-to-right line; see ``ShapedParagraph.drawOn``)
     whole: bool = False
 
     def visual(self, actual_text: bool = False) -> str:
@@ -454,8 +452,9 @@ class ShapedParagraph:
         logical = "".join(r.text for r in runs)
         order = reorder([r.level for r in runs])
         visual = [runs[i] for i in order]
-        whole = not self.rtl and any(p.actual is not None for r in runs for p in r.pieces)
-        return SetLine(visual, sum(r.width for r in visual), logical, whole)
+        # every left-to-right line: besides reordered clusters, a vowel sign set with an
+        # offset is read by position, apart from its letter (onto a line of its own)
+        return SetLine(visual, sum(r.width for r in visual), logical, whole=not self.rtl)
 
     def minWidth(self) -> float:
         return self._min_width + float(self.style.leftIndent + self.style.rightIndent)
@@ -472,9 +471,12 @@ class ShapedParagraph:
     def drawOn(
         self, canvas: Any, x: float, y: float, _sW: float = 0, actual: ActualText | None = None
     ) -> None:
-        """Draw the set lines; with ``actual`` (tagged output), reordered text in ActualText spans.
-
-        Without it, each run is drawn with ``canvas.drawString``, as press files are.
+        """Draw the set lines; with ``actual`` (tagged output), each left-to-right line
+        inside a span whose ActualText is the line's logical text (and the
+        space that ends a wrapped line). Right-to-left lines get none: the readers we test
+        with (poppler, pdfium) lay ActualText out left to right and then reverse it as
+        right-to-left text, so they would read every word backwards; those lines rely on
+        their glyphs' ToUnicode meanings, in visual order, as before.
         """
         style = self.style
         left = x + style.leftIndent
@@ -499,11 +501,7 @@ class ShapedParagraph:
                 # spaces too: they draw nothing, but readers of the text see the words apart
                 canvas.setFont(run.frag.fontName, run.frag.fontSize)
                 canvas.setFillColor(run.frag.textColor)
-                rise = baseline + getattr(run.frag, "rise", 0)
-                if actual is None or whole:
-                    canvas.drawString(cursor, rise, run.glyphs)
-                else:
-                    actual.show(canvas, cursor, rise, run)
+                canvas.drawString(cursor, baseline + getattr(run.frag, "rise", 0), run.glyphs)
                 cursor += run.width
             if wrapped:
                 # a wrapped line ends in a space (after its last glyph drawn), so its

@@ -1,0 +1,210 @@
+"""Shaped text in tagged PDFs reads as its copy: ActualText spans (render/actualtext.py).
+
+Read back with independent readers: poppler's ``pdftotext`` for the words,
+pikepdf for the marked content, pypdfium2 for the pixels.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from PIL import ImageChops
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+
+from packgen.build import BuildReport, build
+from packgen.layout.shaping import ShapedParagraph, pieces
+from packgen.render.actualtext import SPANS
+from packgen.render.manifest import read_manifest
+from packgen.render.tounicode import install
+from packgen.resolve.fonts import with_fallback
+from packgen.resolve.project import Project, embedded_root
+
+PRODUCTS = ["poster-speak-up", "leaflet-cues-a5"]
+# poppler wraps right-to-left lines in embedding controls; marks sit where their letter is
+_CONTROLS = re.compile("[\\s\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _built(out: Path, language: str, profile: str) -> BuildReport:
+    report = build(
+        Project(embedded_root(), language=language),
+        out,
+        PRODUCTS,
+        profiles=[profile],
+        select=lambda _p, size, _f: size in ("A4", "A5"),
+    )
+    assert report.ok, report.failures
+    return report
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    outs = {}
+    for language in ("ar", "hi"):
+        out = tmp_path_factory.mktemp(f"office-{language}")
+        _built(out, language, "office")
+        outs[language] = out
+    return outs
+
+
+def _pdfs(out: Path) -> list[Path]:
+    files = sorted(out.glob("*-office.pdf"))
+    assert len(files) == 2
+    return files
+
+
+def _bare(text: str, marks: bool) -> str:
+    """Text as compared: NFC, no whitespace or direction controls (and no marks if not ``marks``)."""
+    text = _CONTROLS.sub("", unicodedata.normalize("NFC", text))
+    return text if marks else "".join(c for c in text if unicodedata.category(c) != "Mn")
+
+
+def _pdftotext(path: Path) -> str:
+    result = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _shaped_runs(out: Path, name: str) -> list[str]:
+    entry = read_manifest(out)[name]
+    return [run.logical for page in entry.page_expect for run in page.text_runs if run.shaped]
+
+
+@pytest.mark.parametrize(("language", "marks"), [("hi", True)])
+def test_pdftotext_reads_shaped_text_in_logical_order(
+    office: dict[str, Path], language: str, marks: bool
+) -> None:
+    """Every shaped run's copy (after typography) is in poppler's text, in reading order.
+
+    Hindi is compared exactly, vowel signs included: the i-matra drawn before
+    its consonant reads after it. Arabic is compared without its marks (a
+    shadda, a hamza set over its letter), whose place among the letters poppler
+    takes from the page.
+    """
+    checked = 0
+    for path in _pdfs(office[language]):
+        text = _pdftotext(path)
+        assert "\u200b" not in text and "\ufffe" not in text, path.name
+        words = _bare(text, marks)
+        for logical in _shaped_runs(office[language], path.name):
+            for line in logical.split("\n"):
+                assert _bare(line, marks) in words, (path.name, line)
+                checked += 1
+    assert checked > 20
+
+
+def test_hindi_words_keep_their_spaces(office: dict[str, Path]) -> None:
+    text = _pdftotext(office["hi"] / "poster-speak-up-A4-office.pdf")
+    assert "पहले दो वर्षों में शिशु का दिमाग़" in text
+
+
+def _spans(path: Path, tagged: bool = True) -> tuple[int, int]:
+    """(spans, text objects) on every page; asserts how the spans sit in the marked content."""
+    spans = shows = 0
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            stack: list[str] = []  # per open sequence: "mcid", "span", "artifact" or "other"
+            in_text = False
+            opened_in_text = 0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op == "BT":
+                    in_text = True
+                elif op == "ET":
+                    assert opened_in_text == 0, "a span left open at the end of a text object"
+                    in_text = False
+                elif op in ("BDC", "BMC"):
+                    props = operands[1] if op == "BDC" else None
+                    if str(operands[0]) == "/Span" and isinstance(props, pikepdf.Dictionary):
+                        actual = str(props.ActualText)
+                        assert actual and not set(actual) & {"\u200b", "\ufffe", "\ufeff"}
+                        assert "mcid" in stack or not tagged, "a span outside the tagged content"
+                        assert "/MCID" not in props
+                        spans += 1
+                        stack.append("span")
+                        opened_in_text += in_text
+                    elif isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
+                        stack.append("mcid")
+                    else:
+                        stack.append("artifact" if str(operands[0]) == "/Artifact" else "other")
+                elif op == "EMC":
+                    assert stack, "EMC without a sequence"
+                    if stack.pop() == "span" and in_text:
+                        opened_in_text -= 1
+                elif op in ("Tj", "TJ") and "span" in stack:
+                    shows += 1
+            assert stack == [], "marked content left open at the end of a page"
+    return spans, shows
+
+
+def test_actual_text_spans_are_balanced_and_inside_tagged_content(
+    office: dict[str, Path],
+) -> None:
+    total = sum(_spans(path)[0] for path in _pdfs(office["hi"]))
+    assert total > 20
+    # right-to-left lines carry none (see ShapedParagraph.drawOn), and stay balanced
+    assert sum(_spans(path)[0] for path in _pdfs(office["ar"])) == 0
+
+
+def test_press_files_carry_no_actual_text(tmp_path: Path) -> None:
+    _built(tmp_path, "hi", "press")
+    for path in sorted(tmp_path.glob("*-press.pdf")):
+        assert _spans(path) == (0, 0), path.name
+
+
+def _set(project: Project, text: str, rtl: bool) -> ShapedParagraph:
+    project.register_fonts()
+    install()
+    style = ParagraphStyle("t", fontName="sans", fontSize=20, leading=26, alignment=2 if rtl else 0)
+    markup, _ = with_fallback(text, "sans")
+    paragraph = ShapedParagraph(markup, style, rtl=rtl)
+    paragraph.wrap(300, 200)
+    return paragraph
+
+
+def test_a_reordered_cluster_is_a_piece_with_its_characters(project: Project) -> None:
+    hindi = _set(project, "शिशु", rtl=False)
+    [run] = [r for r in hindi.lines[0].runs if r.text.strip()]
+    assert [p.actual for p in run.pieces if p.actual] == ["शि"]  # i-matra drawn first
+    assert hindi.lines[0].whole and hindi.visual_lines(actual_text=True)[0][1] == "शिशु"
+    assert hindi.visual_lines()[0][1].startswith("ि")  # the glyphs alone: matra first
+    arabic = _set(project, "يونيو", rtl=True)
+    [run] = arabic.lines[0].runs
+    assert not arabic.lines[0].whole  # right to left: no span
+    # waw is one glyph and reads as itself; yeh and noon are drawn as a body and its
+    # dots, which read as a letter and a zero-width space: those carry ActualText
+    assert {p.actual for p in run.pieces} == {None, "ي", "ن"}
+    assert pieces("sans", "", "", rtl=False)[0].actual is None
+
+
+def _render(path: Path) -> object:
+    document = pdfium.PdfDocument(path)
+    try:
+        return document[0].render(scale=2).to_pil().convert("RGB")
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "rtl"),
+    [("पहले दो वर्षों में शिशु का दिमाग़ हर सेकंड लगभग दस लाख नए संपर्क बनाता है", False)],
+)
+def test_spans_change_nothing_drawn(
+    tmp_path: Path, project: Project, text: str, rtl: bool
+) -> None:
+    paragraph = _set(project, text, rtl)
+    paths = []
+    for name, actual in (("plain", None), ("spans", SPANS)):
+        path = tmp_path / f"{name}.pdf"
+        canvas = Canvas(str(path), pagesize=(400, 300), invariant=1)
+        paragraph.drawOn(canvas, 50, 50, actual=actual)
+        canvas.save()
+        paths.append(path)
+    assert _spans(paths[0], tagged=False) == (0, 0) and _spans(paths[1], tagged=False)[0] > 1
+    assert ImageChops.difference(_render(paths[0]), _render(paths[1])).getbbox() is None
