@@ -68,7 +68,6 @@ _LRI, _PDI = "\u2066", "\u2069"
 _LEVEL = re.compile(r"Level\(\s*(\d+),\s*\)")
 
 
-
 class ActualText(Protocol):
     """How a tagged document draws shaped text with ActualText (``render/actualtext.py``)."""
 
@@ -77,7 +76,6 @@ class ActualText(Protocol):
 
     def end(self, canvas: Any) -> None:
         """Close the span."""
-
 
 
 def needs_shaping(markup: str) -> bool:
@@ -213,7 +211,7 @@ class SetLine:
         with ``actual_text`` (tagged output), what carries ActualText as its characters."""
         if actual_text and self.whole:
             return self.logical
-        return "".join(run.reads(actual_text) for run in self.runs)
+        return "".join(run.reads(False) for run in self.runs)
 
 
 def _shape(run: Run) -> None:

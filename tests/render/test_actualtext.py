@@ -195,9 +195,7 @@ def _render(path: Path) -> object:
     ("text", "rtl"),
     [("पहले दो वर्षों में शिशु का दिमाग़ हर सेकंड लगभग दस लाख नए संपर्क बनाता है", False)],
 )
-def test_spans_change_nothing_drawn(
-    tmp_path: Path, project: Project, text: str, rtl: bool
-) -> None:
+def test_spans_change_nothing_drawn(tmp_path: Path, project: Project, text: str, rtl: bool) -> None:
     paragraph = _set(project, text, rtl)
     paths = []
     for name, actual in (("plain", None), ("spans", SPANS)):
