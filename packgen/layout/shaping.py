@@ -77,6 +77,9 @@ class ActualText(Protocol):
     def end(self, canvas: Any) -> None:
         """Close the span."""
 
+    def show(self, canvas: Any, x: float, y: float, run: Run) -> None:
+        """Draw ``run`` at (x, y), each of its pieces with ActualText in a span of its own."""
+
 
 def needs_shaping(markup: str) -> bool:
     """Whether the copy has characters ReportLab's one-glyph-per-character drawing gets wrong."""
@@ -211,7 +214,7 @@ class SetLine:
         with ``actual_text`` (tagged output), what carries ActualText as its characters."""
         if actual_text and self.whole:
             return self.logical
-        return "".join(run.reads(False) for run in self.runs)
+        return "".join(run.reads(actual_text) for run in self.runs)
 
 
 def _shape(run: Run) -> None:
@@ -332,11 +335,15 @@ def pieces(font: str, text: str, shaped: str, rtl: bool) -> list[Piece]:
         chars = text[cluster : ends[cluster]]
         meanings = [_meaning(table, g) for g in glyphs[i:j]]
         in_order = "".join(reversed(meanings) if rtl else meanings)
-        actual = None if in_order == chars and all(meanings) else chars
-        if actual is None and result and result[-1].actual is None:
-            result[-1] = Piece(result[-1].start, j)
-        else:
-            result.append(Piece(i, j, actual))
+        if in_order != chars:  # reordered: the cluster reads as its characters
+            result.append(Piece(i, j, chars))
+        else:  # in order: a glyph that stands for nothing (a letter's dots) reads as nothing
+            for k, meaning in enumerate(meanings, start=i):
+                actual = None if meaning else ""
+                if actual is None and result and result[-1].actual is None:
+                    result[-1] = Piece(result[-1].start, k + 1)
+                else:
+                    result.append(Piece(k, k + 1, actual))
         i = j
     return result
 
@@ -499,7 +506,11 @@ class ShapedParagraph:
                 # spaces too: they draw nothing, but readers of the text see the words apart
                 canvas.setFont(run.frag.fontName, run.frag.fontSize)
                 canvas.setFillColor(run.frag.textColor)
-                canvas.drawString(cursor, baseline + getattr(run.frag, "rise", 0), run.glyphs)
+                rise = baseline + getattr(run.frag, "rise", 0)
+                if actual is None or whole:
+                    canvas.drawString(cursor, rise, run.glyphs)
+                else:
+                    actual.show(canvas, cursor, rise, run)
                 cursor += run.width
             if wrapped:
                 # a wrapped line ends in a space (after its last glyph drawn), so its

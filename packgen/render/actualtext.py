@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from packgen.layout.shaping import Run
+from packgen.render.textops import split
+
 
 def text_string(text: str) -> str:
     """``text`` as a PDF text string: UTF-16BE with its byte order mark, in hex."""
@@ -31,6 +34,24 @@ class Spans:
 
     def end(self, canvas: Any) -> None:
         canvas._code.append("EMC")
+
+    def show(self, canvas: Any, x: float, y: float, run: Run) -> None:
+        """Draw ``run`` as ``canvas.drawString`` does, each piece with ActualText in a span."""
+        if not any(p.actual is not None for p in run.pieces):
+            canvas.drawString(x, y, run.glyphs)
+            return
+        text = canvas.beginText(x, y)
+        # ReportLab's own operators for the whole run, cut between pieces
+        parts = split(text._formatText(run.glyphs), [p.start for p in run.pieces[1:]])
+        for piece, part in zip(run.pieces, parts, strict=True):
+            if piece.actual is not None:
+                text._code.append(f"/Span <</ActualText {text_string(piece.actual)}>> BDC")
+            if part:
+                text._code.append(part)
+            if piece.actual is not None:
+                text._code.append("EMC")
+        text._code.append("T*")  # as drawString's textLine ends
+        canvas.drawText(text)
 
 
 SPANS = Spans()
