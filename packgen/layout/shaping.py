@@ -23,11 +23,13 @@ logical text and the visual order, for the manifest and ``packgen check``.
 Each run also knows its **pieces**: stretches of glyphs, cluster by cluster
 (characters HarfBuzz set as a unit), and for a cluster whose glyphs do not
 read as its characters in order (a Devanagari i-matra drawn before its
-consonant, a conjunct, an Arabic letter drawn as a body and its dots) the
-characters it stands for. A tagged document draws each left-to-right line
-(Devanagari) inside ``/Span <</ActualText ...>> BDC … EMC`` with the line's
-logical text, so readers that honour ActualText (screen readers, copy and
-paste, ``pdftotext``) get the copy's characters.
+consonant, a conjunct) the characters it stands for, and for a glyph that
+stands for nothing (an Arabic letter's dots drawn apart) an empty text. A
+tagged document draws each left-to-right line (Devanagari) inside ``/Span
+<</ActualText ...>> BDC … EMC`` with the line's logical text, and in
+right-to-left lines each such piece in a span of its own, so readers that
+honour ActualText (screen readers, copy and paste, ``pdftotext``) get the
+copy's characters.
 """
 
 from __future__ import annotations
@@ -311,12 +313,12 @@ def _meaning(table: dict[str, str], glyph: str) -> str:
 
 def pieces(font: str, text: str, shaped: str, rtl: bool) -> list[Piece]:
     """``shaped`` (glyphs of ``text``) in pieces: each cluster whose glyphs do not read as its
-    characters is a piece with its characters; the stretches between, pieces without.
+    characters is a piece with its characters; each glyph that stands for nothing (it
+    would read as a zero-width space) a piece with an empty text; the stretches between,
+    pieces without.
 
     Glyphs read as a cluster's characters when, taken in the run's direction
-    (right to left at an odd level), their meanings give the characters in
-    order and none stands for nothing (a glyph that stands for nothing reads
-    as a zero-width space).
+    (right to left at an odd level), their meanings give the characters in order.
     """
     data = getattr(shaped, "__shapeData__", None)
     glyphs = str(shaped)
@@ -478,10 +480,11 @@ class ShapedParagraph:
     ) -> None:
         """Draw the set lines; with ``actual`` (tagged output), each left-to-right line
         inside a span whose ActualText is the line's logical text (and the
-        space that ends a wrapped line). Right-to-left lines get none: the readers we test
-        with (poppler, pdfium) lay ActualText out left to right and then reverse it as
-        right-to-left text, so they would read every word backwards; those lines rely on
-        their glyphs' ToUnicode meanings, in visual order, as before.
+        space that ends a wrapped line). Right-to-left lines are drawn run by run with
+        ``actual.show``, each piece that needs it in a span of its own: the readers we
+        test with (poppler, pdfium) lay ActualText out left to right and then reverse it
+        as right-to-left text, so a span over a whole line or word would read backwards;
+        clusters stay in visual order for them to reorder by position.
         """
         style = self.style
         left = x + style.leftIndent
