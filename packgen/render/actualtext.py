@@ -27,13 +27,25 @@ def text_string(text: str) -> str:
 
 
 class Spans:
-    """Opens and closes ActualText spans in a ReportLab canvas's content stream."""
+    """Opens and closes ActualText spans in a ReportLab canvas's content stream.
+
+    These spans are nested marked content (``/Span``, no MCID). A tagged
+    document uses :class:`packgen.render.tags.TaggedSpans`, which gives each
+    span an MCID of the item's own structure element instead.
+    """
+
+    def open(self, code: list[str], text: str) -> None:
+        """Open a span reading as ``text`` in ``code`` (a canvas's or a text object's)."""
+        code.append(f"/Span <</ActualText {text_string(text)}>> BDC")
+
+    def close(self, code: list[str]) -> None:
+        code.append("EMC")
 
     def begin(self, canvas: Any, text: str) -> None:
-        canvas._code.append(f"/Span <</ActualText {text_string(text)}>> BDC")
+        self.open(canvas._code, text)
 
     def end(self, canvas: Any) -> None:
-        canvas._code.append("EMC")
+        self.close(canvas._code)
 
     def show(self, canvas: Any, x: float, y: float, run: Run) -> None:
         """Draw ``run`` as ``canvas.drawString`` does, each piece with ActualText in a span."""
@@ -45,11 +57,11 @@ class Spans:
         parts = split(text._formatText(run.glyphs), [p.start for p in run.pieces[1:]])
         for piece, part in zip(run.pieces, parts, strict=True):
             if piece.actual is not None:
-                text._code.append(f"/Span <</ActualText {text_string(piece.actual)}>> BDC")
+                self.open(text._code, piece.actual)
             if part:
                 text._code.append(part)
             if piece.actual is not None:
-                text._code.append("EMC")
+                self.close(text._code)
         text._code.append("T*")  # as drawString's textLine ends
         canvas.drawText(text)
 

@@ -19,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
 from packgen.build import BuildReport, build
+from packgen.check.tagged import audit
 from packgen.layout.shaping import ShapedParagraph, pieces
 from packgen.render.actualtext import SPANS
 from packgen.render.manifest import read_manifest
@@ -133,7 +134,12 @@ def test_hindi_words_keep_their_spaces(office: dict[str, Path]) -> None:
 
 
 def _spans(path: Path, tagged: bool = True) -> tuple[int, int]:
-    """(spans, text objects) on every page; asserts how the spans sit in the marked content."""
+    """(spans, text-showing operators in them) on every page; asserts how the spans sit.
+
+    In a tagged file a span is a sequence with an MCID of its own (never inside
+    another tagged sequence: poppler's structure reader would end that one at the
+    span's EMC); a span opened in a text object closes in it.
+    """
     spans = shows = 0
     with pikepdf.open(path) as pdf:
         for page in pdf.pages:
@@ -145,42 +151,53 @@ def _spans(path: Path, tagged: bool = True) -> tuple[int, int]:
                 if op == "BT":
                     in_text = True
                 elif op == "ET":
-                    assert opened_in_text == 0, "a span left open at the end of a text object"
+                    assert opened_in_text == 0, "a sequence left open at the end of a text object"
                     in_text = False
                 elif op in ("BDC", "BMC"):
                     props = operands[1] if op == "BDC" else None
-                    if str(operands[0]) == "/Span" and isinstance(props, pikepdf.Dictionary):
-                        actual = str(props.ActualText)
+                    kind = "other"
+                    if isinstance(props, pikepdf.Dictionary) and "/ActualText" in props:
+                        assert str(operands[0]) == "/Span"  # where poppler reads ActualText
                         # empty: glyphs that stand for nothing (a letter's dots drawn apart)
-                        assert not set(actual) & {"\u200b", "\ufffe", "\ufeff"}
-                        assert "mcid" in stack or not tagged, "a span outside the tagged content"
-                        assert "/MCID" not in props
+                        assert not set(str(props.ActualText)) & {"\u200b", "\ufffe", "\ufeff"}
+                        assert ("/MCID" in props) == tagged, "an ActualText span not tagged"
+                        assert "mcid" not in stack and "span" not in stack, "a nested span"
                         spans += 1
-                        stack.append("span")
-                        opened_in_text += in_text
+                        kind = "span"
                     elif isinstance(props, pikepdf.Dictionary) and "/MCID" in props:
-                        stack.append("mcid")
-                    else:
-                        stack.append("artifact" if str(operands[0]) == "/Artifact" else "other")
+                        assert "mcid" not in stack and "span" not in stack, "nested MCIDs"
+                        kind = "mcid"
+                    elif str(operands[0]) == "/Artifact":
+                        kind = "artifact"
+                    stack.append(kind)
+                    opened_in_text += in_text
                 elif op == "EMC":
                     assert stack, "EMC without a sequence"
-                    if stack.pop() == "span" and in_text:
-                        opened_in_text -= 1
+                    stack.pop()
+                    opened_in_text -= in_text
+                    assert opened_in_text >= 0, "a sequence opened outside a text object ends in it"
                 elif op in ("Tj", "TJ") and "span" in stack:
                     shows += 1
             assert stack == [], "marked content left open at the end of a page"
     return spans, shows
 
 
-def test_actual_text_spans_are_balanced_and_inside_tagged_content(
-    office: dict[str, Path],
-) -> None:
+def test_actual_text_spans_are_balanced_tagged_sequences(office: dict[str, Path]) -> None:
     for language in ("ar", "ur", "hi"):
         spans, shown = 0, 0
         for path in _pdfs(office[language]):
+            assert audit(path) == [], path.name  # every MCID has its structure element
             found = _spans(path)
             spans, shown = spans + found[0], shown + found[1]
         assert spans > 20 and shown > 20, language
+
+
+def test_poppler_reads_the_structure_to_its_end(office: dict[str, Path]) -> None:
+    """``pdfinfo -struct-text`` gives every run's words (it stopped at a nested span's EMC)."""
+    path = office["hi"] / "poster-speak-up-A4-office.pdf"
+    result = subprocess.run(["pdfinfo", "-struct-text", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "10–16 जून 2024" in result.stdout  # the second line of the first paragraph
 
 
 def test_press_files_carry_no_actual_text(tmp_path: Path) -> None:
