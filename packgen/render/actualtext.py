@@ -5,12 +5,12 @@ as their characters: a Devanagari i-matra is drawn before its consonant, a
 conjunct as glyphs that stand for its letters together (``layout/shaping.py``
 finds them: a run's pieces), and vowel signs set with an offset are read by
 position, apart from their letter. In a tagged document each left-to-right
-shaped line (``SetLine.whole``) is drawn inside ``/Span <</ActualText <FEFF…>>>
-BDC … EMC``, nested in the item's own tagged sequence (its MCID) and around
-whole text objects, so a reader that honours ActualText (a screen reader, copy
-and paste, ``pdftotext``, pdfium) takes the line's logical text instead of its
-glyphs. Only operators
-are added around ReportLab's own: the page looks exactly the same.
+shaped line (``SetLine.whole``) is drawn inside ``/Span <</MCID n /ActualText
+<FEFF…>>> BDC … EMC``, and in right-to-left lines each such piece (see
+:class:`packgen.render.tags.TaggedSpans`), so a reader that honours
+ActualText (a screen reader, copy and paste, ``pdftotext``) takes the
+characters instead of the glyphs. Only operators are added around
+ReportLab's own: the page looks exactly the same.
 """
 
 from __future__ import annotations
