@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,33 @@ class SourceList(list[Any]):
         self.value_spans = []
 
 
+try:  # libyaml, when PyYAML was built with it (the wheels are)
+    from yaml._yaml import CParser as _CParser
+
+    _FAST = True
+except ImportError:  # pragma: no cover - a PyYAML without libyaml: the Python parser only
+    _CParser = object
+    _FAST = False
+# the characters PyYAML's reader refuses (its own pattern); such text takes the Python path
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+# where libyaml and PyYAML were seen to differ when fuzzing (libyaml accepts tabs, a
+# plain '?' or ':' opening a flow item and '|#', which PyYAML refuses, and places an
+# empty flow value elsewhere): such text, and a byte order mark, take the Python path
+_PYTHON_ONLY = re.compile(
+    r"[\t\ufeff]|[\[{,:]\s*\?|[\[{,]\s*:|[:,]\s*[,}\]]|[\[{]\s*,|[|>][-+0-9]*#|^ *[?:](?:\s|$)",
+    re.MULTILINE,
+)
+_UNSET: Any = object()
+
+
+def _libyaml_agrees(text: str) -> bool:
+    """Whether ``text`` avoids every construct where libyaml and PyYAML were seen to differ."""
+    if _NON_PRINTABLE.search(text) or _PYTHON_ONLY.search(text):
+        return False
+    # a '? ' inside a flow collection: PyYAML refuses it, libyaml reads a key
+    return not (("[" in text or "{" in text) and re.search(r"\?(?:\s|$)", text))
+
+
 MAX_BYTES = 1024 * 1024  # a YAML file larger than this is refused before parsing
 MAX_DEPTH = 40  # mappings and lists inside each other
 MAX_NUMBER = 10**15  # integers beyond this are typing mistakes (no field needs them)
@@ -73,7 +101,7 @@ def _short_tag(tag: str | None) -> str:
     return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
 
 
-class _SafeComposer(yaml.SafeLoader):
+class _Refusals:
     """Composes YAML into nodes, refusing what could make a small file expensive.
 
     Anchors and aliases are refused (an alias "bomb" of a few lines expands to
@@ -81,10 +109,8 @@ class _SafeComposer(yaml.SafeLoader):
     its value is read, so it gets its own message.
     """
 
-    def __init__(self, text: str, file: str) -> None:
-        super().__init__(text)
-        self.file = file
-        self.depth = 0
+    file: str
+    depth: int
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -107,6 +133,31 @@ class _SafeComposer(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+class _SafeComposer(_Refusals, yaml.SafeLoader):
+    """PyYAML's own scanner and parser, in Python: the reference, and its messages."""
+
+    def __init__(self, text: str, file: str) -> None:
+        yaml.SafeLoader.__init__(self, text)
+        self.file = file
+        self.depth = 0
+
+
+class _FastComposer(_Refusals, yaml.composer.Composer, yaml.resolver.Resolver, _CParser):  # type: ignore[misc]
+    """The same composer (and refusals) over libyaml's scanner and parser, written in C.
+
+    Used only for text that the Python reader accepts character by character;
+    any problem is reported by parsing again with :class:`_SafeComposer`, so
+    messages and positions are the reference parser's.
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        _CParser.__init__(self, text)
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self.file = file
+        self.depth = 0
 
 
 def _merge_error(file: str, node: yaml.Node) -> PackgenError:
@@ -210,6 +261,16 @@ def parse_yaml(text: str, file: str) -> Any:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         raise _too_large(size, file)
+    if _FAST and _libyaml_agrees(text):
+        fast = _FastComposer(text, file)
+        try:
+            node = fast.get_single_node()
+        except Exception:  # any problem: the reference parser below gives the message
+            node = _UNSET
+        finally:
+            fast.dispose()
+        if node is not _UNSET:
+            return _built(node, file)
     try:
         loader = _SafeComposer(text, file)
     except yaml.reader.ReaderError as exc:
@@ -231,6 +292,10 @@ def parse_yaml(text: str, file: str) -> Any:
         raise error(f"YAML syntax: {exc}", Span(file)) from None
     finally:
         loader.dispose()
+    return _built(node, file)
+
+
+def _built(node: yaml.Node | None, file: str) -> Any:
     if node is None:
         empty = SourceDict()
         empty.span = Span(file, 1, 1)
