@@ -51,7 +51,7 @@ try:  # libyaml, when PyYAML was built with it (the wheels are)
 
     _FAST = True
 except ImportError:  # pragma: no cover - a PyYAML without libyaml: the Python parser only
-    _CParser = object
+    _CParser = object  # type: ignore[assignment,misc]
     _FAST = False
 # the characters PyYAML's reader refuses (its own pattern); such text takes the Python path
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
@@ -113,7 +113,7 @@ class _Refusals:
     depth: int
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(index, yaml.ScalarNode) and index.tag == _CORE + "merge":
             raise _merge_error(self.file, index)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -130,7 +130,7 @@ class _Refusals:
                     _mark_span(self.file, event.start_mark),
                     hint="a layout, copy or profile file never needs this much nesting",
                 )
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
         finally:
             self.depth -= 1
 
@@ -144,7 +144,7 @@ class _SafeComposer(_Refusals, yaml.SafeLoader):
         self.depth = 0
 
 
-class _FastComposer(_Refusals, yaml.composer.Composer, yaml.resolver.Resolver, _CParser):  # type: ignore[misc]
+class _FastComposer(_Refusals, yaml.composer.Composer, yaml.resolver.Resolver, _CParser):
     """The same composer (and refusals) over libyaml's scanner and parser, written in C.
 
     Used only for text that the Python reader accepts character by character;
