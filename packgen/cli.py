@@ -479,10 +479,13 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", parents=[common], help="build the pack's PDFs")
     build.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default: out)")
-    build.add_argument("--only", nargs="+", metavar="NAME", help="build only these products")
+    build.add_argument(
+        "--only", nargs="+", action="extend", metavar="NAME", help="build only these products"
+    )
     build.add_argument(
         "--size",
         nargs="+",
+        action="extend",
         metavar="SIZE",
         help="build only these sizes, e.g. A3 (a web page comes with its product's first size)",
     )

@@ -12,9 +12,10 @@ the copy at ``alt``, else the short URL.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 from xml.sax.saxutils import escape
 
+from pydantic import Field
 from qrcode.exceptions import DataOverflowError
 
 from packgen.elements.image import alt_role
@@ -56,22 +57,36 @@ class QrElement(ElementBase):
     dark: str = "ink"
     light: str = "white"
     alt: str | None = None
+    # the smallest QR version: codes in a row given the same one print the same module size
+    version: Annotated[int, Field(ge=1, le=40)] | None = None
 
 
-def url_lines(display: str, style: ResolvedStyle, size: float, width: float) -> list[str]:
-    """Break a displayed URL after '/', '.', '-' or '?' so each line fits ``width``."""
+URL_BREAKS = "/."  # a printed web address breaks only after these
+
+
+def url_lines(
+    display: str, style: ResolvedStyle, size: float, width: float
+) -> tuple[list[str], str | None]:
+    """Break a displayed URL after '/' or '.' so each line fits ``width``.
+
+    Never at a hyphen or inside a word: a part between breaks that is wider
+    than ``width`` is returned as the second value (the caller refuses it).
+    """
     pieces: list[str] = []
     current = ""
     for char in display:
         current += char
-        if char in "/.-?&":
+        if char in URL_BREAKS:
             pieces.append(current)
             current = ""
     if current:
         pieces.append(current)
     lines: list[str] = []
     line = ""
+    too_wide: str | None = None
     for piece in pieces:
+        if too_wide is None and text_width(piece, style.font, size, style.bold) > width + 0.01:
+            too_wide = piece
         if line and text_width(line + piece, style.font, size, style.bold) > width:
             lines.append(line)
             line = piece
@@ -79,7 +94,25 @@ def url_lines(display: str, style: ResolvedStyle, size: float, width: float) -> 
             line += piece
     if line:
         lines.append(line)
-    return lines
+    return _no_lone_piece(lines, style, size, width), too_wide
+
+
+def _no_lone_piece(lines: list[str], style: ResolvedStyle, size: float, width: float) -> list[str]:
+    """Bring the last piece of the line before down when the last line is one short piece.
+
+    ``parentinfantfoundation.org.`` / ``uk`` reads worse than
+    ``parentinfantfoundation.`` / ``org.uk``.
+    """
+    if len(lines) < 2:
+        return lines
+    previous, last = lines[-2], lines[-1]
+    cut = max(previous.rstrip(URL_BREAKS).rfind(c) for c in URL_BREAKS) + 1
+    if cut <= 0 or len(last) >= len(previous) - cut:
+        return lines
+    moved = previous[cut:] + last
+    if text_width(moved, style.font, size, style.bold) > width:
+        return lines
+    return [*lines[:-2], previous[:cut], moved]
 
 
 def _version_for(url: str, level: str, side: float, minimum: float) -> int:
@@ -150,7 +183,7 @@ def layout(element: QrElement, frame: Frame, ctx: LayoutContext) -> list[Placed]
     tile = Rect(box.aligned(side, element.align, ctx.direction), box.top - side, side, side)
     minimum = float(ctx.rules.qr_min_symbol) * ctx.scale
     try:
-        version = _version_for(url, level, side, minimum)
+        version = max(_version_for(url, level, side, minimum), element.version or 1)
         matrix = qr.encode(url, level, version)
     except (ValueError, DataOverflowError):
         ctx.report(
@@ -225,7 +258,16 @@ def _caption(
         if style is None:
             return None
         style = _printed(style, ctx).for_copy(style.language, Direction.LTR)  # URLs run LTR
-        lines = url_lines(display, style, style.size * ctx.scale, area.w)
+        lines, too_wide = url_lines(display, style, style.size * ctx.scale, area.w)
+        if too_wide is not None:
+            ctx.report(
+                f"QR code '{element.id}': the web address '{display}' cannot break to fit "
+                f"its caption ({area.w / MM:.1f} mm): '{too_wide}' is wider, and an address "
+                "breaks only after '/' or '.'",
+                element.field_span("url_style"),
+                f"give the campaign's link '{element.link}' a shorter label: (the address "
+                "people type; the QR code keeps the full one), or widen the caption",
+            )
         markup = "<br/>".join(escape(line) for line in lines)
         styled.append((Block(BlockKind.PARAGRAPH, markup), style))
     if not styled:

@@ -6,6 +6,10 @@ layout or copy line that causes it:
 - text size: nothing under ``rules.min_text``; body text at least ``rules.min_body``;
 - contrast against what lies behind the text: 4.5:1, or 3:1 for large text
   (18 pt, or 14 pt bold), as WCAG 2 AA asks;
+- reversed text (lighter than what lies behind it, such as white on a tint):
+  at least ``rules.reversed_min`` and bold (or ``rules.reversed_regular_min``
+  in a regular weight), since thin light strokes fill in
+  with ink spread on press and vanish on an office printer;
 - press inks: body text (its bullets too) and any text under
   ``rules.press_one_ink_under`` prints in one ink; dark text of that kind in
   ``rules.press_body_colour`` (100% K), which :func:`press_style` swaps in.
@@ -187,7 +191,7 @@ def check_contrast(
     shapes: list[PlacedShape] = []
     names = {colour.rgb: name for name, colour in ctx.palette.items()}
     known = by_id(elements)
-    reported: set[tuple[str, str, str]] = set()
+    reported: set[tuple[str, ...]] = set()
     for item in items:
         if isinstance(item, PlacedShape) and item.fill is not None:
             shapes.append(item)
@@ -200,6 +204,17 @@ def check_contrast(
             needed = contrast_needed(is_large(run.size, run.bold))
             ratio = contrast_ratio(ink.rgb_fraction, colour.rgb_fraction)
             once = (item.element_id, ink.rgb, colour.rgb)
+            reversed_problem = reversed_text_problem(run, colour, ctx.rules)
+            if reversed_problem and ("reversed", *once) not in reported:
+                reported.add(("reversed", *once))
+                ctx.report(
+                    f"text '{item.element_id}' ({names.get(ink.rgb, ink.rgb)}) is reversed out "
+                    f"of {name} at {run.size:.1f}pt{'' if run.bold else ' regular'}; "
+                    f"{reversed_problem}",
+                    _style_span(item, known),
+                    "set it bold at that size or larger, or move it off the colour "
+                    "(dark text on a light ground)",
+                )
             if ratio + 1e-6 < needed and once not in reported:
                 reported.add(once)
                 ctx.report(
@@ -208,6 +223,24 @@ def check_contrast(
                     _style_span(item, known),
                     "choose a darker text colour or a lighter background",
                 )
+
+
+def reversed_text_problem(run: TextInk, ground: Colour, rules: Rules) -> str | None:
+    """Why light text on a darker ground is too small or too thin, or None."""
+    least = rules.reversed_min
+    if least is None:
+        return None
+    if luminance(run.colour.rgb_fraction) <= luminance(ground.rgb_fraction):
+        return None  # dark on light: not reversed
+    regular = rules.reversed_regular_min
+    if run.size + 0.01 >= float(least) and (
+        run.bold or (regular is not None and run.size + 0.01 >= float(regular))
+    ):
+        return None
+    rule = f"reversed text must be at least {float(least):g}pt and bold"
+    if regular is not None:
+        rule += f" (or {float(regular):g}pt regular)"
+    return rule
 
 
 def check_press_inks(

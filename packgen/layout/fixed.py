@@ -25,6 +25,7 @@ from packgen.layout.digital import (
     screen_problems,
     screen_rules,
 )
+from packgen.layout.folds import check_fold_colour, clear_of_folds
 from packgen.layout.partial import FailedElement, LayoutError, bounds, errors_since
 from packgen.layout.placed import (
     Placed,
@@ -35,7 +36,9 @@ from packgen.layout.placed import (
     ShapeKind,
 )
 from packgen.layout.sheet import inset, margins_of, sheet
-from packgen.model.common import Edge, ElementBase
+from packgen.layout.space import content_rects, empty_problem
+from packgen.model.common import Direction, Edge, ElementBase
+from packgen.model.fixed import PageModel
 from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
@@ -124,6 +127,14 @@ def layout_document(
                     edges |= {Edge.LEFT} if index == 0 else set()  # the start edge
                     edges |= {Edge.RIGHT} if index == len(page.panels) - 1 else set()
                     area = extend_to_bleed(rect, frozenset(edges), ctx)
+                    colours = [p.background for p in page.panels]
+                    prior = colours[index - 1] if index > 0 else panel.background
+                    following = colours[index + 1] if index + 1 < len(colours) else None
+                    if index + 1 >= len(colours):
+                        following = panel.background
+                    start, end = prior != panel.background, following != panel.background
+                    sides = (start, end) if direction is Direction.LTR else (end, start)
+                    area = clear_of_folds(area, rect, sides, spec, scale)
                     if fill is not None:
                         backgrounds.append(
                             PlacedShape(f"panel-{panel.id}", ShapeKind.RECT, area, fill, None, 0.0)
@@ -173,6 +184,8 @@ def layout_document(
         ground = (str(page.background), background) if background else ("the paper", PAPER)
         check_contrast(placed.items, ground, ctx, page.elements)
         check_press_inks(placed.items, ctx, page.elements)
+        check_fold_colour(placed, spec, ctx, page.elements)
+        _check_empty(placed, page, frames, ctx, span_at(resolved.data, ("rules", "max_empty")))
         failed.extend(_blamed(page_number, errors_since(ctx.diagnostics, before), placed))
         placed.links.extend(ctx.links)
         qr_urls.extend(ctx.qr_urls)
@@ -215,6 +228,34 @@ def layout_document(
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise LayoutError(diagnostics, result, failed)
     return result
+
+
+def _check_empty(
+    placed: PlacedPage,
+    page: PageModel,
+    frames: dict[str | None, Frame],
+    ctx: LayoutContext,
+    span: Span | None,
+) -> None:
+    """No unintended empty band on the page or in any of its panels (``rules.max_empty``)."""
+    share = ctx.rules.max_empty
+    if share is None or page.white_space:
+        return
+    rects = content_rects(placed.items)
+    areas = [
+        (f"panel '{panel.id}' of page '{page.id}'", frames[panel.id])
+        for panel in page.panels
+        if not panel.white_space and panel.id in frames
+    ] or [(f"page '{page.id}'", frames[None])]
+    for name, frame in areas:
+        problem = empty_problem(name, frame.content, frame.rect.h, rects, share, frame.rect.top)
+        if problem is not None:
+            ctx.report(
+                problem,
+                span,
+                "fill it with purpose (a picture, a pull quote, the support card), move "
+                "what is below up, or mark intended space with white_space: true",
+            )
 
 
 def _box_of(element: ElementBase, frame: Frame, ctx: LayoutContext) -> Rect:

@@ -394,11 +394,15 @@ class ShapedParagraph:
             if number == 0 and self.bullet:
                 self._draw_bullet(canvas, x, baseline)
             for run in line.runs:
-                if run.glyphs.strip():
-                    canvas.setFont(run.frag.fontName, run.frag.fontSize)
-                    canvas.setFillColor(run.frag.textColor)
-                    canvas.drawString(cursor, baseline + getattr(run.frag, "rise", 0), run.glyphs)
+                # spaces too: they draw nothing, but readers of the text see the words apart
+                canvas.setFont(run.frag.fontName, run.frag.fontSize)
+                canvas.setFillColor(run.frag.textColor)
+                canvas.drawString(cursor, baseline + getattr(run.frag, "rise", 0), run.glyphs)
                 cursor += run.width
+            if line.runs and number < len(self.lines) - 1:
+                # a wrapped line ends in a space (after its last glyph drawn), so its
+                # last word is not read as one with the next line's first
+                canvas.drawString(cursor, baseline, " ")
             baseline -= style.leading
 
     def _draw_bullet(self, canvas: Any, x: float, baseline: float) -> None:

@@ -11,7 +11,7 @@ and the bidirectional algorithm) instead of ReportLab's paragraph engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,13 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
+from packgen.layout.balance import (
+    BALANCE_FROM,
+    balanced_width,
+    keep_lines,
+    no_lone_word,
+    shift,
+)
 from packgen.layout.placed import LIST_ITEM, PARAGRAPH, Role, TextLine
 from packgen.layout.shaping import ShapedParagraph, needs_shaping
 from packgen.model.common import Align, Direction, VAlign
@@ -83,9 +90,9 @@ def _build(
     factor: float,
     width: float,
     cmyk: bool,
-) -> tuple[list[tuple[Any, float, float, float]], float, str | None, float, str]:
-    """Paragraphs with (height, space before, space after); total height; widest word."""
-    built: list[tuple[Any, float, float, float]] = []
+) -> tuple[list[tuple[Any, float, float, float, float]], float, str | None, float, str]:
+    """Paragraphs with (height, space before, space after, x shift); total height; widest word."""
+    built: list[tuple[Any, float, float, float, float]] = []
     missing = ""
     total = 0.0
     too_wide: str | None = None
@@ -98,22 +105,39 @@ def _build(
         bullet = style.bullet if block.kind is BlockKind.BULLET else None
         markup, lacking = with_fallback(block.markup, pstyle.fontName)
         missing += lacking
-        paragraph: Paragraph | ShapedParagraph
-        if style.direction is Direction.RTL or needs_shaping(markup):
-            rtl = style.direction is Direction.RTL
-            paragraph = ShapedParagraph(markup, pstyle, rtl, bullet)
-        else:
-            paragraph = Paragraph(markup, pstyle, bulletText=bullet)
-        _, height = paragraph.wrap(width, 1e6)
+        rtl = style.direction is Direction.RTL
+        make = _maker(pstyle, bullet, rtl, rtl or needs_shaping(markup))
+        paragraph, markup = keep_lines(make, markup, width)
+        paragraph = no_lone_word(paragraph, markup, make, width)
+        align = style.align.physical(style.direction)
+        offset = 0.0
+        if align is not Align.JUSTIFY and (
+            block.kind is BlockKind.HEADING or pstyle.fontSize + 0.01 >= BALANCE_FROM
+        ):
+            offset = shift(align, width - balanced_width(paragraph, width))
+        height = paragraph.height
         indent = pstyle.leftIndent + pstyle.rightIndent  # one of them: the start indent
         if paragraph.minWidth() > width - indent + 0.01 and too_wide is None:
             too_wide = _widest_word(block.markup)
         used = max(used, _line_width(paragraph) + indent)
         before = pstyle.spaceBefore if index > 0 else 0.0
         after = pstyle.spaceAfter if index < len(items) - 1 else 0.0
-        built.append((paragraph, height, before, after))
+        built.append((paragraph, height, before, after, offset))
         total += before + height + after
     return built, total, too_wide, used, missing
+
+
+def _maker(
+    pstyle: ParagraphStyle, bullet: str | None, rtl: bool, shaped: bool
+) -> Callable[[str], Any]:
+    """Markup into an unwrapped paragraph of this style (shaped when the copy needs it)."""
+
+    def make(text: str) -> Any:
+        if shaped:
+            return ShapedParagraph(text, pstyle, rtl, bullet)
+        return Paragraph(text, pstyle, bulletText=bullet)
+
+    return make
 
 
 def _line_width(paragraph: Paragraph | ShapedParagraph) -> float:
@@ -175,10 +199,12 @@ def typeset(
     cursor = top - max(0.0, offset[valign])
     lines: list[TextLine] = []
     sizes: list[float] = []
-    for (block, _), (paragraph, para_height, before, after) in zip(items, built, strict=True):
+    for (block, _), (paragraph, para_height, before, after, shifted) in zip(
+        items, built, strict=True
+    ):
         cursor -= before
         role = role_of(block.kind, heading_level)
-        lines.append(TextLine(paragraph, x, cursor - para_height, role=role))
+        lines.append(TextLine(paragraph, x + shifted, cursor - para_height, role=role))
         sizes.append(paragraph.style.fontSize)
         cursor -= para_height + after
     return Typeset(

@@ -201,6 +201,7 @@ class FoldPanel(Model):
     id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")]
     width: PositiveLength
     background: str | None = None
+    white_space: bool = False  # intentional: the empty-area rule skips this panel
 
 
 class PageSpec(Model):
@@ -213,6 +214,7 @@ class PageSpec(Model):
     margins: Margins | NonNegativeLength
     safe: NonNegativeLength
     fold_clearance: NonNegativeLength | None = None
+    fold_colour_clearance: NonNegativeLength | None = None  # colour changes this far from folds
     grid: Grid | None = None
     clear: Margins | None = None  # bands kept free of text, logos, QR (a story's buttons)
 
@@ -235,6 +237,11 @@ class Rules(Model):
     qr_error_correction: Literal["M", "Q", "H"] = "M"
     press_body_colour: str | None = None  # body styles print in this ink on press output
     press_one_ink_under: LengthField | None = None  # smaller text prints in one ink on press
+    # reversed text (lighter than its ground, e.g. white on a tint): at least this size, bold ...
+    reversed_min: LengthField | None = None
+    reversed_regular_min: LengthField | None = None  # ... or regular weight from this size
+    measure: tuple[int, int] | None = None  # flowing body text: characters a line, on average
+    max_empty: Annotated[float, Field(gt=0, le=1)] | None = None  # an empty band: share of height
     logo_warn_ppi: Annotated[int, Field(ge=72)] = 300  # a raster logo under this: warning
     logo_fail_ppi: Annotated[int, Field(ge=72)] = 150  # ... under this: error
 

@@ -28,6 +28,7 @@ class PageModel(Model):
     background: str | None = None
     panels: list[FoldPanel] = []
     elements: list[Element] = []
+    white_space: bool = False  # intentional: the empty-area rule skips this page
 
 
 class DocumentBase(Model):

@@ -141,7 +141,7 @@ class Tagger:
             first = body = self._mark(((self.key(), tag),), rect, lang=lang, used=used)
         start = len(self.canvas._code)
         self._code(self._bdc(first))
-        with _LinkWords(self, body, first, start) as words:
+        with _LinkWords(self, body, first, start, _line_count(line.flowable)) as words:
             line.flowable.drawOn(self.canvas, line.x, line.y)
         code = self.canvas._code
         closed = False
@@ -213,8 +213,11 @@ class _LinkWords:
     paragraph adds for it.
     """
 
-    def __init__(self, tagger: Tagger, owner: Mark, first: Mark, start: int) -> None:
+    def __init__(
+        self, tagger: Tagger, owner: Mark, first: Mark, start: int, lines: int = 0
+    ) -> None:
         self.tagger = tagger
+        self.lines = lines  # the paragraph's set lines: all but the last end in a space
         self.owner = owner  # the mark whose element the words belong to (P, H1, LBody)
         self.first = first  # the mark whose sequence is open when drawing starts
         self.start = start  # where the owner's sequence opens in the canvas's code
@@ -234,6 +237,7 @@ class _LinkWords:
                 (len(text._code) - 1 if what == "start" else len(text._code), what)
             )
             text._packgen_links = records
+            _end_lines_with_spaces(text, self.lines)
             return text
 
         def draw_text(text: Any) -> None:
@@ -296,6 +300,45 @@ class _LinkWords:
             canvas.__dict__.pop(name, None)
         for link, rect in zip(self.links, self.annotations, strict=False):
             link.annotation = rect
+
+
+# a line that breaks after one of these goes on with the same word: no space
+_HYPHENS = ("-", "\u00ad", "\u2010", "\u2011", "/")
+
+
+def _line_count(flowable: Any) -> int:
+    """How many lines a ReportLab paragraph is set in (0 when it is not one)."""
+    lines = getattr(getattr(flowable, "blPara", None), "lines", None)
+    return len(lines) if isinstance(lines, list) else 0
+
+
+def _end_lines_with_spaces(text: Any, lines: int) -> None:
+    """Make a paragraph's text object end each wrapped line with a space.
+
+    ReportLab shows a paragraph's lines one after another, moving to the next
+    with ``T*``: a reader joining them (a screen reader, copying from the
+    structure) runs the last word of a line into the first of the next. The
+    space is shown after the line's last glyph, where it draws nothing, so the
+    page looks the same; the last line, and a line that broke at a hyphen, get
+    none.
+    """
+    if lines < 2:
+        return
+    show = text._textOut
+    ended, last = 0, ""
+
+    def text_out(words: str, t_star: int = 0) -> None:
+        nonlocal ended, last
+        if words:
+            last = words
+        if t_star:
+            ended += 1
+            if ended < lines and last and not last[-1].isspace() and not last.endswith(_HYPHENS):
+                words += " "
+            last = ""
+        show(words, t_star)
+
+    text._textOut = text_out
 
 
 def _tag(role: Role) -> str | None:

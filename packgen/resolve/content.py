@@ -16,6 +16,7 @@ from packgen.model.campaign import Campaign, Link
 from packgen.model.common import Direction
 from packgen.resolve.markup import Block, MissingValue, plain, to_blocks
 from packgen.resolve.scripts import script_problem
+from packgen.resolve.typography import Finish, finish_for
 from packgen.source.load import SourceDict
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ class Content:
         cached = self._blocks.get(key)
         if cached is None:
             try:
-                cached = to_blocks(self.copy[key], self.data)
+                cached = to_blocks(self.copy[key], self.data, self.finish)
             except MissingValue as exc:
                 raise error(
                     f"copy '{key}' uses {{{exc.name}}}, which has no value here",
@@ -205,7 +206,12 @@ class Content:
         return urlunsplit(parts._replace(query=urlencode(query)))
 
     def plain(self, key: str) -> str:
-        return plain(self.copy.get(key, ""), self.data)
+        return plain(self.copy.get(key, ""), self.data, self.finish)
+
+    @property
+    def finish(self) -> Finish:
+        """The typographic finishing of this language's copy (quotes, no-break spaces)."""
+        return finish_for(self.language)
 
 
 def _value_hint(name: str, known: list[str]) -> str:

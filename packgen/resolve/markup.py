@@ -15,7 +15,7 @@ values are escaped *after* markup is interpreted, so an organisation called
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from xml.sax.saxutils import escape
@@ -60,10 +60,15 @@ def _inline(text: str, values: list[str]) -> str:
     return _SLOT_RE.sub(lambda m: escape(values[int(m.group(1))]), html)
 
 
-def to_blocks(text: str, data: Mapping[str, str]) -> list[Block]:
+Finisher = Callable[[str], str]  # copy text into typographically finished text
+
+
+def to_blocks(text: str, data: Mapping[str, str], finish: Finisher | None = None) -> list[Block]:
     """Parse copy into blocks, filling ``{name}`` from ``data``.
 
-    Raises :class:`MissingValue` for a placeholder that ``data`` lacks.
+    ``finish`` (see ``typography``) sets the copy's quotes and no-break spaces;
+    inserted values are left as they are. Raises :class:`MissingValue` for a
+    placeholder that ``data`` lacks.
     """
     values: list[str] = []
 
@@ -75,6 +80,8 @@ def to_blocks(text: str, data: Mapping[str, str]) -> list[Block]:
         return _SLOT.format(len(values) - 1)
 
     text = _PLACEHOLDER.sub(slot, text)
+    if finish is not None:
+        text = finish(text)
     blocks: list[Block] = []
     lines: list[str] = []
 
@@ -101,8 +108,17 @@ def to_blocks(text: str, data: Mapping[str, str]) -> list[Block]:
     return blocks
 
 
-def plain(text: str, data: Mapping[str, str]) -> str:
+def plain(text: str, data: Mapping[str, str], finish: Finisher | None = None) -> str:
     """Copy as plain text (for PDF metadata): placeholders filled, markup dropped."""
-    filled = _PLACEHOLDER.sub(lambda m: data.get(m.group(1), m.group(0)), text)
+    values: list[str] = []
+
+    def slot(match: re.Match[str]) -> str:
+        values.append(data.get(match.group(1), match.group(0)))
+        return _SLOT.format(len(values) - 1)
+
+    text = _PLACEHOLDER.sub(slot, text)
+    if finish is not None:
+        text = finish(text).replace("\u00a0", " ")  # metadata breaks nowhere
+    filled = _SLOT_RE.sub(lambda m: values[int(m.group(1))], text)
     filled = _BOLD.sub(r"\1", filled)
     return " ".join(filled.replace("# ", "").replace("\\", "").split())

@@ -113,7 +113,9 @@ def _words_per_line(project: Project, text: str, width: float) -> list[list[str]
 def test_no_lone_last_word_when_a_name_wraps(project: Project) -> None:
     project.register_fonts()
     name = "Riverside Parent-Infant Team"
-    assert _words_per_line(project, name, 150) == [["Riverside", "Parent-Infant"], ["Team"]]
+    # the engine itself never leaves one word alone on a last line (typographic
+    # finishing), and the co-brand values keep their last two words together too
+    assert _words_per_line(project, name, 150) == [["Riverside"], [f"Parent-Infant{NO_BREAK}Team"]]
     assert _words_per_line(project, keep_last_words(name), 150) == [
         ["Riverside"],
         [f"Parent-Infant{NO_BREAK}Team"],
@@ -164,3 +166,23 @@ def test_every_leaflet_prints_the_organisations_name(tmp_path: Path) -> None:
     (built,) = plain.files
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(built.path).pages)
     assert "Shared with you by" not in text
+
+
+NHS_NAME = "Birmingham and Solihull Women's and Children's NHS Foundation Trust Family Hub Service"
+DIGITAL_KIT = ["email-banner", *sorted(p.stem for p in (ROOT / "layouts").glob("social-*.yaml"))]
+
+
+def test_every_kit_image_takes_an_nhs_length_name(tmp_path: Path) -> None:
+    assert len(NHS_NAME) == 86 and len(DIGITAL_KIT) == 11
+    path = profile(tmp_path, GOOD.replace("Riverside Family Hub", f'"{NHS_NAME}"'))
+    assert check_profile(Project(ROOT), load_org(path), DIGITAL_KIT) == ([], [])
+
+
+def test_the_kit_fits_at_least_eighty_characters_of_any_name(tmp_path: Path) -> None:
+    longer = f"{NHS_NAME} and the Riverside Children's Hubs"
+    assert len(longer) == 120  # the longest name a profile may have
+    path = profile(tmp_path, GOOD.replace("Riverside Family Hub", f'"{longer}"'))
+    (error,) = check_profile(Project(ROOT), load_org(path), DIGITAL_KIT)[0]
+    assert error.field == "name" and error.hint.startswith("shorten it to ")
+    fits = int(error.hint.removeprefix("shorten it to ").split()[0])  # the tightest slot's
+    assert 80 <= fits < 120, error.message

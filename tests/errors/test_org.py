@@ -225,8 +225,8 @@ def test_name_that_fits_the_limit_but_not_the_footer(
     err = error_of(tmp_path, capsys, profile(tmp_path, GOOD.replace("Riverside Family Hub", long)))
     # refused at the profile's field, with the slot's capacity, before anything is built
     assert (
-        "org.yaml:1:7: error: name: 108 characters; 'footer-org' of poster-speak-up (A2) fits 87"
-        " at 17 pt\n  hint: shorten it to 87 characters or fewer"
+        "org.yaml:1:7: error: name: 108 characters; 'footer-org' of poster-speak-up-cy-en (A2)"
+        " fits 94 at 22 pt\n  hint: shorten it to 94 characters or fewer"
     ) in err
     assert "the profile does not fit the layouts: nothing built" in err
 

@@ -30,7 +30,7 @@ def test_template_and_panel_elements_move_for_their_language_only() -> None:
     titles = [
         _element(_panel(d, "banner-preview")["elements"], "title")["box"] for d in (english, polish)
     ]
-    assert str(titles[0]["h"]) == "12.32mm" and str(titles[1]["h"]) == "19.6mm"
+    assert str(titles[0]["h"]) == "10.27mm" and str(titles[1]["h"]) == "16.33mm"
     for data in (english, polish):
         cover_title = _element(data["templates"]["cover"]["elements"], "title")["box"]
         assert str(cover_title["y"]) == "40mm"  # untouched

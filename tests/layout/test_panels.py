@@ -54,13 +54,14 @@ def test_press_background_bleeds_on_trim_edges_only(project_copy: Path) -> None:
     assert set(found) == {"panel-left", "panel-middle"}  # no background, no shape
     left, middle = found["panel-left"], found["panel-middle"]
     assert left.fill is not None and left.fill.rgb == "#FFF6EC"
-    # the outer edge and top and bottom run into the 3 mm bleed; the inner edge stops at the fold
+    # the outer edge and top and bottom run into the 3 mm bleed; the inner edge stops
+    # page.fold_colour_clearance (3 mm) short of the fold, beside a panel of another colour
     assert left.rect.x == pytest.approx(page.bleed.x)
-    assert left.rect.right == pytest.approx(page.folds[0])
+    assert left.rect.right == pytest.approx(page.folds[0] - 3 * MM)
     assert left.rect.y == pytest.approx(page.bleed.y)
     assert left.rect.top == pytest.approx(page.bleed.top)
-    assert middle.rect.x == pytest.approx(page.folds[0])
-    assert middle.rect.right == pytest.approx(page.folds[1])
+    assert middle.rect.x == pytest.approx(page.folds[0] + 3 * MM)
+    assert middle.rect.right == pytest.approx(page.folds[1] - 3 * MM)
     assert middle.rect.h / MM == pytest.approx(210 + 6)
 
 
@@ -69,7 +70,7 @@ def test_office_background_fills_the_panel(project_copy: Path) -> None:
     page = document.pages[0]
     left = shapes(document)["panel-left"]
     assert left.rect.x == pytest.approx(page.trim.x)
-    assert left.rect.w / MM == pytest.approx(97)
+    assert left.rect.w / MM == pytest.approx(97 - 3)  # short of the fold
     assert left.rect.h == pytest.approx(page.trim.h)
     assert page.items.index(left) == 0  # drawn under every element
 

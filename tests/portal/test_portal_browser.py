@@ -96,7 +96,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("packgen serve did not answer within 120 s")
+                pytest.fail("packgen serve did not answer within 600 s")
             time.sleep(0.3)
         yield url
     finally:

@@ -350,3 +350,23 @@ def test_right_to_left_images_carry_their_language_s_alt_text_and_posts(
             assert post["count"] <= post["limit"] and "#IMHAW2024" in post["text"]
     x = json.loads((out / "digital" / "social-fact-x-1600x900-screen.json").read_text())
     assert x["posts"][0]["platform"] == "x" and "رضّع" in x["posts"][0]["text"]
+
+
+@pytest.mark.parametrize("language", ["cy", "pl", "ar", "ur", "hi"])
+def test_every_language_of_the_digital_kit_has_how_to_use(language: str) -> None:
+    content = Project(ROOT, language=language).content()
+    assert content.has("digital.how_to_use")
+    english = Project(ROOT).content().copy["digital.how_to_use"]
+    note = content.copy["digital.how_to_use"]
+    assert note != english
+    # file names, app and menu names are kept as the apps and the bundle show them
+    for kept in (
+        "email-banner-1200x400-screen.png",
+        "Outlook",
+        "Gmail",
+        "Edit Alt Text",
+        "See all settings",
+        "{campaign.hashtag}",
+        "{campaign.dates}",
+    ):
+        assert kept in note, kept

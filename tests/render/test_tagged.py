@@ -92,7 +92,7 @@ def test_folded_leaflet_reads_cover_flap_inside_spread_then_back(built: BuildRep
     order = [
         "Reading your",
         "Why the first",
-        "Your baby's cues",
+        "Your baby’s cues",  # typographic apostrophes, as printed
         "When your baby cries",
         "Watch the film",
         "Where to get support",
@@ -165,7 +165,7 @@ def test_layout_heading_marks_titles_and_unmarks_a_big_figure(built: BuildReport
         for number, line in enumerate(lines)
         if line.strip().startswith('"')
     }
-    assert tagged_as["Reading yourbaby's cues"] == "H1"  # heading: 1 on the front title
+    assert tagged_as["Reading your baby’s cues"] == "H1"  # heading: 1 on the front title
     assert tagged_as["1 million"] == "P"  # heading: 0 on the fact card
     assert tagged_as["Watch the film"] == "H2"
 
@@ -285,3 +285,19 @@ def test_a_skipped_heading_level_is_caught(built: BuildReport, tmp_path: Path) -
     assert audit(broken) == ["heading H4 follows H1"]
     tagged = [f for f in check_file(broken, fast=True).findings if f.check == "tagged"]
     assert tagged and "heading H4 follows H1" in tagged[0].message
+
+
+def test_wrapped_lines_read_as_separate_words(built: BuildReport) -> None:
+    leaflet = next(p for p in _files(built, "office") if p.name.startswith("leaflet-cues-A4"))
+    text = _struct_text(leaflet)
+    assert "Reading your baby’s cues" in text  # the title is set on two lines
+    assert "Week 2024 10–16 June" in text  # the kicker's two lines
+    assert "yourbaby" not in text and "202410" not in text
+
+
+def test_bilingual_posters_english_headline_is_a_heading(built: BuildReport) -> None:
+    poster = next(p for p in _files(built, "office") if p.name.startswith("poster-speak-up-cy-en"))
+    with pikepdf.open(poster) as pdf:
+        kids = list(pdf.Root.StructTreeRoot.K.K)
+        headings = [(str(k.S), str(k.get("/Lang", ""))) for k in kids if str(k.S)[1] == "H"]
+    assert headings[:2] == [("/H1", ""), ("/H2", "en-GB")]  # Welsh title, then the English

@@ -137,3 +137,43 @@ def test_a_bullet_is_a_label_and_its_words_the_body() -> None:
         said = _words_by_mcid(pdf)
         assert [len(said[m]) for m in _mcids(label)] == [1]  # the bullet, one glyph
         assert "".join(said[m] for m in _mcids(body)) == "a cuddle"
+
+
+def _wrapped(words: str, width: float, **style: Any) -> PlacedText:
+    paragraph = Paragraph(words, ParagraphStyle("w", fontName="Helvetica", **style))
+    paragraph.wrap(width, 200)
+    item = _text("x", "en-GB", PARAGRAPH)
+    return replace(item, lines=(TextLine(paragraph, 50, 600, role=PARAGRAPH),))
+
+
+def test_a_wrapped_line_ends_in_a_space_so_words_do_not_run_together() -> None:
+    item = _wrapped("Reading your baby's cues, one little sign at a time", 60)
+    assert len(item.lines[0].flowable.blPara.lines) > 2
+    with _tagged(item) as pdf:
+        said = "".join(_words_by_mcid(pdf).values())
+    assert said == "Reading your baby's cues, one little sign at a time"  # no trailing space
+
+
+def test_a_wrapped_line_with_bold_words_ends_in_a_space() -> None:
+    item = _wrapped("Watch <b>your baby</b> and <b>listen</b> to the sounds they make", 70)
+    with _tagged(item) as pdf:
+        said = "".join(_words_by_mcid(pdf).values())
+    assert said == "Watch your baby and listen to the sounds they make"
+
+
+def test_lines_of_a_hard_break_read_as_separate_words() -> None:
+    item = _wrapped("Awareness Week 2024<br/>10–16 June 2024", 300)
+    with _tagged(item) as pdf:
+        said = "".join(_words_by_mcid(pdf).values())
+    assert "2024 10" in said.replace("\x96", "–") and "202410" not in said
+
+
+def test_a_line_that_breaks_at_a_hyphen_gets_no_space() -> None:
+    item = _wrapped("a well-known first-time parent", 60, hyphenationLang="en_GB")
+    assert [words[-1] for _, words in item.lines[0].flowable.blPara.lines[:2]] == [
+        "well-known",
+        "par-",
+    ]
+    with _tagged(item) as pdf:
+        said = "".join(_words_by_mcid(pdf).values())
+    assert said == "a well-known first-time par-ent"  # the hyphen's word goes on

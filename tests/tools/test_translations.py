@@ -158,6 +158,10 @@ def test_list_shows_languages_of_each_product(capsys: pytest.CaptureFixture[str]
         assert statuses == {"en-GB": "complete"} | {c: "draft" for c in shipped - {"en-GB"}}
     pack = {lang.language: lang.status for lang in languages_of(Project(ROOT), "pack-stakeholder")}
     assert pack == {"en-GB": "complete", "cy": "draft", "pl": "draft"}
+    # large print and Easy Read: English and Welsh
+    for product in ("leaflet-cues-large-print", "leaflet-cues-easy-read"):
+        statuses = {lang.language: lang.status for lang in languages_of(Project(ROOT), product)}
+        assert statuses == {"en-GB": "complete", "cy": "draft"}
 
 
 @pytest.mark.parametrize("language", ["cy", "pl", "ar", "ur", "hi"])

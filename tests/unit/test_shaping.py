@@ -140,6 +140,23 @@ def test_bold_fallback_text_is_set_in_the_fallback_bold(project: Project) -> Non
     assert with_fallback("<b>Gŵyl</b> Gŵyl", "sans")[0] == "<b>Gŵyl</b> Gŵyl"
 
 
+def test_drawn_lines_show_their_spaces_and_a_wrapped_line_ends_in_one(project: Project) -> None:
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    paragraph = _set(project, "طفلك لا يستطيع الكلام بعد", rtl=True, width=60)
+    assert len(paragraph.lines) > 1
+    canvas = Canvas(io.BytesIO(), invariant=1)
+    start = len(canvas._code)
+    paragraph.drawOn(canvas, 0, 0)
+    shown = [c for c in canvas._code[start:] if str(c).startswith("BT")]
+    spaces = sum(1 for c in shown if "( ) Tj" in str(c))
+    words = sum(len(line.logical.split()) for line in paragraph.lines)
+    # one space between the words of each line, one at the end of each line but the last
+    assert spaces == (words - len(paragraph.lines)) + (len(paragraph.lines) - 1)
+
+
 def test_a_name_with_no_break_spaces_stays_one_left_to_right_unit() -> None:
     # co-branding keeps an organisation's last words together ("Family\xa0Hub"); the
     # name once came out as "Hub Riverside Family" inside Arabic

@@ -13,6 +13,7 @@ from packgen.errors import Diagnostic, PackgenError, Severity, Span, error
 from packgen.layout.context import document_info
 from packgen.layout.flow import paginate, templates
 from packgen.layout.flow.story import prepare
+from packgen.layout.measure import measure_problem
 from packgen.layout.placed import PlacedDocument, PlacedPage
 from packgen.layout.shaping import needs_shaping
 from packgen.model.common import Direction
@@ -95,6 +96,13 @@ def lay_out_pack(
         setting, story, decorate, hint if isinstance(hint, paginate.Plan) else None
     )
     project.cache[key] = plan  # the next build of this pack (another organisation) starts here
+    rules = design.raw.get("rules")
+    spans = getattr(rules, "value_spans", {}) if rules is not None else {}
+    problem = measure_problem(
+        pages, document.rules.measure, spans.get("measure") or Span(design.file)
+    )
+    if problem is not None:
+        raise PackgenError([problem])
     return PlacedDocument(
         name=design.name,
         size=size,

@@ -36,8 +36,10 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from packgen.colour import Colour
+from packgen.layout.balance import line_words, tie_last
 from packgen.layout.placed import (
     Placed,
     PlacedAnchor,
@@ -126,6 +128,28 @@ class StoryParagraph(Paragraph):  # type: ignore[misc]
             args = (with_fallback(args[0], args[1].fontName)[0], *args[1:])
         super().__init__(*args, **kwargs)
         self.meta = meta
+        self._tied_at: float | None = None  # the width the lone-word rule last looked at
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """Wrap, with no word alone on the last line when tying the last two costs nothing."""
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        if self._tied_at == avail_width or not isinstance(getattr(self, "text", None), str):
+            return size
+        self._tied_at = avail_width
+        counts = line_words(self)
+        if len(counts) < 2 or counts[-1] != 1:
+            return size
+        tied = tie_last(self.text)
+        if tied is None:
+            return size
+        original = self.text
+        self._setup(tied, self.style, self.bulletText, None, cleanBlockQuotedText)
+        tied_size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        indent = float(self.style.leftIndent + self.style.rightIndent)
+        if len(line_words(self)) > len(counts) or self.minWidth() > avail_width - indent + 0.01:
+            self._setup(original, self.style, self.bulletText, None, cleanBlockQuotedText)
+            return tuple(super().wrap(avail_width, avail_height))
+        return tied_size
 
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         parts: list[Any] = super().split(avail_width, avail_height)

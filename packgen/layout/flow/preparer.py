@@ -136,7 +136,9 @@ class Preparer:
         if not self.content.has(key):
             return self.blocks(key, item, field_name)
         try:
-            return to_blocks(self.content.copy[key], {**self.content.data, **extra})
+            return to_blocks(
+                self.content.copy[key], {**self.content.data, **extra}, self.content.finish
+            )
         except MissingValue as exc:
             self.report(
                 f"copy '{key}' uses {{{exc.name}}}, which has no value here",
