@@ -182,7 +182,7 @@ def test_hostile_name_prints_literally_and_qr_goes_to_the_org(tmp_path: Path) ->
     codes = decode_pdf_qr(a4.path, dpi=150)[0]
     support = [c for c in codes if "tom-and-jerry" in c]
     assert support == [
-        "https://tom-and-jerry.example.org/support?from=poster&lang=en&utm_source=tom-jerry-s-hub-ysbyty-gwyr-best&utm_medium=print&utm_campaign=imhaw-2024&utm_content=poster-speak-up"
+        "https://tom-and-jerry.example.org/?lang=en&from=qr&utm_source=tom-jerry-s-hub-ysbyty-gwyr-best&utm_medium=print&utm_campaign=imhaw-2024&utm_content=poster-speak-up"
     ]
     assert sorted(a4.qr_urls) == sorted(codes)
 
@@ -222,7 +222,12 @@ def test_name_that_fits_the_limit_but_not_the_footer(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     long = "The Riverside, Hillside, Brookside and Meadowside Family Hubs and Children's Centres Partnership Trust Group"
-    err = error_of(tmp_path, capsys, profile(tmp_path, GOOD.replace("Riverside Family Hub", long)))
+    path = profile(tmp_path, GOOD.replace("Riverside Family Hub", long))
+    # the posters' two-line footers take it; the bilingual poster's name line does not
+    only = ["--only", "poster-speak-up-cy-en", "poster-speak-up"]
+    assert main(["build", "--org", str(path), *only, "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and not list((tmp_path / "out").glob("*.pdf"))
     # refused at the profile's field, with the slot's capacity, before anything is built
     assert (
         "org.yaml:1:7: error: name: 108 characters; 'footer-org' of poster-speak-up-cy-en (A2)"

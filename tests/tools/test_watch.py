@@ -122,7 +122,7 @@ def test_watcher_rebuilds_after_edits_and_recovers(project_copy: Path, tmp_path:
     assert list(broken.failures) == ["poster-speak-up"]
     message = broken.failures["poster-speak-up"].format()
     assert (
-        "layouts/poster-speak-up.yaml:66:15: error: element 'band', fill: unknown colour 'tael'"
+        "layouts/poster-speak-up.yaml:71:15: error: element 'band', fill: unknown colour 'tael'"
         in message
     )
     assert "did you mean 'teal'?" in message
