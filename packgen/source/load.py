@@ -158,6 +158,28 @@ class _FastComposer(_Refusals, yaml.composer.Composer, yaml.resolver.Resolver, _
         yaml.resolver.Resolver.__init__(self)
         self.file = file
         self.depth = 0
+        self.flow = 0  # flow collections ('[...]', '{...}') open around the next event
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        if getattr(event, "tag", None) is not None:
+            raise _Disagree  # a tag: the scanners end tags differently (',' in flow)
+        if self.flow and isinstance(event, yaml.ScalarEvent) and not event.style:
+            value = event.value
+            # PyYAML ends a flow plain scalar at '?', refuses one opening with ':' and
+            # places an empty one elsewhere; libyaml reads all three
+            if not value or "?" in value or value.startswith(":"):
+                raise _Disagree
+        opens = isinstance(event, yaml.CollectionStartEvent) and bool(event.flow_style)
+        self.flow += opens
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.flow -= opens
+
+
+class _Disagree(Exception):
+    """Text where libyaml may not read what PyYAML reads: parse it with PyYAML."""
 
 
 def _merge_error(file: str, node: yaml.Node) -> PackgenError:
