@@ -67,10 +67,7 @@ _UNSET: Any = object()
 
 def _libyaml_agrees(text: str) -> bool:
     """Whether ``text`` avoids every construct where libyaml and PyYAML were seen to differ."""
-    if _NON_PRINTABLE.search(text) or _PYTHON_ONLY.search(text):
-        return False
-    # a '? ' inside a flow collection: PyYAML refuses it, libyaml reads a key
-    return not (("[" in text or "{" in text) and re.search(r"\?(?:\s|$)", text))
+    return not (_NON_PRINTABLE.search(text) or _PYTHON_ONLY.search(text))
 
 
 MAX_BYTES = 1024 * 1024  # a YAML file larger than this is refused before parsing
@@ -159,23 +156,33 @@ class _FastComposer(_Refusals, yaml.composer.Composer, yaml.resolver.Resolver, _
         self.file = file
         self.depth = 0
         self.flow = 0  # flow collections ('[...]', '{...}') open around the next event
+        self.text = text
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
         if getattr(event, "tag", None) is not None:
             raise _Disagree  # a tag: the scanners end tags differently (',' in flow)
-        if self.flow and isinstance(event, yaml.ScalarEvent) and not event.style:
-            value = event.value
-            # PyYAML ends a flow plain scalar at '?', refuses one opening with ':' and
-            # places an empty one elsewhere; libyaml reads all three
-            if not value or "?" in value or value.startswith(":"):
-                raise _Disagree
+        # PyYAML refuses a flow plain scalar opening with ':' and places an empty one
+        # elsewhere; libyaml reads both
+        if self.flow and isinstance(event, yaml.ScalarEvent) and _empty_or_colon(event):
+            raise _Disagree
         opens = isinstance(event, yaml.CollectionStartEvent) and bool(event.flow_style)
         self.flow += opens
         try:
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self.flow -= opens
+        # a '?' anywhere in a flow collection (a key indicator, or inside a plain
+        # scalar, where PyYAML ends the scalar): libyaml reads what PyYAML refuses
+        source = self.text[node.start_mark.index : node.end_mark.index] if node else ""
+        if opens and not self.flow and "?" in source:
+            raise _Disagree
+        return node
+
+
+def _empty_or_colon(event: yaml.ScalarEvent) -> bool:
+    """Whether a scalar is plain (unquoted) and empty or opens with ':'."""
+    return not event.style and event.value[:1] in ("", ":")
 
 
 class _Disagree(Exception):
