@@ -58,16 +58,27 @@ _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 # where libyaml and PyYAML were seen to differ when fuzzing (libyaml accepts tabs, a
 # plain '?' or ':' opening a flow item and '|#', which PyYAML refuses, and places an
 # empty flow value elsewhere): such text, and a byte order mark, take the Python path
+# (one pass: each alternative after its first character, which the lookbehinds name; twice
+# as fast as the plain alternation, and the same matches)
 _PYTHON_ONLY = re.compile(
-    r"[\t\ufeff]|[\[{,:]\s*\?|[\[{,]\s*:|[:,]\s*[,}\]]|[\[{]\s*,|[|>][-+0-9]*#|^ *[?:](?:\s|$)",
-    re.MULTILINE,
+    r"[\t\ufeff]"
+    r"|[\[{,:|>\n](?:"
+    r"(?<=[\[{,:])\s*\?"  # a '?' after a flow indicator or ':'
+    r"|(?<=[\[{,])\s*:"  # a ':' opening a flow item
+    r"|(?<=[:,])\s*[,}\]]"  # an empty flow value
+    r"|(?<=[\[{])\s*,"  # an empty first flow item
+    r"|(?<=[|>])[-+0-9]*#"  # '|#': a block scalar's header and a comment
+    r"|(?<=\n) *[?:](?:\s|$)"  # a line opening with '? ' or ': '
+    r")"
 )
+_PYTHON_ONLY_START = re.compile(r" *[?:](?:\s|$)")  # the same at the very start
 _UNSET: Any = object()
 
 
 def _libyaml_agrees(text: str) -> bool:
     """Whether ``text`` avoids every construct where libyaml and PyYAML were seen to differ."""
-    return not (_NON_PRINTABLE.search(text) or _PYTHON_ONLY.search(text))
+    found = _NON_PRINTABLE.search(text) or _PYTHON_ONLY.search(text)
+    return not (found or _PYTHON_ONLY_START.match(text))
 
 
 MAX_BYTES = 1024 * 1024  # a YAML file larger than this is refused before parsing
