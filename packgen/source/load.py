@@ -185,10 +185,13 @@ class _FastComposer(_Refusals, yaml.composer.Composer, yaml.resolver.Resolver, _
             self.flow -= opens
         # a '?' anywhere in a flow collection (a key indicator, or inside a plain
         # scalar, where PyYAML ends the scalar): libyaml reads what PyYAML refuses
-        source = self.text[node.start_mark.index : node.end_mark.index] if node else ""
-        if opens and not self.flow and "?" in source:
+        outermost = opens and not self.flow and node is not None
+        if outermost and "?" in self._source(node):
             raise _Disagree
         return node
+
+    def _source(self, node: yaml.Node | None) -> str:
+        return self.text[node.start_mark.index : node.end_mark.index] if node else ""
 
 
 def _empty_or_colon(event: yaml.ScalarEvent) -> bool:
