@@ -44,7 +44,9 @@ else:
         reduce(or_, (model for model, _ in REGISTRY.values())), Field(discriminator="type")
     ]
 
-group.GroupElement.model_rebuild(_types_namespace={"Element": Element})
+# a group holds elements: its forward reference to the union, resolved when the models
+# are first built (``defer_build``: on the first validation, not at import)
+group.Element = Element  # type: ignore[attr-defined]
 
 _LAYOUT_BY_MODEL = {model: layout for model, layout in REGISTRY.values()}
 

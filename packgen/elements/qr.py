@@ -121,7 +121,7 @@ def _version_for(url: str, level: str, side: float, minimum: float) -> int:
     The quiet zone is 4 modules whatever the version, so a short URL (few
     modules) leaves a smaller symbol in the same tile; one version more fixes it.
     """
-    natural = (len(qr.encode(url, level)) - 17) // 4
+    natural = qr.version(url, level)
     for version in range(natural, qr.MAX_VERSION + 1):
         modules = 17 + 4 * version
         if side * modules / (modules + 2 * qr.QUIET_ZONE) >= minimum - 0.01:

@@ -18,9 +18,13 @@ from packgen.units import LengthField, NonNegativeLength, PositiveLength
 
 
 class Model(BaseModel):
-    """Base for every layout model: immutable, unknown keys refused."""
+    """Base for every layout model: immutable, unknown keys refused.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Each model's validator is built when it first validates (``defer_build``),
+    so a build reading only posters never builds the pack's models.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Direction(str, Enum):

@@ -17,12 +17,13 @@ text to paths in the drawing program before exporting the SVG.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fontTools.pens.basePen import BasePen
-from fontTools.ttLib import TTFont
 from reportlab.graphics.shapes import FILL_NON_ZERO, Drawing, Group, Path, String
 from reportlab.pdfbase import pdfmetrics
+
+if TYPE_CHECKING:  # fontTools is imported only when a drawing has text (a cold start's cost)
+    from fontTools.ttLib import TTFont
 
 _BOLD = ("bold", "black", "heavy", "semibold", "demi")
 _ITALIC = ("italic", "oblique")
@@ -48,32 +49,41 @@ def face_for(string_font: str, family: str) -> str:
 
 @lru_cache(maxsize=16)
 def _font(path: str) -> TTFont:
+    from fontTools.ttLib import TTFont
+
     return TTFont(path, lazy=True)
 
 
-class _PathPen(BasePen):  # type: ignore[misc]
-    """Glyph contours (font units, y up) into a ReportLab path at a scale and offset."""
+@lru_cache(maxsize=1)
+def _pen_class() -> Any:
+    """The pen drawing glyph contours into a ReportLab path (made once, on first use)."""
+    from fontTools.pens.basePen import BasePen
 
-    def __init__(self, glyphs: Any, path: Path, scale: float, x: float, y: float) -> None:
-        super().__init__(glyphs)
-        self.path, self.scale, self.x, self.y = path, scale, x, y
+    class _PathPen(BasePen):  # type: ignore[misc]
+        """Glyph contours (font units, y up) into a ReportLab path at a scale and offset."""
 
-    def _at(self, point: tuple[float, float]) -> tuple[float, float]:
-        return self.x + point[0] * self.scale, self.y + point[1] * self.scale
+        def __init__(self, glyphs: Any, path: Path, scale: float, x: float, y: float) -> None:
+            super().__init__(glyphs)
+            self.path, self.scale, self.x, self.y = path, scale, x, y
 
-    def _moveTo(self, point: tuple[float, float]) -> None:
-        self.path.moveTo(*self._at(point))
+        def _at(self, point: tuple[float, float]) -> tuple[float, float]:
+            return self.x + point[0] * self.scale, self.y + point[1] * self.scale
 
-    def _lineTo(self, point: tuple[float, float]) -> None:
-        self.path.lineTo(*self._at(point))
+        def _moveTo(self, point: tuple[float, float]) -> None:
+            self.path.moveTo(*self._at(point))
 
-    def _curveToOne(
-        self, one: tuple[float, float], two: tuple[float, float], three: tuple[float, float]
-    ) -> None:
-        self.path.curveTo(*self._at(one), *self._at(two), *self._at(three))
+        def _lineTo(self, point: tuple[float, float]) -> None:
+            self.path.lineTo(*self._at(point))
 
-    def _closePath(self) -> None:
-        self.path.closePath()
+        def _curveToOne(
+            self, one: tuple[float, float], two: tuple[float, float], three: tuple[float, float]
+        ) -> None:
+            self.path.curveTo(*self._at(one), *self._at(two), *self._at(three))
+
+        def _closePath(self) -> None:
+            self.path.closePath()
+
+    return _PathPen
 
 
 def outline(string: String, face: str) -> Path:
@@ -87,8 +97,9 @@ def outline(string: String, face: str) -> Path:
     anchor = getattr(string, "textAnchor", "start")
     x = float(string.x) - {"middle": width / 2, "end": width}.get(anchor, 0.0)
     path = Path(fillColor=string.fillColor, strokeColor=None, strokeWidth=0, fillMode=FILL_NON_ZERO)
+    pen = _pen_class()
     for name in names:
-        glyphs[name].draw(_PathPen(glyphs, path, scale, x, float(string.y)))
+        glyphs[name].draw(pen(glyphs, path, scale, x, float(string.y)))
         x += glyphs[name].width * scale
     return path
 

@@ -54,9 +54,32 @@ def composable(path: Path, letters: str) -> str:
     return found
 
 
+def _lacking(path: Path, letters: str) -> str:
+    """:func:`composable`, remembered in the cache folder for this font file and these letters.
+
+    A cold start then reads a few bytes instead of importing fontTools to read the cmap.
+    """
+    stat = path.stat()
+    facts = f"{VERSION}|{letters}|{path}|{stat.st_size}|{stat.st_mtime_ns}"
+    memo = _cache_dir() / f"{path.stem}-lacks-{hashlib.sha256(facts.encode()).hexdigest()[:16]}.txt"
+    try:
+        return memo.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    todo = composable(path, letters)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        temporary = memo.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(todo, encoding="utf-8")
+        os.replace(temporary, memo)  # atomic: another build may be writing the same one
+    except OSError:  # a read-only cache: asked again next time
+        pass
+    return todo
+
+
 def composed(path: Path, letters: str) -> Path:
     """The font at ``path`` with composite glyphs for ``letters`` it lacks (cached)."""
-    todo = composable(path, letters) if letters else ""
+    todo = _lacking(path, letters) if letters else ""
     if not todo:
         return path
     stat = path.stat()

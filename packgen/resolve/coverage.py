@@ -22,9 +22,16 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def _own_copy(project: Project, language: str) -> dict[str, str]:
+    """``language``'s own copy texts, read through ``project`` itself when it builds that
+    language (a second project for the same language would read every copy file again)."""
+    same = language == project.language_code
+    return (project if same else project.in_language(language)).own_copy[0]
+
+
 def product_keys(project: Project, product: str) -> dict[str, str | None]:
     """Every copy key ``product`` uses, with the language an element fixes (else None)."""
-    source = project.in_language(project.campaign.language).own_copy[0]
+    source = _own_copy(project, project.campaign.language)
     design = load_design(project, product)
     found: dict[str, str | None] = {}
     _walk(design.raw, None, set(source), found)
@@ -70,11 +77,11 @@ class Coverage:
 def coverage(project: Project, product: str, language: str | None = None) -> Coverage:
     """The keys ``product`` needs in ``language`` (default the project's) and those missing."""
     language = language or project.language_code
-    own = project.in_language(language).own_copy[0]
+    own = _own_copy(project, language)
     bilingual = bilingual_languages(project, product)
     if bilingual:  # a bilingual product is made in its own languages, whichever is asked
         language = bilingual[0]
-        own = project.in_language(language).own_copy[0]
+        own = _own_copy(project, language)
     needed = sorted(k for k, fixed in product_keys(project, product).items() if fixed is None)
     return Coverage(product, language, tuple(needed), tuple(k for k in needed if k not in own))
 

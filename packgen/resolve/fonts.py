@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,8 @@ def register(family: FontFamily, span: Span | None = None, compose: str = "") ->
 
 FALLBACK = "fallback"  # the registered name of the first fallback's regular face
 _fallbacks: list[str] = []  # fontpkg families, in the order they are tried
+_unread: dict[str, Path] = {}  # fallback faces found but not read yet (name -> file)
+_reading = threading.Lock()
 
 
 def fallback_face(index: int, bold: bool, italic: bool) -> str:
@@ -162,8 +165,12 @@ def register_fallbacks(
                 else:
                     raise
             name = fallback_face(index, "Bold" in suffix, "Italic" in suffix)
-            pdfmetrics.registerFont(TTFont(name, str(path)))
             _covered.pop(name, None)
+            if name in pdfmetrics.getRegisteredFontNames():  # another chain's face: replace now
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+                _unread.pop(name, None)
+            else:  # read (16 TrueType files) when a text first needs it: _coverage
+                _unread[name] = path
     _fallbacks[:] = families
 
 
@@ -173,8 +180,13 @@ def register_fallback(package_family: str, span: Span | None = None) -> None:
 
 
 def _coverage(face: str) -> frozenset[int]:
+    """The characters ``face`` has; a fallback face is read and registered on first use."""
     cached = _covered.get(face)
     if cached is None:
+        with _reading:  # one reader per face, even from threads
+            unread = _unread.pop(face, None)
+            if unread is not None:
+                pdfmetrics.registerFont(TTFont(face, str(unread)))
         font = pdfmetrics.getFont(face)
         cached = _covered[face] = frozenset(getattr(font.face, "charToGlyph", {}))
     return cached

@@ -36,6 +36,17 @@ def encode(url: str, level: str = "M", min_version: int = 1) -> Matrix:
 
 
 @lru_cache(maxsize=512)
+def version(url: str, level: str = "M") -> int:
+    """The smallest version that holds ``url``: :func:`encode`'s, without drawing the symbol.
+
+    (Drawing it means scoring all eight mask patterns, most of an encoding's cost.)
+    """
+    code = qrcode.QRCode(version=1, error_correction=_LEVELS[level], border=0, box_size=1)
+    code.add_data(url)
+    return int(code.best_fit(start=1))
+
+
+@lru_cache(maxsize=512)
 def runs(url: str, level: str = "M", min_version: int = 1) -> tuple[tuple[int, int, int], ...]:
     """Horizontal runs of dark modules as (row, first column, length)."""
     found: list[tuple[int, int, int]] = []

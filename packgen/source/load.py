@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,41 @@ class SourceList(list[Any]):
         self.value_spans = []
 
 
+try:  # libyaml, when PyYAML was built with it (the wheels are)
+    from yaml._yaml import CParser as _CParser
+
+    _FAST = True
+except ImportError:  # pragma: no cover - a PyYAML without libyaml: the Python parser only
+    _CParser = object  # type: ignore[assignment,misc]
+    _FAST = False
+# the characters PyYAML's reader refuses (its own pattern); such text takes the Python path
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+# where libyaml and PyYAML were seen to differ when fuzzing (libyaml accepts tabs, a
+# plain '?' or ':' opening a flow item and '|#', which PyYAML refuses, and places an
+# empty flow value elsewhere): such text, and a byte order mark, take the Python path
+# (one pass: each alternative after its first character, which the lookbehinds name; twice
+# as fast as the plain alternation, and the same matches)
+_PYTHON_ONLY = re.compile(
+    r"[\t\ufeff]"
+    r"|[\[{,:|>\n](?:"
+    r"(?<=[\[{,:])\s*\?"  # a '?' after a flow indicator or ':'
+    r"|(?<=[\[{,])\s*:"  # a ':' opening a flow item
+    r"|(?<=[:,])\s*[,}\]]"  # an empty flow value
+    r"|(?<=[\[{])\s*,"  # an empty first flow item
+    r"|(?<=[|>])[-+0-9]*#"  # '|#': a block scalar's header and a comment
+    r"|(?<=\n) *[?:](?:\s|$)"  # a line opening with '? ' or ': '
+    r")"
+)
+_PYTHON_ONLY_START = re.compile(r" *[?:](?:\s|$)")  # the same at the very start
+_UNSET: Any = object()
+
+
+def _libyaml_agrees(text: str) -> bool:
+    """Whether ``text`` avoids every construct where libyaml and PyYAML were seen to differ."""
+    found = _NON_PRINTABLE.search(text) or _PYTHON_ONLY.search(text)
+    return not (found or _PYTHON_ONLY_START.match(text))
+
+
 MAX_BYTES = 1024 * 1024  # a YAML file larger than this is refused before parsing
 MAX_DEPTH = 40  # mappings and lists inside each other
 MAX_NUMBER = 10**15  # integers beyond this are typing mistakes (no field needs them)
@@ -73,7 +109,7 @@ def _short_tag(tag: str | None) -> str:
     return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
 
 
-class _SafeComposer(yaml.SafeLoader):
+class _Refusals:
     """Composes YAML into nodes, refusing what could make a small file expensive.
 
     Anchors and aliases are refused (an alias "bomb" of a few lines expands to
@@ -81,13 +117,11 @@ class _SafeComposer(yaml.SafeLoader):
     its value is read, so it gets its own message.
     """
 
-    def __init__(self, text: str, file: str) -> None:
-        super().__init__(text)
-        self.file = file
-        self.depth = 0
+    file: str
+    depth: int
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]
         if isinstance(index, yaml.ScalarNode) and index.tag == _CORE + "merge":
             raise _merge_error(self.file, index)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
@@ -104,9 +138,69 @@ class _SafeComposer(yaml.SafeLoader):
                     _mark_span(self.file, event.start_mark),
                     hint="a layout, copy or profile file never needs this much nesting",
                 )
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
         finally:
             self.depth -= 1
+
+
+class _SafeComposer(_Refusals, yaml.SafeLoader):
+    """PyYAML's own scanner and parser, in Python: the reference, and its messages."""
+
+    def __init__(self, text: str, file: str) -> None:
+        yaml.SafeLoader.__init__(self, text)
+        self.file = file
+        self.depth = 0
+
+
+class _FastComposer(_Refusals, yaml.composer.Composer, yaml.resolver.Resolver, _CParser):
+    """The same composer (and refusals) over libyaml's scanner and parser, written in C.
+
+    Used only for text that the Python reader accepts character by character;
+    any problem is reported by parsing again with :class:`_SafeComposer`, so
+    messages and positions are the reference parser's.
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        _CParser.__init__(self, text)
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+        self.file = file
+        self.depth = 0
+        self.flow = 0  # flow collections ('[...]', '{...}') open around the next event
+        self.text = text
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        if getattr(event, "tag", None) is not None:
+            raise _Disagree  # a tag: the scanners end tags differently (',' in flow)
+        # PyYAML refuses a flow plain scalar opening with ':' and places an empty one
+        # elsewhere; libyaml reads both
+        if self.flow and isinstance(event, yaml.ScalarEvent) and _empty_or_colon(event):
+            raise _Disagree
+        opens = isinstance(event, yaml.CollectionStartEvent) and bool(event.flow_style)
+        self.flow += opens
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.flow -= opens
+        # a '?' anywhere in a flow collection (a key indicator, or inside a plain
+        # scalar, where PyYAML ends the scalar): libyaml reads what PyYAML refuses
+        outermost = opens and not self.flow and node is not None
+        if outermost and "?" in self._source(node):
+            raise _Disagree
+        return node
+
+    def _source(self, node: yaml.Node | None) -> str:
+        return self.text[node.start_mark.index : node.end_mark.index] if node else ""
+
+
+def _empty_or_colon(event: yaml.ScalarEvent) -> bool:
+    """Whether a scalar is plain (unquoted) and empty or opens with ':'."""
+    return not event.style and event.value[:1] in ("", ":")
+
+
+class _Disagree(Exception):
+    """Text where libyaml may not read what PyYAML reads: parse it with PyYAML."""
 
 
 def _merge_error(file: str, node: yaml.Node) -> PackgenError:
@@ -210,6 +304,16 @@ def parse_yaml(text: str, file: str) -> Any:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_BYTES:
         raise _too_large(size, file)
+    if _FAST and _libyaml_agrees(text):
+        fast = _FastComposer(text, file)
+        try:
+            node = fast.get_single_node()
+        except Exception:  # any problem: the reference parser below gives the message
+            node = _UNSET
+        finally:
+            fast.dispose()
+        if node is not _UNSET:
+            return _built(node, file)
     try:
         loader = _SafeComposer(text, file)
     except yaml.reader.ReaderError as exc:
@@ -231,6 +335,10 @@ def parse_yaml(text: str, file: str) -> Any:
         raise error(f"YAML syntax: {exc}", Span(file)) from None
     finally:
         loader.dispose()
+    return _built(node, file)
+
+
+def _built(node: yaml.Node | None, file: str) -> Any:
     if node is None:
         empty = SourceDict()
         empty.span = Span(file, 1, 1)

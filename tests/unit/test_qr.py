@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from packgen.resolve import qr
 
 
@@ -22,3 +24,10 @@ def test_runs_cover_dark_modules_exactly() -> None:
 def test_higher_error_correction_needs_more_modules() -> None:
     url = "https://www.aaimh.org.au/events-and-training/2024-infant-mental-health-awareness-week/"
     assert len(qr.encode(url, "H")) > len(qr.encode(url, "M"))
+
+
+@pytest.mark.parametrize("level", ["M", "Q", "H"])
+def test_version_is_the_version_encode_draws(level: str) -> None:
+    for length in (1, 14, 15, 40, 77, 78, 150, 400):
+        url = "https://example.org/" + "a1-/" * (length // 4) + "x" * (length % 4)
+        assert qr.version(url, level) == (len(qr.encode(url, level)) - 17) // 4, (url, level)
