@@ -19,11 +19,10 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from packgen.check.content import Content, Instruction, parse
 from packgen.check.finding import Finding, Level, Subject
 
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
-# what pages are read for: marked content and text
-MARKED_AND_TEXT = " ".join(["BDC", "BMC", "EMC", *sorted(TEXT_OPERATORS)])
 MAX_LISTED = 5  # problems named one by one; the rest are counted
 
 
@@ -122,15 +121,21 @@ def heading_problems(tags: list[str]) -> list[str]:
     return found
 
 
-def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
-    """Text outside marked content, and MCIDs no structure element claims, on one page."""
+def page_problems(
+    page: pikepdf.Page, number: int, tree: Tree, instructions: list[Instruction] | None = None
+) -> list[str]:
+    """Text outside marked content, and MCIDs no structure element claims, on one page.
+
+    ``instructions`` are the page's content parsed once for every rule (``check.content``);
+    without them the page is parsed here.
+    """
     found: list[str] = []
     stack: list[bool] = []  # per open sequence: tagged (MCID) or artifact
     loose = 0
     orphans: list[int] = []
-    for instruction in pikepdf.parse_content_stream(page, MARKED_AND_TEXT):
-        operands, operator = instruction.operands, instruction.operator
-        op = str(operator)
+    if instructions is None:
+        instructions = parse(page) if "/Contents" in page.obj else []
+    for op, operands in instructions:
         if op in ("BDC", "BMC"):
             tag = str(operands[0]).lstrip("/")
             props = operands[1] if op == "BDC" and len(operands) > 1 else None
@@ -163,34 +168,47 @@ def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
     return found
 
 
-def audit(path: Path) -> list[str]:
-    """Everything that keeps ``path`` from reading correctly aloud; empty when soundly tagged."""
-    with pikepdf.open(path) as pdf:
-        root = pdf.Root
-        if "/StructTreeRoot" not in root:
-            return ["not tagged: the PDF has no structure tree"]
-        found: list[str] = []
-        mark_info = root.get("/MarkInfo")
-        if mark_info is None or not bool(mark_info.get("/Marked", False)):
-            found.append("/MarkInfo /Marked is not true")
-        if not str(root.get("/Lang", "")):
-            found.append("the document has no /Lang")
-        prefs = root.get("/ViewerPreferences")
-        if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
-            found.append("/ViewerPreferences /DisplayDocTitle is not true")
-        metadata = root.get("/Metadata")
-        xmp = metadata.read_bytes() if metadata is not None else b""
-        if b"pdfuaid:part" not in xmp or b"dc:title" not in xmp:
-            found.append("the XMP metadata lacks dc:title or the PDF/UA identification")
-        tree = Tree()
-        walk(root.StructTreeRoot.get("/K", Array()), tree)
-        found.extend(_counted(tree.problems))
-        found.extend(heading_problems(tree.tags))
-        for number, page in enumerate(pdf.pages, start=1):
-            if "/StructParents" not in page.obj:
-                found.append(f"page {number}: no /StructParents")
-            found.extend(page_problems(page, number, tree))
-        return found
+def audit(source: Path | Content) -> list[str]:
+    """Everything that keeps a PDF from reading correctly aloud; empty when soundly tagged.
+
+    ``source`` is a path, or a file already open with its content parsed (a preflight's).
+    """
+    if isinstance(source, Content):
+        return _audit(source)
+    content = Content.open(source)
+    try:
+        return _audit(content)
+    finally:
+        content.close()
+
+
+def _audit(content: Content) -> list[str]:
+    pdf = content.pdf
+    root = pdf.Root
+    if "/StructTreeRoot" not in root:
+        return ["not tagged: the PDF has no structure tree"]
+    found: list[str] = []
+    mark_info = root.get("/MarkInfo")
+    if mark_info is None or not bool(mark_info.get("/Marked", False)):
+        found.append("/MarkInfo /Marked is not true")
+    if not str(root.get("/Lang", "")):
+        found.append("the document has no /Lang")
+    prefs = root.get("/ViewerPreferences")
+    if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
+        found.append("/ViewerPreferences /DisplayDocTitle is not true")
+    metadata = root.get("/Metadata")
+    xmp = metadata.read_bytes() if metadata is not None else b""
+    if b"pdfuaid:part" not in xmp or b"dc:title" not in xmp:
+        found.append("the XMP metadata lacks dc:title or the PDF/UA identification")
+    tree = Tree()
+    walk(root.StructTreeRoot.get("/K", Array()), tree)
+    found.extend(_counted(tree.problems))
+    found.extend(heading_problems(tree.tags))
+    for number, page in enumerate(content.pages, start=1):
+        if "/StructParents" not in page.obj:
+            found.append(f"page {number}: no /StructParents")
+        found.extend(page_problems(page, number, tree, content.page(number - 1) or []))
+    return found
 
 
 def _counted(problems: list[str]) -> list[str]:
@@ -205,7 +223,7 @@ def tagged(subject: Subject) -> list[Finding]:
     """Office files only: the tagging audit as one finding (press files need no tags)."""
     if subject.press:
         return []
-    problems = audit(subject.facts.path)
+    problems = audit(subject.facts.content or subject.facts.path)
     if not problems:
         return [
             Finding(
