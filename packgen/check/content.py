@@ -10,6 +10,7 @@ Dictionary). Each rule ignores the operators it does not follow.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +31,24 @@ OPERATORS = " ".join(
 )
 INLINE_IMAGE = "INLINE IMAGE"  # the operator pikepdf gives an inline image (BI … ID … EI)
 
-Instruction = tuple[str, list[Any]]  # (operator, operands)
+Instruction = tuple[str, Sequence[Any]]  # (operator, operands)
+
+# operator names by their bytes: ``unparse`` and a lookup are cheaper than ``str`` per operator
+_NAMES = {name.encode("latin-1"): name for name in [*OPERATORS.split(), INLINE_IMAGE]}
 
 
 def parse(owner: pikepdf.Object | pikepdf.Page) -> list[Instruction]:
-    """A page's (its streams joined) or a form XObject's content, as instructions."""
-    return [
-        (str(item.operator), list(item.operands))
+    """A page's (its streams joined) or a form XObject's content, as instructions.
+
+    Operands stay pikepdf's list, whose items are made Python values when read (a
+    rule that only counts ``re`` never converts its numbers).
+    """
+    names = _NAMES
+    found: list[Any] = [
+        (names.get(raw := item.operator.unparse()) or raw.decode("latin-1"), item.operands)
         for item in pikepdf.parse_content_stream(owner, OPERATORS)
     ]
+    return found
 
 
 class Content:

@@ -8,7 +8,7 @@ that makes the page transparent, and white painted with overprint on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -192,7 +192,7 @@ def is_number(value: object) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def numbers(operands: list[Any]) -> list[float]:
+def numbers(operands: Sequence[Any]) -> list[float]:
     return [float(v) for v in operands if is_number(v)]
 
 
