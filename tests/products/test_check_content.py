@@ -24,7 +24,6 @@ from packgen.check.content import INLINE_IMAGE, Content, parse
 from packgen.check.placed import images, multiply, unit_square
 from packgen.units import MM
 
-
 OWNER = pikepdf.new()  # a stream lives as long as its PDF
 
 
