@@ -312,7 +312,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from packgen.check import check_file, pdfs_in
     from packgen.check.images import check_image, images_in
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file's report says enough
+    logging.getLogger("pikepdf").setLevel(logging.ERROR)  # a damaged file's report says enough
 
     targets = [Path(p) for p in args.paths] or [Path(args.out)]
     missing = [str(p) for p in targets if not p.exists()]

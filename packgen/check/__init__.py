@@ -151,6 +151,16 @@ def check_file(
         return _unreadable(path, str(exc), "Ask for a smaller export, or check it in parts.")
     except (ValueError, OSError) as exc:
         return _unreadable(path, str(exc))
+    try:
+        return _judge(path, facts, expect, stale, fast, trusted)
+    finally:
+        facts.close()  # the open file is not kept with the report
+
+
+def _judge(
+    path: Path, facts: PdfFacts, expect: FileEntry | None, stale: bool, fast: bool, trusted: bool
+) -> FileReport:
+    """Run the rules over one file's facts (the file open) and judge each finding."""
     if not facts.pages:
         report = FileReport(path, "unknown", facts=facts)
         report.findings.append(
@@ -199,7 +209,6 @@ def check_file(
                 Finding(name, Level.WARN, f"could not run ({type(exc).__name__}: {exc})")
             )
     report.findings = [f.judged(intent.purpose) for f in report.findings]
-    facts.reader = None  # the parsed file is not kept with the report
     return report
 
 

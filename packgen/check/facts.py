@@ -1,8 +1,11 @@
 """Read what a PDF says about itself: boxes, fonts, colour operators, text, images.
 
-Works on any PDF, not only packgen's. pypdf reads the file structure and
-content streams; pdfium (pypdfium2) gives positioned text and image objects
-and renders pages for the checks that need pixels.
+Works on any PDF, not only packgen's. pikepdf (qpdf) reads the file
+structure, and each content stream once (``check.content``): the colour
+operators, the press inks, the image placements and the tagging audit all use
+the same parse. pdfium (pypdfium2) is opened only for positioned text runs
+(font size, bounds, colour: what a text engine knows) and, in ``check.pixels``,
+for the checks that need a raster.
 """
 
 from __future__ import annotations
@@ -11,11 +14,14 @@ import ctypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+import pikepdf
+from pikepdf import Array, Dictionary, Stream
 
-from packgen.check.resources import appearance_streams, scan, walk
+from packgen.check import placed
+from packgen.check.content import Content, Instruction
+from packgen.check.resources import appearance_streams, is_number, key_of, scan, walk
 
 
 @dataclass(frozen=True)
@@ -96,8 +102,14 @@ class PdfFacts:
     fonts: list[FontFact]
     title: str | None
     has_forms: bool
-    # the pypdf reader these facts came from, for rules that read more (one parse per file)
-    reader: PdfReader | None = field(default=None, repr=False, compare=False)
+    # the open file and its parsed content streams, for rules that read more (one parse
+    # per file); closed by ``close`` when the rules are done
+    content: Content | None = field(default=None, repr=False, compare=False)
+
+    def close(self) -> None:
+        if self.content is not None:
+            self.content.close()
+            self.content = None
 
 
 class TooBig(ValueError):
@@ -121,62 +133,55 @@ def _box(value: object) -> Box:
     )
 
 
-# An operator token after a number: cheap to find; operands are read back after.
-_RGB_OP = re.compile(rb"[\d.]\s+(?:rg|RG)(?=\s|$)")
-_RGB_CS = re.compile(rb"/DeviceRGB\s*(?:cs|CS)(?=\s|$)")
-_CMYK_OP = re.compile(rb"[\d.]\s+[kK](?=\s|$)")
-
-
-def _fonts(reader: PdfReader) -> list[FontFact]:
+def _fonts(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> list[FontFact]:
     found: dict[tuple[str, str], FontFact] = {}
-    seen: set[int] = set()
+    seen: set[tuple[Any, ...]] = set()
 
-    def visit(resources: object, depth: int = 0, where: str = "page") -> None:
-        if isinstance(resources, IndirectObject):
-            resources = resources.get_object()
-        if not isinstance(resources, DictionaryObject) or depth > 8 or id(resources) in seen:
+    def visit(
+        resources: object, owner: tuple[Any, ...], depth: int = 0, where: str = "page"
+    ) -> None:
+        key = key_of(resources, owner)
+        if not isinstance(resources, Dictionary) or depth > 8 or key in seen:
             return
-        seen.add(id(resources))
+        seen.add(key)
         fonts = resources.get("/Font")
-        fonts = fonts.get_object() if fonts is not None else {}
-        for font in fonts.values():
-            font = font.get_object()
-            if not isinstance(font, DictionaryObject):
+        for font in fonts.values() if isinstance(fonts, Dictionary) else []:
+            if not isinstance(font, Dictionary):
                 continue
             name = str(font.get("/BaseFont", "?"))
             descriptor = font.get("/FontDescriptor")
             if descriptor is None and "/DescendantFonts" in font:
-                descendant = font["/DescendantFonts"].get_object()
-                if isinstance(descendant, ArrayObject) and descendant:
-                    descriptor = descendant[0].get_object().get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else None
+                descendant = font["/DescendantFonts"]
+                if isinstance(descendant, Array) and len(descendant):
+                    first = descendant[0]
+                    descriptor = (
+                        first.get("/FontDescriptor") if isinstance(first, Dictionary) else None
+                    )
             subtype = str(font.get("/Subtype", ""))
             embedded = subtype == "/Type3" or (
-                descriptor is not None
+                isinstance(descriptor, Dictionary)
                 and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             )
             subset = bool(re.match(r"^/[A-Z]{6}\+", name))
             if (name, where) not in found or not embedded:
                 found[(name, where)] = FontFact(name, embedded, subset, where)
         xobjects = resources.get("/XObject")
-        xobjects = xobjects.get_object() if xobjects is not None else {}
-        for xobject in xobjects.values():
-            xobject = xobject.get_object()
-            if isinstance(xobject, DictionaryObject) and xobject.get("/Subtype") == "/Form":
-                visit(xobject.get("/Resources"), depth + 1, where)
+        for label, xobject in xobjects.items() if isinstance(xobjects, Dictionary) else []:
+            if isinstance(xobject, Stream) and xobject.get("/Subtype") == "/Form":
+                inner = (*key_of(xobject, (*key, "form", label)), "r")
+                visit(xobject.get("/Resources"), inner, depth + 1, where)
 
-    for page in reader.pages:
-        visit(page.get("/Resources"))
-        for annotation in page.get("/Annots", []) or []:
-            annotation = annotation.get_object()
-            if isinstance(annotation, DictionaryObject):
+    for number, page in enumerate(pages):
+        visit(page.obj.get("/Resources"), ("page", number))
+        annotations = page.obj.get("/Annots")
+        for annotation in annotations if isinstance(annotations, Array) else []:
+            if isinstance(annotation, Dictionary):
                 where = "form field" if annotation.get("/Subtype") == "/Widget" else "page"
                 for stream in appearance_streams(annotation):
-                    visit(stream.get("/Resources"), 1, where)
-    form = reader.trailer["/Root"].get_object().get("/AcroForm")  # type: ignore[union-attr]
-    form = form.get_object() if form is not None else None
-    if isinstance(form, DictionaryObject):
-        visit(form.get("/DR"), 0, "form field")
+                    visit(stream.get("/Resources"), (*key_of(stream, ("ap",)), "r"), 1, where)
+    form = pdf.Root.get("/AcroForm")
+    if isinstance(form, Dictionary):
+        visit(form.get("/DR"), ("acroform",), 0, "form field")
     by_name: dict[str, FontFact] = {}
     for fact in found.values():  # one entry per font; the form's when only the form uses it
         if fact.name not in by_name or not fact.embedded:
@@ -184,26 +189,21 @@ def _fonts(reader: PdfReader) -> list[FontFact]:
     return list(by_name.values())
 
 
-def _operands(content: bytes, end: int, count: int) -> list[float] | None:
-    tokens = content[max(0, end - 80) : end].split()[-count:]
-    try:
-        return [float(t) for t in tokens] if len(tokens) == count else None
-    except ValueError:
-        return None
+def _stream_ops(instructions: list[Instruction], facts: PageFacts) -> None:
+    """RGB colour operators (``rg``/``RG``, ``/DeviceRGB cs``) and the highest ``k`` ink."""
+    for operator, operands in instructions:
+        if operator in ("rg", "RG"):
+            if len(operands) == 3 and all(is_number(v) for v in operands):
+                facts.rgb_operators += 1
+        elif operator in ("cs", "CS"):
+            if operands and str(operands[-1]) == "/DeviceRGB":
+                facts.rgb_operators += 1
+        elif operator in ("k", "K") and len(operands) == 4 and all(is_number(v) for v in operands):
+            facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(float(v) for v in operands) * 100)
 
 
-def _stream_ops(content: bytes, facts: PageFacts) -> None:
-    for match in _RGB_OP.finditer(content):
-        if _operands(content, match.start() + 1, 3) is not None:
-            facts.rgb_operators += 1
-    facts.rgb_operators += len(_RGB_CS.findall(content))
-    for match in _CMYK_OP.finditer(content):
-        values = _operands(content, match.start() + 1, 4)
-        if values is not None:
-            facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(values) * 100)
-
-
-def _pdfium_objects(path: Path, pages: list[PageFacts], read_text: bool = True) -> None:
+def _pdfium_text(path: Path, pages: list[PageFacts]) -> None:
+    """Each page's positioned text runs, as pdfium (a text engine) places them."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -211,12 +211,11 @@ def _pdfium_objects(path: Path, pages: list[PageFacts], read_text: bool = True) 
     try:
         for index, page in enumerate(document):
             facts = pages[index]
-            textpage = page.get_textpage() if read_text else None
-            kinds = None if read_text else [raw.FPDF_PAGEOBJ_IMAGE]
-            for obj in page.get_objects(kinds, max_depth=8):
-                if obj.type == raw.FPDF_PAGEOBJ_TEXT and len(facts.text) >= MAX_TEXT_RUNS:
+            textpage = page.get_textpage()
+            for obj in page.get_objects([raw.FPDF_PAGEOBJ_TEXT], max_depth=8):
+                if len(facts.text) >= MAX_TEXT_RUNS:
                     facts.text_skipped += 1
-                elif obj.type == raw.FPDF_PAGEOBJ_TEXT and textpage is not None:
+                else:
                     size = ctypes.c_float()
                     raw.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
                     a, b, c, d, _, _ = obj.get_matrix().get()
@@ -246,83 +245,93 @@ def _pdfium_objects(path: Path, pages: list[PageFacts], read_text: bool = True) 
                             bold="Bold" in font_name,
                         )
                     )
-                elif obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-                    left, bottom, right, top = obj.get_bounds()
-                    try:
-                        width, height = obj.get_px_size()
-                    except Exception:  # an image pdfium cannot measure: skip it
-                        continue
-                    facts.images.append(
-                        ImagePlacement(Box(left, bottom, right, top), (int(width), int(height)))
-                    )
-            if textpage is not None:
-                textpage.close()
+            textpage.close()
     finally:
         document.close()
 
 
-def _page_facts(number: int, page: DictionaryObject) -> PageFacts:
-    media = _box(page.mediabox)  # type: ignore[attr-defined]
+def _page_facts(number: int, page: pikepdf.Page, content: Content) -> PageFacts:
+    media = _box(page.mediabox)
     if max(media.w, media.h) > MAX_PAGE_PT:
         raise TooBig(
             f"page {number} is {media.w / 72:.0f} × {media.h / 72:.0f} inches;"
             f" the largest page a PDF can hold is {MAX_PAGE_PT / 72:.0f} inches"
         )
-    trim = _box(page["/TrimBox"]) if "/TrimBox" in page else None
-    bleed = _box(page["/BleedBox"]) if "/BleedBox" in page else None
+    trim = _box(page.obj["/TrimBox"]) if "/TrimBox" in page.obj else None
+    bleed = _box(page.obj["/BleedBox"]) if "/BleedBox" in page.obj else None
     facts = PageFacts(number, media, trim, bleed)
-    resources = walk(page.get("/Resources"))
-    contents = page.get_contents()  # type: ignore[attr-defined]
-    streams = [contents.get_data()] if contents is not None else []
-    streams += resources.streams
-    for data in streams:
-        _stream_ops(data, facts)
-        painted = scan(data, resources)
+    resources = walk(page.obj.get("/Resources"))
+    own = content.page(number - 1)
+    streams = [own] if own is not None else []
+    streams += [content.form(form) for form in resources.forms]
+    for instructions in streams:
+        _stream_ops(instructions, facts)
+        painted = scan(instructions, resources)
         facts.white_overprint += painted.white_overprints
         facts.cmyk_max_ink = max(facts.cmyk_max_ink, painted.max_ink)
     facts.rgb_spaces = list(dict.fromkeys(resources.rgb))
     facts.spots = sorted(resources.spots)
     facts.transparency = list(dict.fromkeys(resources.transparency))
-    for annotation in page.get("/Annots", []) or []:
-        annotation = annotation.get_object()
-        if isinstance(annotation, DictionaryObject):
+    annotations = page.obj.get("/Annots")
+    for annotation in annotations if isinstance(annotations, Array) else []:
+        if isinstance(annotation, Dictionary):
             facts.annotations.append(str(annotation.get("/Subtype", "?")))
+    facts.images = [
+        ImagePlacement(Box(*bounds), pixels)
+        for bounds, pixels in placed.images(content, number - 1)
+    ]
     return facts
 
 
-def _object_count(reader: PdfReader) -> int:
+def _object_count(pdf: pikepdf.Pdf) -> int:
     try:
-        return int(reader.trailer.get("/Size", 0))
+        return int(pdf.trailer.get("/Size", 0))
     except (TypeError, ValueError):
         return 0
+
+
+def _title(pdf: pikepdf.Pdf) -> str | None:
+    info = pdf.trailer.get("/Info")
+    title = info.get("/Title") if isinstance(info, Dictionary) else None
+    return str(title) if title is not None else None
 
 
 def read_facts(path: Path, text: bool = True) -> PdfFacts:
     """Everything the checks need from one PDF; raises ValueError if unreadable or too big.
 
-    Without ``text``, the positioned text runs are not read (a build's preflight: the
-    layout has placed and checked every run).
+    Without ``text``, the positioned text runs are not read and pdfium is not opened
+    (a build's preflight: the layout has placed and checked every run). The file stays
+    open in ``content`` for the rules; ``PdfFacts.close`` closes it.
     """
+    content: Content | None = None
     try:
-        reader = PdfReader(path)
-        if _object_count(reader) > MAX_OBJECTS:
+        content = Content.open(path)
+        pdf = content.pdf
+        if _object_count(pdf) > MAX_OBJECTS:
             raise TooBig(f"the PDF has over {MAX_OBJECTS:,} objects; it is not checked")
-        count = len(reader.pages)
+        count = len(content.pages)
         if count > MAX_PAGES:
             raise TooBig(f"the PDF has {count} pages; the preflight reads at most {MAX_PAGES}")
-        pages = [_page_facts(n, page) for n, page in enumerate(reader.pages, start=1)]
-        fonts = _fonts(reader)
-        title = reader.metadata.title if reader.metadata else None
-        has_forms = "/AcroForm" in reader.trailer["/Root"].get_object()  # type: ignore[operator]
+        pages = [_page_facts(n, page, content) for n, page in enumerate(content.pages, start=1)]
+        fonts = _fonts(pdf, content.pages)
+        title = _title(pdf)
+        has_forms = "/AcroForm" in pdf.Root
     except (TooBig, MemoryError):
+        if content is not None:
+            content.close()
         raise
     except Exception as exc:  # any parse failure of a foreign file becomes a report
+        if content is not None:
+            content.close()
         raise ValueError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
-    if pages:
+    facts = PdfFacts(path, pages, fonts, title, has_forms, content)
+    if pages and text:
         try:
-            _pdfium_objects(path, pages, text)
+            _pdfium_text(path, pages)
         except MemoryError:
+            facts.close()
             raise
-        except Exception as exc:  # pdfium refuses what pypdf read: still a report
+        except Exception as exc:  # pdfium refuses what qpdf read: still a report
+            facts.close()
             raise ValueError(f"cannot read the PDF ({type(exc).__name__}: {exc})") from None
-    return PdfFacts(path, pages, fonts, title, has_forms, reader)
+    return facts

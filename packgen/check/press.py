@@ -1,9 +1,10 @@
 """Press rules: PDF/X identification and output intent, QR and mark inks, black overprint, booklets.
 
-Each rule turns one PDF into findings, like ``rules``. They read the file
-themselves (pypdf): the catalog's output intent and metadata, and each page's
-content stream through a small interpreter that follows the fill and stroke
-colour, the overprint state (ExtGState ``op``/``OP``/``OPM``) and q/Q.
+Each rule turns one PDF into findings, like ``rules``. They read the file the
+facts were read from (pikepdf, ``check.content``): the catalog's output intent
+and metadata, and each page's content stream, parsed once for every rule,
+through a small interpreter that follows the fill and stroke colour, the
+overprint state (ExtGState ``op``/``OP``/``OPM``) and q/Q.
 
 For packgen's own press files (a manifest entry says ``press``) a missing
 PDF/X key is a failure; for any other PDF it is a warning in plain words, since
@@ -15,14 +16,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from typing import Any
 
 import pikepdf
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject
+from pikepdf import Array, Dictionary
 
+from packgen.check.content import Content, Instruction
 from packgen.check.finding import Finding, Level, Subject
+from packgen.check.resources import flag as _flag
+from packgen.check.resources import numbers as _numbers
 from packgen.check.rules import Rule
 
 PDFX_VERSIONS = ("PDF/X-4", "PDF/X-4p", "PDF/X-3:2003", "PDF/X-1a:2003", "PDF/X-1a:2001")
@@ -36,25 +38,27 @@ def _level(subject: Subject) -> Level:
     return Level.FAIL if subject.expect is not None and subject.press else Level.WARN
 
 
-def _reader(subject: Subject) -> PdfReader:
-    """The reader the facts were read with (objects already parsed stay parsed)."""
-    return subject.facts.reader or PdfReader(subject.facts.path)
-
-
-def _resolve(value: Any) -> Any:
-    return value.get_object() if hasattr(value, "get_object") else value
+def _content(subject: Subject) -> Content:
+    """The file the facts were read from, opened once (objects already read stay read)."""
+    if subject.facts.content is None:
+        subject.facts.content = Content.open(subject.facts.path)
+    return subject.facts.content
 
 
 def _text(value: Any) -> str:
-    return str(_resolve(value)) if value is not None else ""
+    return str(value) if value is not None else ""
 
 
-def _xmp(reader: PdfReader) -> str | None:
-    metadata = _resolve(reader.trailer["/Root"]).get("/Metadata")
-    if metadata is None:
+def _dict(value: Any) -> Dictionary:
+    return value if isinstance(value, Dictionary) else Dictionary()
+
+
+def _xmp(pdf: pikepdf.Pdf) -> str | None:
+    metadata = pdf.Root.get("/Metadata")
+    if not isinstance(metadata, pikepdf.Stream):
         return None
     try:
-        return bytes(_resolve(metadata).get_data()).decode("utf-8", "replace")
+        return bytes(metadata.read_bytes()).decode("utf-8", "replace")
     except Exception:  # an unreadable stream is as good as none
         return None
 
@@ -73,16 +77,17 @@ def pdfx(subject: Subject) -> list[Finding]:
     """PDF/X identification and output intent: present, and consistent with each other."""
     if not subject.press:
         return []
-    reader = _reader(subject)
+    pdf = _content(subject).pdf
     level = _level(subject)
-    root = _resolve(reader.trailer["/Root"])
-    info = _resolve(reader.trailer.get("/Info")) or {}
+    root = pdf.Root
+    info = _dict(pdf.trailer.get("/Info"))
     found: list[Finding] = []
 
     def problem(message: str) -> None:
         found.append(Finding("pdfx", level, message, advice=PDFX_ADVICE))
 
-    intents = [_resolve(i) for i in (_resolve(root.get("/OutputIntents")) or [])]
+    listed = root.get("/OutputIntents")
+    intents = [i for i in listed if isinstance(i, Dictionary)] if isinstance(listed, Array) else []
     pdfx_intents = [i for i in intents if _text(i.get("/S")) == "/GTS_PDFX"]
     condition = ""
     if not pdfx_intents:
@@ -96,15 +101,15 @@ def pdfx(subject: Subject) -> list[Finding]:
         condition = _text(intent.get("/OutputConditionIdentifier"))
         if not condition:
             problem("the output intent has no OutputConditionIdentifier (the printing condition)")
-        profile = _resolve(intent.get("/DestOutputProfile"))
-        if profile is None:
+        profile = intent.get("/DestOutputProfile")
+        if not isinstance(profile, pikepdf.Stream):
             if not _text(intent.get("/RegistryName")):
                 problem(
                     f"the output intent '{condition}' embeds no ICC profile and names no"
                     " registry, so nobody can tell what it means"
                 )
         else:
-            data = bytes(profile.get_data())
+            data = bytes(profile.read_bytes())
             if len(data) < 128 or data[36:40] != b"acsp":
                 problem("the output intent's profile is not an ICC profile")
             else:
@@ -114,13 +119,13 @@ def pdfx(subject: Subject) -> list[Finding]:
                         " profile, not a printer (output) profile"
                     )
                 space = data[16:20].decode("latin-1").strip()
-                if space != "CMYK" or int(_resolve(profile.get("/N", 0))) != 4:
+                if space != "CMYK" or int(profile.get("/N", 0)) != 4:
                     problem(
                         f"the output intent's profile is for {space}, but the press file's"
                         " colours are CMYK"
                     )
     version = _text(info.get("/GTS_PDFXVersion"))
-    xmp = _xmp(reader)
+    xmp = _xmp(pdf)
     xmp_version = _xmp_value(xmp, "pdfxid", "GTS_PDFXVersion") if xmp else None
     if level is Level.WARN and not pdfx_intents and not version and not xmp_version:
         return found  # a file that does not claim PDF/X: the missing intent says it all
@@ -142,7 +147,7 @@ def pdfx(subject: Subject) -> list[Finding]:
     trapped = _text(info.get("/Trapped"))
     if trapped not in ("/True", "/False"):
         problem(f"Trapped is {trapped or 'missing'}; PDF/X needs True or False")
-    if "/ID" not in reader.trailer:
+    if "/ID" not in pdf.trailer:
         problem("no document ID (/ID in the trailer)")
     if not found:
         return [Finding("pdfx", Level.PASS, f"{version or xmp_version}, output intent {condition}")]
@@ -167,12 +172,11 @@ class _PageInks:
     black_text_knocked_out: int = 0
 
 
-def _spaces(resources: DictionaryObject) -> dict[str, str]:
+def _spaces(resources: Dictionary) -> dict[str, str]:
     """Colour space resource names → a readable kind (e.g. 'Separation /All')."""
     found: dict[str, str] = {}
-    for name, space in (_resolve(resources.get("/ColorSpace")) or {}).items():
-        space = _resolve(space)
-        if isinstance(space, ArrayObject):
+    for name, space in _dict(resources.get("/ColorSpace")).items():
+        if isinstance(space, Array) and len(space):
             kind = str(space[0])
             found[str(name)] = f"{kind} {space[1]}" if kind == "/Separation" else kind
         else:
@@ -180,12 +184,13 @@ def _spaces(resources: DictionaryObject) -> dict[str, str]:
     return found
 
 
-def _inks(page: Any, instructions: list[Any] | None) -> _PageInks:
-    """One page's inks; ``instructions`` are its content stream parsed (pikepdf, in C++)."""
-    resources = _resolve(page.get("/Resources")) or DictionaryObject()
-    states = {str(k): _resolve(v) for k, v in (_resolve(resources.get("/ExtGState")) or {}).items()}
+def _inks(page: pikepdf.Page, instructions: list[Instruction] | None) -> _PageInks:
+    """One page's inks; ``instructions`` are its content stream parsed once (``check.content``)."""
+    resources = _dict(page.obj.get("/Resources"))
+    states = {str(k): _dict(v) for k, v in _dict(resources.get("/ExtGState")).items()}
     spaces = _spaces(resources)
-    bleed = [float(v) for v in page.get("/BleedBox", page.mediabox)]
+    box = page.obj.get("/BleedBox")
+    bleed = [float(v) for v in (box if isinstance(box, Array) else page.mediabox)]
     x0, y0, x1, y1 = (
         min(bleed[0], bleed[2]),
         min(bleed[1], bleed[3]),
@@ -197,8 +202,7 @@ def _inks(page: Any, instructions: list[Any] | None) -> _PageInks:
         return inks
     state, stack = _State(), []
     rects, path = 0, []  # the path's re/m/l operands, made points only for a stroke
-    for operands, operator in instructions:
-        op = str(operator)
+    for op, operands in instructions:
         if op == "q":
             stack.append(replace(state))
         elif op == "Q" and stack:
@@ -218,7 +222,9 @@ def _inks(page: Any, instructions: list[Any] | None) -> _PageInks:
         elif op == "CS":
             state.stroke = spaces.get(str(operands[0]), str(operands[0]))
         elif op == "gs":
-            ext = states.get(str(operands[0])) or {}
+            ext = states.get(str(operands[0])) if operands else None
+            if ext is None:
+                continue
             if "/OP" in ext:
                 state.stroke_op = state.op = _flag(ext["/OP"])
             if "/op" in ext:
@@ -245,20 +251,6 @@ def _inks(page: Any, instructions: list[Any] | None) -> _PageInks:
     return inks
 
 
-def _flag(value: Any) -> bool:
-    """A PDF boolean (pypdf's BooleanObject is always truthy; its value is not)."""
-    return bool(getattr(value, "value", value))
-
-
-def _number(value: Any) -> bool:
-    """A numeric operand (pikepdf gives int or Decimal; a bool is not a number here)."""
-    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-
-
-def _numbers(operands: Any) -> list[float]:
-    return [float(v) for v in operands if _number(v)]
-
-
 def _points(path: list[tuple[bool, Any]]) -> list[tuple[float, float]]:
     """The corners of a path's rectangles (``re``) and its ``m``/``l`` points."""
     points: list[tuple[float, float]] = []
@@ -272,27 +264,14 @@ def _points(path: list[tuple[bool, Any]]) -> list[tuple[float, float]]:
     return points
 
 
-# only what changes the inks, the overprint state or the path; pikepdf skips the rest
-_OPERATORS = "q Q cm k K g rg G RG cs CS gs re m l f f* F B B* b b* S s n Tj TJ ' \""
-
-
-def _instructions(pdf: pikepdf.Pdf, index: int) -> list[Any] | None:
-    """Page ``index``'s content stream as (operands, operator) pairs; None without one."""
-    page = pdf.pages[index]
-    if "/Contents" not in page.obj:
-        return None
-    return list(pikepdf.parse_content_stream(page, _OPERATORS))
-
-
 def _pages_inks(subject: Subject) -> Iterator[tuple[int, _PageInks]]:
     cache = getattr(subject, "_press_inks", None)
     if cache is None:
-        reader = _reader(subject)
-        with pikepdf.open(subject.facts.path) as pdf:
-            cache = [
-                (number, _inks(page, _instructions(pdf, number - 1)))
-                for number, page in enumerate(reader.pages, 1)
-            ]
+        content = _content(subject)
+        cache = [
+            (number, _inks(page, content.page(number - 1)))
+            for number, page in enumerate(content.pages, 1)
+        ]
         subject._press_inks = cache  # type: ignore[attr-defined]
     yield from cache
 

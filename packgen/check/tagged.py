@@ -33,16 +33,13 @@ from packgen.check.containment import (
     role_map_problems,
     standard,
 )
+from packgen.check.content import Content, Instruction, parse
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.parenttree import Holders, parent_tree_problems
 
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
 # everything else that puts marks on the page: paths, shadings, images, XObjects
 PAINT_OPERATORS = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "INLINE IMAGE"}
-# what pages are read for: marked content, text and painting
-MARKED_AND_TEXT = " ".join(
-    ["BDC", "BMC", "EMC", *sorted(TEXT_OPERATORS), *sorted(PAINT_OPERATORS - {"INLINE IMAGE"})]
-)
 HEADINGS = {"H", "H1", "H2", "H3", "H4", "H5", "H6"}
 MAX_LISTED = 5  # problems named one by one; the rest are counted
 
@@ -192,18 +189,24 @@ def heading_problems(tags: list[str]) -> list[str]:
     return found
 
 
-def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
+def page_problems(
+    page: pikepdf.Page, number: int, tree: Tree, instructions: list[Instruction] | None = None
+) -> list[str]:
     """Content outside marked content, artifacts and tagged content inside each other,
-    MCIDs no structure element claims, and the page's annotations, on one page."""
+    MCIDs no structure element claims, and the page's annotations, on one page.
+
+    ``instructions`` are the page's content parsed once for every rule (``check.content``);
+    without them the page is parsed here.
+    """
     found: list[str] = []
     stack: list[str] = []  # per open sequence: "tagged" (MCID), "artifact" or "other"
     loose = drawn = nested = 0
     orphans: list[int] = []
     shown = tree.shown.setdefault(page.obj.objgen, [])
-    for instruction in pikepdf.parse_content_stream(page, MARKED_AND_TEXT):
-        op = str(instruction.operator)
+    if instructions is None:
+        instructions = parse(page) if "/Contents" in page.obj else []
+    for op, operands in instructions:
         if op in ("BDC", "BMC"):
-            operands = instruction.operands
             tag = str(operands[0]).lstrip("/")
             props = operands[1] if op == "BDC" and len(operands) > 1 else None
             value = props.get("/MCID") if isinstance(props, Dictionary) else None
@@ -334,44 +337,57 @@ def _embedded(font: pikepdf.Object) -> bool:
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
-def audit(path: Path) -> list[str]:
-    """Everything that keeps ``path`` from reading correctly aloud; empty when soundly tagged."""
-    with pikepdf.open(path) as pdf:
-        root = pdf.Root
-        if "/StructTreeRoot" not in root:
-            return ["not tagged: the PDF has no structure tree"]
-        found: list[str] = []
-        mark_info = root.get("/MarkInfo")
-        if mark_info is None or not bool(mark_info.get("/Marked", False)):
-            found.append("/MarkInfo /Marked is not true")
-        if mark_info is not None and bool(mark_info.get("/Suspects", False)):
-            found.append("/MarkInfo /Suspects is true: the tagging is not to be trusted")
-        if not str(root.get("/Lang", "")):
-            found.append("the document has no /Lang")
-        prefs = root.get("/ViewerPreferences")
-        if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
-            found.append("/ViewerPreferences /DisplayDocTitle is not true")
-        metadata = root.get("/Metadata")
-        xmp = metadata.read_bytes() if metadata is not None else b""
-        if b"pdfuaid:part" not in xmp or b"dc:title" not in xmp:
-            found.append("the XMP metadata lacks dc:title or the PDF/UA identification")
-        tree = Tree()
-        role_map = root.StructTreeRoot.get("/RoleMap", Dictionary())
-        tree.role_map = {
-            str(k).lstrip("/"): str(v).lstrip("/")
-            for k, v in (role_map.items() if isinstance(role_map, Dictionary) else [])
-        }
-        found.extend(role_map_problems(tree.role_map))
-        walk(root.StructTreeRoot.get("/K", Array()), tree, owner=root.StructTreeRoot)
-        found.extend(_counted(tree.problems))
-        found.extend(heading_problems(tree.tags))
-        for number, page in enumerate(pdf.pages, start=1):
-            if "/StructParents" not in page.obj:
-                found.append(f"page {number}: no /StructParents")
-            found.extend(page_problems(page, number, tree))
-        found.extend(parent_tree_problems(pdf, tree.holders, tree.shown))
-        found.extend(form_font_problems(pdf))
-        return found
+def audit(source: Path | Content) -> list[str]:
+    """Everything that keeps a PDF from reading correctly aloud; empty when soundly tagged.
+
+    ``source`` is a path, or a file already open with its content parsed (a preflight's).
+    """
+    if isinstance(source, Content):
+        return _audit(source)
+    content = Content.open(source)
+    try:
+        return _audit(content)
+    finally:
+        content.close()
+
+
+def _audit(content: Content) -> list[str]:
+    pdf = content.pdf
+    root = pdf.Root
+    if "/StructTreeRoot" not in root:
+        return ["not tagged: the PDF has no structure tree"]
+    found: list[str] = []
+    mark_info = root.get("/MarkInfo")
+    if mark_info is None or not bool(mark_info.get("/Marked", False)):
+        found.append("/MarkInfo /Marked is not true")
+    if mark_info is not None and bool(mark_info.get("/Suspects", False)):
+        found.append("/MarkInfo /Suspects is true: the tagging is not to be trusted")
+    if not str(root.get("/Lang", "")):
+        found.append("the document has no /Lang")
+    prefs = root.get("/ViewerPreferences")
+    if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
+        found.append("/ViewerPreferences /DisplayDocTitle is not true")
+    metadata = root.get("/Metadata")
+    xmp = metadata.read_bytes() if metadata is not None else b""
+    if b"pdfuaid:part" not in xmp or b"dc:title" not in xmp:
+        found.append("the XMP metadata lacks dc:title or the PDF/UA identification")
+    tree = Tree()
+    role_map = root.StructTreeRoot.get("/RoleMap", Dictionary())
+    tree.role_map = {
+        str(k).lstrip("/"): str(v).lstrip("/")
+        for k, v in (role_map.items() if isinstance(role_map, Dictionary) else [])
+    }
+    found.extend(role_map_problems(tree.role_map))
+    walk(root.StructTreeRoot.get("/K", Array()), tree, owner=root.StructTreeRoot)
+    found.extend(_counted(tree.problems))
+    found.extend(heading_problems(tree.tags))
+    for number, page in enumerate(content.pages, start=1):
+        if "/StructParents" not in page.obj:
+            found.append(f"page {number}: no /StructParents")
+        found.extend(page_problems(page, number, tree, content.page(number - 1) or []))
+    found.extend(parent_tree_problems(pdf, tree.holders, tree.shown))
+    found.extend(form_font_problems(pdf))
+    return found
 
 
 def _counted(problems: list[str]) -> list[str]:
@@ -386,7 +402,7 @@ def tagged(subject: Subject) -> list[Finding]:
     """Office files only: the tagging audit as one finding (press files need no tags)."""
     if subject.press:
         return []
-    problems = audit(subject.facts.path)
+    problems = audit(subject.facts.content or subject.facts.path)
     if not problems:
         return [
             Finding(

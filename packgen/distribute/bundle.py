@@ -30,7 +30,7 @@ DIGITAL_NOTE_KEY = "digital.how_to_use"
 
 def thumbnail(pdf: Path, width: int = THUMBNAIL_WIDTH) -> bytes:
     """PNG of the PDF's first page (or of a PNG image), ``width`` pixels wide."""
-    from pypdf import PdfReader
+    import pikepdf
 
     if pdf.suffix == ".png":
         from PIL import Image
@@ -42,7 +42,9 @@ def thumbnail(pdf: Path, width: int = THUMBNAIL_WIDTH) -> bytes:
         small.save(out, format="PNG", optimize=True)
         return out.getvalue()
 
-    page_width = float(PdfReader(pdf).pages[0].mediabox.width)
+    with pikepdf.open(pdf) as document:
+        left, _, right, _ = (float(v) for v in document.pages[0].mediabox)
+    page_width = abs(right - left)
     image = next(pages(pdf, dpi=width / page_width * 72))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)

@@ -273,7 +273,7 @@ def warm_worker(root: str, campaign: str | None, language: str | None, step: int
 
     project = _project(root, campaign, language)
     if step in (-1, 0):
-        import pypdf  # noqa: F401  the preflight's readers and the rasteriser
+        import pikepdf  # noqa: F401  the preflight's reader and the rasteriser
         import pypdfium2  # noqa: F401
 
         import packgen.check.press
