@@ -136,8 +136,9 @@ def test_the_check_hands_over_a_pack_only_when_it_is_the_same_layout(project: Pr
     assert placed is not None and placed.profile == "office"
     assert take_laid(laid, project, design, size, OFFICE, org) is None  # taken once
     # what the build writes from it is what laying the pack out again writes
-    assert make(project, design, size, OFFICE, org, laid=placed)[1] == (
-        make(project, design, size, OFFICE, org)[1]
+    assert (
+        make(project, design, size, OFFICE, org, laid=placed)[1]
+        == (make(project, design, size, OFFICE, org)[1])
     )
 
 
