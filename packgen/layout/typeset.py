@@ -89,7 +89,7 @@ def _paragraph_style(style: ResolvedStyle, factor: float, cmyk: bool) -> Paragra
 Built = tuple[list[tuple[Any, float, float, float, float]], float, str | None, float, str]
 
 # blocks set at one scale and width, by everything the setting depends on (see ``memo``)
-_SET: Memo[Built] = Memo(4096)
+_SET: Memo[Built] = Memo(2048)  # about 10 KB each: 20 MB at most
 
 
 def _build(
