@@ -38,6 +38,9 @@ from packgen.layout.placed import (
     RoleKind,
     TextLine,
 )
+from packgen.layout.shaping import Run, ShapedParagraph
+from packgen.render.actualtext import Spans, text_string
+from packgen.render.textops import split
 
 
 @dataclass
@@ -141,10 +144,16 @@ class Tagger:
             first = body = self._mark(((self.key(), tag),), rect, lang=lang, used=used)
         start = len(self.canvas._code)
         self._code(self._bdc(first))
+        spans: TaggedSpans | None = None
         with _LinkWords(self, body, first, start, _line_count(line.flowable)) as words:
-            line.flowable.drawOn(self.canvas, line.x, line.y)
+            if isinstance(line.flowable, ShapedParagraph):
+                # reordered clusters carry their characters as ActualText
+                spans = TaggedSpans(self, body)
+                line.flowable.drawOn(self.canvas, line.x, line.y, actual=spans)
+            else:
+                line.flowable.drawOn(self.canvas, line.x, line.y)
         code = self.canvas._code
-        closed = False
+        closed = spans.finish() if spans is not None else False
         if words.after is not None and not _paints(code[words.after_at + 1 :]):
             # nothing drawn after the text object: no (empty) sequence for it
             self.marks.remove(words.after)
@@ -182,6 +191,80 @@ class Tagger:
             self.artifact()
         draw()
         self.close()
+
+
+class TaggedSpans(Spans):
+    """ActualText spans of a tagged item: each its own sequence of the item's element.
+
+    Poppler's structure reader (``pdfinfo -struct-text``) takes the first EMC
+    after an MCID as that sequence's end, nested or not, so a nested ``/Span``
+    would cut the item's words short there. Instead the item's sequence is
+    closed, the span opened as a sequence of the same element with an MCID and
+    ``/ActualText`` in its property list, and the item's sequence reopened
+    after it. Inside a run's text object every piece is a sequence of its own,
+    so each sequence begins and ends on the same side of ``BT``/``ET`` (as
+    :class:`_LinkWords` does for a link's words).
+    """
+
+    def __init__(self, tagger: Tagger, owner: Mark) -> None:
+        self.tagger = tagger
+        self.owner = owner
+        self.resumed: tuple[int, Mark] | None = None  # the item's sequence reopened, where
+
+    def _again(self) -> Mark:
+        owner, tagger = self.owner, self.tagger
+        return tagger._mark(owner.path, owner.rect, owner.alt, owner.lang, owner.used)
+
+    def _opening(self, mark: Mark, text: str | None) -> str:
+        if text is None:
+            return self.tagger._bdc(mark)
+        # poppler reads ActualText only on a /Span sequence; the element keeps its own type
+        return f"/Span <</MCID {mark.mcid} /ActualText {text_string(text)}>> BDC"
+
+    def _leave(self, code: list[str]) -> None:
+        """Close the item's open sequence, or drop it if it was reopened for nothing."""
+        if self.resumed is not None and not _paints(code[self.resumed[0] + 1 :]):
+            del code[self.resumed[0]]
+            self.tagger.marks.remove(self.resumed[1])
+        else:
+            code.append("EMC")
+        self.resumed = None
+
+    def _resume(self, code: list[str]) -> None:
+        mark = self._again()
+        self.resumed = (len(code), mark)
+        code.append(self.tagger._bdc(mark))
+
+    def begin(self, canvas: Any, text: str) -> None:
+        self._leave(canvas._code)
+        canvas._code.append(self._opening(self._again(), text))
+
+    def end(self, canvas: Any) -> None:
+        canvas._code.append("EMC")
+        self._resume(canvas._code)
+
+    def show(self, canvas: Any, x: float, y: float, run: Run) -> None:
+        if not any(p.actual is not None for p in run.pieces):
+            canvas.drawString(x, y, run.glyphs)
+            return
+        self._leave(canvas._code)
+        text = canvas.beginText(x, y)
+        parts = split(text._formatText(run.glyphs), [p.start for p in run.pieces[1:]])
+        for piece, part in zip(run.pieces, parts, strict=True):
+            text._code.extend([self._opening(self._again(), piece.actual), part, "EMC"])
+        text._code.append("T*")  # as drawString's textLine ends
+        canvas.drawText(text)
+        self._resume(canvas._code)
+
+    def finish(self) -> bool:
+        """Drop the item's last reopened sequence if it holds nothing; whether it was."""
+        code = self.tagger.canvas._code
+        if self.resumed is None or _paints(code[self.resumed[0] + 1 :]):
+            return False
+        del code[self.resumed[0]]
+        self.tagger.marks.remove(self.resumed[1])
+        self.resumed = None
+        return True
 
 
 def _bullet(flowable: Any) -> bool:
