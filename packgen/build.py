@@ -36,6 +36,7 @@ from packgen.source.load import load_yaml
 
 if TYPE_CHECKING:
     from packgen.check import FileReport
+    from packgen.layout.cobrand import Laid
 
 
 @dataclass(frozen=True)
@@ -74,16 +75,19 @@ def make(
     profile: Profile,
     org: Organisation | None = None,
     draft: bool = False,
+    laid: PlacedDocument | None = None,
 ) -> tuple[PlacedDocument, bytes]:
     """Lay out and write one size of a design in one profile (any kind; its writer's bytes).
 
     With ``draft``, a layout error still renders what could be placed, as PDF,
     into the :class:`LayoutError` it raises (``exc.pdf``), for the designer's preview.
     Press documents carry the printing condition their PDF/X output intent names.
+    ``laid`` is a layout already made of exactly this (the co-brand check's of a pack),
+    not yet written: it is written instead of laying the design out again.
     """
     condition = project.output_condition if profile.cmyk else None
     try:
-        placed = lay_out(project, design, size, profile, org)
+        placed = laid if laid is not None else lay_out(project, design, size, profile, org)
     except LayoutError as exc:
         if draft:
             from packgen.render.pdf import render
@@ -119,6 +123,7 @@ def build(
     all_entries: list[FileEntry] = []
     names = list(only) or project.products()
     chosen = [replace(PROFILES[p], marks=PROFILES[p].marks and marks) for p in profiles]
+    laid: Laid = {}  # layouts the co-brand check made that the build can write as they are
     if org is not None:
         # the profile against the co-brand slots of every layout made here, before writing
         from packgen.layout.cobrand import check_profile
@@ -126,7 +131,7 @@ def build(
         def made(kind: str) -> bool:
             return any(p.makes(kind) for p in chosen)
 
-        errors, warnings = check_profile(project, org, names, made)
+        errors, warnings = check_profile(project, org, names, made, laid)
         report.warnings.extend(warnings)
         if errors:
             report.failures[ORG_PROFILE] = PackgenError(errors)
@@ -149,7 +154,7 @@ def build(
             design = load_design(made_in, name)
             sizes = design.sizes
             entries, checked = _build_product(
-                made_in, design, out, chosen, org, report, written, select
+                made_in, design, out, chosen, org, report, written, select, laid
             )
             if preflight:
                 _preflight(name, checked, out, report)
@@ -211,8 +216,12 @@ def _build_product(
     report: BuildReport,
     written: list[BuiltFile],
     select: Callable[[str, str, str], bool] | None = None,
+    laid: Laid | None = None,
 ) -> tuple[list[FileEntry], list[FileEntry]]:
     """Make every size and profile of one design, then write them (nothing before all are made).
+
+    ``laid`` holds layouts the co-brand check already made (taken when one is exactly
+    the layout needed, see :func:`~packgen.layout.cobrand.take_laid`).
 
     Returns the manifest entries of every file and those the preflight reads (the PDFs);
     every file written is also in ``written``.
@@ -225,8 +234,13 @@ def _build_product(
                 continue  # a web page reflows: one per product, not one per paper size
             if select is not None and not select(name, size, profile.suffix):
                 continue
+            ready = None
+            if laid:
+                from packgen.layout.cobrand import take_laid
+
+                ready = take_laid(laid, project, design, size, profile, org)
             try:
-                placed, data = make(project, design, size, profile, org)
+                placed, data = make(project, design, size, profile, org, laid=ready)
             except PackgenError as exc:
                 # the first failing size says it all; the others repeat it scaled
                 note = Diagnostic(

@@ -18,16 +18,22 @@ from dataclasses import dataclass, replace
 from packgen.errors import Diagnostic, Severity, Span
 from packgen.layout.fixed import layout_document
 from packgen.layout.partial import LayoutError
-from packgen.layout.placed import PlacedText
+from packgen.layout.placed import PlacedDocument, PlacedText
 from packgen.model.campaign import Link
 from packgen.model.common import ElementBase, Shown
 from packgen.model.pack import PanelItem
-from packgen.model.profiles import OFFICE
+from packgen.model.profiles import OFFICE, Profile
 from packgen.resolve.content import Content
 from packgen.resolve.design import Design, Resolved, load_design, resolve
 from packgen.resolve.org import Organisation
 from packgen.resolve.pack import ResolvedPack
 from packgen.resolve.project import Project
+
+# A pack is checked by laying it out whole, in the office profile, with the profile's
+# values: the very layout the build's office file needs. Such layouts are kept here,
+# by (product, size), with the project, design and organisation they were made from,
+# so the build can take one instead of laying it out again (see ``take_laid``).
+Laid = dict[tuple[str, str], tuple[Project, Design, Organisation, PlacedDocument]]
 
 PLACEHOLDERS = {"org.name": "name", "support.name": "support.name"}
 LINK_FIELDS = {"support": "support.url", "org": "website"}
@@ -300,15 +306,22 @@ def _with_value(org: Organisation, field: str, value: str) -> Organisation:
 
 
 def _pack_fails(
-    project: Project, design: Design, size: str, org: Organisation, wanted: Sequence[Slot]
+    project: Project,
+    design: Design,
+    size: str,
+    org: Organisation,
+    wanted: Sequence[Slot],
+    laid: Laid | None = None,
 ) -> set[str]:
     """Which of the ``wanted`` slots a layout of the pack with ``org`` reports a mistake of
-    (a diagnostic at the slot's line that quotes its element id)."""
+    (a diagnostic at the slot's line that quotes its element id).
+
+    A layout that succeeds is kept in ``laid``, when given (see :data:`Laid`)."""
     from packgen.errors import PackgenError
     from packgen.layout.flow import lay_out_pack
 
     try:
-        lay_out_pack(project, design, size, OFFICE, org)
+        placed = lay_out_pack(project, design, size, OFFICE, org)
     except PackgenError as exc:
         return {
             slot.slot_id
@@ -318,6 +331,8 @@ def _pack_fails(
             and d.span.line == _line(slot)
             and f"'{slot.slot_id.rpartition('/')[2]}'" in d.message
         }
+    if laid is not None:
+        laid[(design.name, size)] = (project, design, org, placed)
     return set()
 
 
@@ -354,7 +369,9 @@ def _pack_fit(
     return low
 
 
-def pack_capacities(project: Project, design: Design, org: Organisation) -> list[Capacity]:
+def pack_capacities(
+    project: Project, design: Design, org: Organisation, laid: Laid | None = None
+) -> list[Capacity]:
     """As :func:`capacities`, for a flowing pack: the story flows on, but its fixed parts
     (cover and back lines, panels) hold the profile's values in fixed frames.
 
@@ -369,7 +386,7 @@ def pack_capacities(project: Project, design: Design, org: Organisation) -> list
     content = project.content(org, product=design.name)
     for size in design.sizes:
         pack_slots = _pack_slots(resolve_pack(project, design, size), content)
-        failing = _pack_fails(project, design, size, org, pack_slots)
+        failing = _pack_fails(project, design, size, org, pack_slots, laid)
         for slot in (s for s in pack_slots if s.slot_id in failing):
             for field in slot.fields:
                 if field in LINK_FIELDS.values():
@@ -397,11 +414,13 @@ def check_profile(
     org: Organisation,
     names: Iterable[str] = (),
     made: Callable[[str], bool] | None = None,
+    laid: Laid | None = None,
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Errors (at the profile's fields) and warnings (layouts without co-branding).
 
     ``made(kind)``, when given, says which kinds of layout are made (a build of the
-    print profiles makes no banner): the others are not checked."""
+    print profiles makes no banner): the others are not checked. ``laid``, when
+    given, receives the office layouts of whole packs made on the way (see :data:`Laid`)."""
     project.register_fonts()
     tight: dict[str, list[Capacity]] = {}
     warnings: list[Diagnostic] = []
@@ -422,7 +441,7 @@ def check_profile(
                     )
                 )
             found = (
-                pack_capacities(project, design, org)
+                pack_capacities(project, design, org, laid)
                 if design.kind == "pack"
                 else capacities(project, design, org)
             )
@@ -460,6 +479,25 @@ def check_profile(
             )
         )
     return errors, warnings
+
+
+def take_laid(
+    laid: Laid,
+    project: Project,
+    design: Design,
+    size: str,
+    profile: Profile,
+    org: Organisation | None,
+) -> PlacedDocument | None:
+    """The layout the check made of this size, if it is exactly the one asked for: the same
+    project, design (as loaded) and organisation, in the office profile. Taken once."""
+    found = laid.get((design.name, size))
+    if found is None or profile != OFFICE or org is None:
+        return None
+    if found[0] is not project or found[1] is not design or found[2] is not org:
+        return None
+    del laid[(design.name, size)]
+    return found[3]
 
 
 def _where(capacity: Capacity) -> str:

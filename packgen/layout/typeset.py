@@ -26,11 +26,12 @@ from packgen.layout.balance import (
     no_lone_word,
     shift,
 )
+from packgen.layout.memo import Memo
 from packgen.layout.placed import LIST_ITEM, PARAGRAPH, Role, TextLine
 from packgen.layout.shaping import ShapedParagraph, needs_shaping
 from packgen.model.common import Align, Direction, VAlign
 from packgen.render.ink import ink
-from packgen.resolve.fonts import face_name, with_fallback
+from packgen.resolve.fonts import face_name, generation, with_fallback
 from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.styles import ResolvedStyle
 
@@ -85,13 +86,34 @@ def _paragraph_style(style: ResolvedStyle, factor: float, cmyk: bool) -> Paragra
     )
 
 
+Built = tuple[list[tuple[Any, float, float, float, float]], float, str | None, float, str]
+
+# blocks set at one scale and width, by everything the setting depends on (see ``memo``)
+_SET: Memo[Built] = Memo(2048)  # about 10 KB each: 20 MB at most
+
+
 def _build(
     items: Sequence[tuple[Block, ResolvedStyle]],
     factor: float,
     width: float,
     cmyk: bool,
-) -> tuple[list[tuple[Any, float, float, float, float]], float, str | None, float, str]:
-    """Paragraphs with (height, space before, space after, x shift); total height; widest word."""
+) -> Built:
+    """Paragraphs with (height, space before, space after, x shift); total height; widest word.
+
+    The same blocks in the same styles at the same scale and width, with the same
+    fonts registered, are set once: the paragraphs are wrapped for good here (only
+    drawn after), so a document may share them with the next one that sets them.
+    """
+    key = (generation(), tuple(items), factor, width, cmyk)
+    return _SET.get(key, lambda: _set(items, factor, width, cmyk))
+
+
+def _set(
+    items: Sequence[tuple[Block, ResolvedStyle]],
+    factor: float,
+    width: float,
+    cmyk: bool,
+) -> Built:
     built: list[tuple[Any, float, float, float, float]] = []
     missing = ""
     total = 0.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -200,9 +200,22 @@ def write_manifest(folder: Path, entries: list[FileEntry]) -> None:
     known.update({e.file: e for e in entries})
     document = {
         "format": FORMAT,
-        "files": [asdict(e) for e in sorted(known.values(), key=lambda e: e.file)],
+        "files": [_plain(e) for e in sorted(known.values(), key=lambda e: e.file)],
     }
     write_atomic(folder / MANIFEST, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as JSON sees it: dataclasses as dicts of their fields, in field order,
+    lists and tuples as lists (what ``dataclasses.asdict`` gives the encoder, without
+    its deep copy of every value: the manifest holds every text run of the build)."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def _entry(raw: dict[str, Any]) -> FileEntry:

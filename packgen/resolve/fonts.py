@@ -28,6 +28,13 @@ VARIANTS: dict[str, tuple[int, str]] = {
 }
 
 _registered: dict[str, tuple[str, str]] = {}  # alias -> (fontpkg family, composed letters)
+_generation = [0]  # counts changes to the registered faces (see ``generation``)
+
+
+def generation() -> int:
+    """A number that changes whenever a face is registered or the script fallbacks change,
+    so a measurement kept under it is never reused with other fonts."""
+    return _generation[0]
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,7 @@ def register(family: FontFamily, span: Span | None = None, compose: str = "") ->
     )
     addMapping(family.alias, 0, 0, names[""])
     _registered[family.alias] = (family.package_family, compose)
+    _generation[0] += 1
     for name in names.values():
         _covered.pop(name, None)
 
@@ -149,10 +157,15 @@ def register_fallbacks(
     word in that script is set in it first (another family that happens to
     cover it may shape it differently).
     """
-    _script_family.clear()
-    for script, family in (scripts or {}).items():
-        if family in families:
-            _script_family[script] = families.index(family)
+    chosen = {
+        script: families.index(family)
+        for script, family in (scripts or {}).items()
+        if family in families
+    }
+    if chosen != _script_family:
+        _script_family.clear()
+        _script_family.update(chosen)
+        _generation[0] += 1
     if _fallbacks == families:
         return
     for index, family in enumerate(families):
@@ -172,6 +185,7 @@ def register_fallbacks(
             else:  # read (16 TrueType files) when a text first needs it: _coverage
                 _unread[name] = path
     _fallbacks[:] = families
+    _generation[0] += 1
 
 
 def register_fallback(package_family: str, span: Span | None = None) -> None:

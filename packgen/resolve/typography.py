@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -39,7 +39,7 @@ class Finish:
     before_numbers: tuple[str, ...]
 
     def __call__(self, text: str) -> str:
-        return self.spaces(self.quotes(text))
+        return _finished(self, text)
 
     def quotes(self, text: str) -> str:
         out: list[str] = []
@@ -64,24 +64,39 @@ class Finish:
         return "".join(out)
 
     def spaces(self, text: str) -> str:
-        if self.no_break_after:
-            words = "|".join(re.escape(w) for w in self.no_break_after)
-            # twice: "a I" chains (each match consumes the space after it)
-            pattern = re.compile(rf"(?<![\w\ue001])({words}) (?=[\w\ue000*‘“„«])", re.IGNORECASE)
-            text = pattern.sub(rf"\1{NBSP}", text)
-        if self.numbers:
-            text = re.sub(r"(?<=\d{3}) (?=\d{3})", NBSP, text)  # 0800 123 4567
-            if self.units:
-                units = "|".join(re.escape(u) for u in self.units)
-                pattern = re.compile(
-                    rf"(?<![\w.,])(\d(?:[\d,.]*\d)?) (?=(?:{units})(?!\w))", re.IGNORECASE
-                )
-                text = pattern.sub(rf"\1{NBSP}", text)
-        if self.before_numbers:
-            words = "|".join(re.escape(w) for w in self.before_numbers)
-            pattern = re.compile(rf"(?<![\w])({words}) (?=\d)", re.IGNORECASE)
-            text = pattern.sub(rf"\1{NBSP}", text)
+        for pattern, replacement in _space_rules(self):
+            text = pattern.sub(replacement, text)
         return text
+
+
+@lru_cache(maxsize=8192)
+def _finished(finish: Finish, text: str) -> str:
+    """``text`` finished by ``finish`` (each copy text is finished once per language)."""
+    return finish.spaces(finish.quotes(text))
+
+
+@cache
+def _space_rules(finish: Finish) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The no-break space rules of ``finish``, compiled once, in the order they apply."""
+    rules: list[tuple[re.Pattern[str], str]] = []
+    if finish.no_break_after:
+        words = "|".join(re.escape(w) for w in finish.no_break_after)
+        # twice: "a I" chains (each match consumes the space after it)
+        pattern = re.compile(rf"(?<![\w\ue001])({words}) (?=[\w\ue000*‘“„«])", re.IGNORECASE)
+        rules.append((pattern, rf"\1{NBSP}"))
+    if finish.numbers:
+        rules.append((re.compile(r"(?<=\d{3}) (?=\d{3})"), NBSP))  # 0800 123 4567
+        if finish.units:
+            units = "|".join(re.escape(u) for u in finish.units)
+            pattern = re.compile(
+                rf"(?<![\w.,])(\d(?:[\d,.]*\d)?) (?=(?:{units})(?!\w))", re.IGNORECASE
+            )
+            rules.append((pattern, rf"\1{NBSP}"))
+    if finish.before_numbers:
+        words = "|".join(re.escape(w) for w in finish.before_numbers)
+        pattern = re.compile(rf"(?<![\w])({words}) (?=\d)", re.IGNORECASE)
+        rules.append((pattern, rf"\1{NBSP}"))
+    return tuple(rules)
 
 
 @cache
