@@ -670,6 +670,21 @@ class Jobs:
             )
         return self._pool
 
+    def pool(self) -> ProcessPoolExecutor:
+        """The worker pool (started if need be), for the portal's other background work."""
+        with self._lock:
+            return self._pool_for_work()
+
+    def reset_pool(self) -> None:
+        """Forget a broken pool (a worker died), so the next task starts a new one."""
+        with self._lock:
+            self._pool = None
+
+    def busy(self) -> bool:
+        """Whether a visitor's pack is being built or waits for a worker."""
+        with self._lock:
+            return any(not f.done() for f in self._running.values())
+
     def known(self, key: str) -> bool:
         """Whether a request is finished or under way (so asking again costs no build)."""
         where = self.path(key)
