@@ -200,22 +200,26 @@ class Shelves:
             self.version += 1
         self._wake.set()
 
-    def prepare(self, code: str | None = None) -> Catalogue:
-        """Build the shelf of ``code`` now, in this process (tests, ``packgen site``)."""
+    def prepare(self, code: str | None = None, only: list[str] | None = None) -> Catalogue:
+        """Build the shelf of ``code`` now, in this process (every product, or ``only``
+        those; the zip once every product is there)."""
         code = code or self.own
         plan = self._plan(code)
         args = (str(self.project.root), self.jobs.campaign, self.jobs.language, code)
+        built: set[str] = set()
         for product in plan.products:
-            if not product.ready:
+            if not product.ready and (only is None or product.name in only):
+                built.add(product.name)
                 future: Future[object] = Future()
                 future.set_result(build_shelf_product(*args, str(plan.folder), product.name))
                 self._done((code, product.name), future)
         plan = self._plan(code)
-        if not plan.bundle_bytes:
+        if not plan.bundle_bytes and all(p.ready for p in plan.products):
             future = Future()
+            built.add(BUNDLE_TASK)
             names = [p.name for p in plan.products]
             future.set_result(finish_shelf(*args, str(plan.folder), names, plan.bundle))
             self._done((code, BUNDLE_TASK), future)
         with self._lock:
-            self._queue = [t for t in self._queue if t[0] != code]
+            self._queue = [t for t in self._queue if t[0] != code or t[1] not in built]
         return self._plan(code)

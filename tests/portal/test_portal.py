@@ -52,7 +52,9 @@ def print_products() -> list[str]:
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Portal:
-    return Portal(Project(ROOT), tmp_path_factory.mktemp("portal-cache"), workers=1)
+    built = Portal(Project(ROOT), tmp_path_factory.mktemp("portal-cache"), workers=1)
+    built.prepare()  # the default pack, built here rather than in the background
+    return built
 
 
 @pytest.fixture(scope="module")
