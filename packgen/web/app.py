@@ -51,6 +51,8 @@ from packgen.web.views import (
 )
 
 log = logging.getLogger("packgen.web")
+# a product's pages, to share a pack fairly between workers before the default pack is built
+PLANNED_PAGES = {"pack": 8}
 PREPARE_WAIT = 8.0  # seconds a request for a default file not made yet waits for it
 FORM_OVERHEAD = 64 * 1024  # bytes of a request besides the logo
 DRAIN_LIMIT = 64 * 1024 * 1024  # read (and drop) a too-large body up to this, so browsers see 413
@@ -376,7 +378,12 @@ class Portal:
                 result.logo.filename,
                 choice,
                 result.files,
-                {p.name: max(f.pages for f in p.files) for p in self.catalogue.products},
+                {
+                    p.name: max(f.pages for f in p.files)
+                    if p.ready
+                    else PLANNED_PAGES.get(p.kind, 1)
+                    for p in self.catalogue.products
+                },
             )
         except Busy:
             return self.refused(result, "busy_form", 503, 30)
