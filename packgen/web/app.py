@@ -272,15 +272,17 @@ class Portal:
             return self.page(self._index[1], headers={"cache-control": "no-cache"})
         return self.form_page(form)
 
-    def _language(self, request: Request) -> str:
-        """The language of a ``/languages/CODE/...`` route (404 if the form offers none such)."""
+    async def _language(self, request: Request) -> str:
+        """The language of a ``/languages/CODE/...`` route (404 if the form offers none such),
+        its pack planned (the first time, in a thread: it reads every layout)."""
         code = str(request.path_params.get("code", ""))
         if code == self.offer.default_language or self.offer.language(code) is None:
             raise HTTPException(404)
+        await anyio.to_thread.run_sync(self.shelves.catalogue, code)
         return code
 
     async def language(self, request: Request) -> Response:
-        code = self._language(request)
+        code = await self._language(request)
         option = self.offer.language(code)
         assert option is not None
         self.shelves.want(code)
@@ -292,7 +294,7 @@ class Portal:
         return await self._default_file(request, self.shelves.own, self.links)
 
     async def language_download(self, request: Request) -> Response:
-        code = self._language(request)
+        code = await self._language(request)
         return await self._default_file(request, code, LanguageLinks(code))
 
     async def _default_file(self, request: Request, code: str, links: ServerLinks) -> Response:
@@ -336,7 +338,7 @@ class Portal:
         return self._thumbnail(self.shelves.own, request.path_params["name"])
 
     async def language_thumbnail(self, request: Request) -> Response:
-        return self._thumbnail(self._language(request), request.path_params["name"])
+        return self._thumbnail(await self._language(request), request.path_params["name"])
 
     def _thumbnail(self, code: str, name: str) -> Response:
         path = self.shelves.catalogue(code).thumbnail(name)
