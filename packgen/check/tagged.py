@@ -1,14 +1,22 @@
 """A PDF's tagging into findings: is it read correctly by a screen reader (office files)?
 
-Read with pikepdf, independently of how the file was written: the catalogue
-(structure tree, ``/MarkInfo``, ``/Lang``, ``/ViewerPreferences``, XMP with
-the PDF/UA identification), the structure tree (every ``Figure`` has
-``/Alt``, heading levels go down one at a time from ``H1``, every ``Link``
-and ``Form`` references its annotation and a ``Link`` holds its words too,
-a list ``L`` holds list items ``LI`` and each is a label ``Lbl`` and a body
-``LBody``), and each page's content (every text-showing
-operator is in marked content or an artifact, every MCID has a structure
-element; pages with annotations have ``/Tabs /S``).
+Read with pikepdf, independently of how the file was written, against the
+machine-checkable structural failure conditions of PDF/UA-1 (the Matterhorn
+Protocol): the catalogue (structure tree, ``/MarkInfo`` marked and not
+suspect, ``/Lang``, ``/ViewerPreferences /DisplayDocTitle``, XMP with the
+PDF/UA identification), the structure tree (every type standard or
+role-mapped to one and a sound role map; every ``Figure`` has ``/Alt``; no
+heading is empty and levels go down one at a time from ``H1``; every
+``Link`` and ``Form`` references its annotation and a ``Link`` holds its
+words too; lists, tables of contents and tables built as the standard says,
+see :mod:`packgen.check.containment`; each element's ``/P`` is its parent),
+each page's content (everything drawn is in marked content or an artifact,
+artifacts and tagged content never inside each other, every MCID has a
+structure element), the ParentTree (see :mod:`packgen.check.parenttree`),
+annotations (each in a ``Link``, ``Form`` or ``Annot`` element as its kind
+asks, ``/Contents`` on all but widgets, a description on form fields,
+``/Tabs /S`` on their pages) and the form's fonts (the font a field's
+``/DA`` names is in the form's resources and embedded).
 """
 
 from __future__ import annotations
@@ -19,11 +27,23 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from packgen.check.containment import (
+    kid_problem,
+    parent_problem,
+    role_map_problems,
+    standard,
+)
 from packgen.check.finding import Finding, Level, Subject
+from packgen.check.parenttree import Holders, parent_tree_problems
 
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
-# what pages are read for: marked content and text
-MARKED_AND_TEXT = " ".join(["BDC", "BMC", "EMC", *sorted(TEXT_OPERATORS)])
+# everything else that puts marks on the page: paths, shadings, images, XObjects
+PAINT_OPERATORS = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "INLINE IMAGE"}
+# what pages are read for: marked content, text and painting
+MARKED_AND_TEXT = " ".join(
+    ["BDC", "BMC", "EMC", *sorted(TEXT_OPERATORS), *sorted(PAINT_OPERATORS - {"INLINE IMAGE"})]
+)
+HEADINGS = {"H", "H1", "H2", "H3", "H4", "H5", "H6"}
 MAX_LISTED = 5  # problems named one by one; the rest are counted
 
 
@@ -35,6 +55,12 @@ class Tree:
     mcids: set[tuple[tuple[int, int], int]] = field(default_factory=set)  # (page, MCID)
     annotations: set[tuple[int, int]] = field(default_factory=set)  # referenced by OBJR
     problems: list[str] = field(default_factory=list)
+    role_map: dict[str, str] = field(default_factory=dict)
+    holders: Holders = field(default_factory=Holders)  # who holds each MCID and annotation
+    # annotation -> the (standard) type of the element holding it
+    annotation_tags: dict[tuple[int, int], str] = field(default_factory=dict)
+    alts: dict[tuple[int, int], str] = field(default_factory=dict)  # element -> its /Alt
+    shown: dict[tuple[int, int], list[int]] = field(default_factory=dict)  # page -> its MCIDs
 
 
 def _page_of(node: pikepdf.Object, inherited: tuple[int, int] | None) -> tuple[int, int] | None:
@@ -42,29 +68,54 @@ def _page_of(node: pikepdf.Object, inherited: tuple[int, int] | None) -> tuple[i
     return page.objgen if page is not None else inherited
 
 
-def walk(node: pikepdf.Object, tree: Tree, page: tuple[int, int] | None = None) -> None:
-    """Collect ``node``'s structure types, marked-content references and object references."""
+def _hold(
+    tree: Tree, page: tuple[int, int] | None, mcid: int, owner: pikepdf.Object | None
+) -> None:
+    if page is None:
+        return
+    tree.mcids.add((page, mcid))
+    if isinstance(owner, Dictionary) and owner.is_indirect:
+        tree.holders.mcids.setdefault((page, mcid), []).append(owner.objgen)
+
+
+def walk(
+    node: pikepdf.Object,
+    tree: Tree,
+    page: tuple[int, int] | None = None,
+    owner: pikepdf.Object | None = None,
+) -> None:
+    """Collect ``node``'s structure types, marked-content references and object references.
+
+    ``owner`` is the structure element whose kids ``node`` is (None at the root).
+    """
     if isinstance(node, int):
-        if page is not None:
-            tree.mcids.add((page, int(node)))
+        _hold(tree, page, int(node), owner)
         return
     if isinstance(node, Array):
         for kid in node:
-            walk(kid, tree, page)
+            walk(kid, tree, page, owner)
         return
     if not isinstance(node, Dictionary):
         return
     kind = node.get("/Type")
     page = _page_of(node, page)
     if kind == Name.MCR:
-        if page is not None:
-            tree.mcids.add((page, int(node.MCID)))
+        _hold(tree, page, int(node.MCID), owner)
         return
     if kind == Name.OBJR:
         tree.annotations.add(node.Obj.objgen)
+        if isinstance(owner, Dictionary):
+            tree.holders.annotations.setdefault(node.Obj.objgen, []).append(owner.objgen)
+            tree.annotation_tags[node.Obj.objgen] = _type(owner, tree)
         return
-    tag = str(node.get("/S", "")).lstrip("/")
+    raw = str(node.get("/S", "")).lstrip("/")
+    tag = standard(raw, tree.role_map)
+    if tag is None:
+        tree.problems.append(f"structure type {raw} is neither standard nor role-mapped to one")
+        tag = raw
     tree.tags.append(tag)
+    if node.is_indirect and "/Alt" in node:
+        tree.alts[node.objgen] = str(node.Alt)
     if tag == "Figure" and not str(node.get("/Alt", "")).strip():
         tree.problems.append("a Figure has no /Alt text")
     kids = node.get("/K")
@@ -72,14 +123,30 @@ def walk(node: pikepdf.Object, tree: Tree, page: tuple[int, int] | None = None) 
         tree.problems.append(f"a {tag} element does not reference its annotation")
     if tag == "Link" and not _has_content(kids):
         tree.problems.append("a Link element holds no words (only its annotation)")
-    if tag == "L" and any(_kind(k) not in ("LI", "Caption") for k in _kids(kids)):
-        tree.problems.append("a list (L) holds something other than list items (LI)")
-    if tag == "LI":
-        kinds = [_kind(k) for k in _kids(kids)]
-        if "LBody" not in kinds or any(k not in ("Lbl", "LBody") for k in kinds):
-            tree.problems.append("a list item (LI) is not a label (Lbl) and a body (LBody)")
+    if tag in HEADINGS and not _has_content(kids):
+        tree.problems.append(f"a heading ({tag}) is empty")
+    kinds = [_kind(k, tree) for k in _kids(kids)]
+    problem = kid_problem(tag, [k for k in kinds if k != "OBJR"])
+    if problem is not None:
+        tree.problems.append(problem)
+    parent = _type(owner, tree) if isinstance(owner, Dictionary) else ""
+    problem = parent_problem(tag, parent)
+    if problem is not None:
+        tree.problems.append(problem)
+    if isinstance(owner, Dictionary) and owner.is_indirect:
+        up = node.get("/P")
+        if not isinstance(up, Dictionary) or up.objgen != owner.objgen:
+            tree.problems.append("a structure element's /P is not the element holding it")
     if kids is not None:
-        walk(kids, tree, page)
+        walk(kids, tree, page, node)
+
+
+def _type(element: pikepdf.Object, tree: Tree) -> str:
+    """An element's standard type (its own name when there is none); "" for the root."""
+    if element.get("/Type") == Name.StructTreeRoot:
+        return ""
+    raw = str(element.get("/S", "")).lstrip("/")
+    return standard(raw, tree.role_map) or raw
 
 
 def _kids(kids: pikepdf.Object | None) -> list[pikepdf.Object]:
@@ -88,7 +155,7 @@ def _kids(kids: pikepdf.Object | None) -> list[pikepdf.Object]:
     return list(kids) if isinstance(kids, Array) else [kids]
 
 
-def _kind(kid: pikepdf.Object) -> str:
+def _kind(kid: pikepdf.Object, tree: Tree | None = None) -> str:
     """A kid's structure type; MCR, OBJR or MCID for content and object references."""
     if isinstance(kid, int):
         return "MCID"
@@ -97,7 +164,7 @@ def _kind(kid: pikepdf.Object) -> str:
     kind = kid.get("/Type")
     if kind in (Name.MCR, Name.OBJR):
         return str(kind).lstrip("/")
-    return str(kid.get("/S", "")).lstrip("/")
+    return _type(kid, tree) if tree is not None else str(kid.get("/S", "")).lstrip("/")
 
 
 def _has_objr(kids: pikepdf.Object | None) -> bool:
@@ -105,12 +172,13 @@ def _has_objr(kids: pikepdf.Object | None) -> bool:
 
 
 def _has_content(kids: pikepdf.Object | None) -> bool:
-    """Whether a Link holds content besides its annotation: marked content or an element."""
+    """Whether an element holds content besides an annotation: marked content or an element."""
     return any(_kind(k) not in ("OBJR", "") for k in _kids(kids))
 
 
 def heading_problems(tags: list[str]) -> list[str]:
-    """Heading levels that skip one going down (H1 then H3), or a first heading below H1."""
+    """Heading levels that skip one going down (H1 then H3), or a first heading below H1;
+    unnumbered ``H`` and numbered headings in one document (Matterhorn 14-006, 14-007)."""
     found, previous = [], 0
     for tag in tags:
         if len(tag) == 2 and tag[0] == "H" and tag[1].isdigit():
@@ -119,33 +187,56 @@ def heading_problems(tags: list[str]) -> list[str]:
                 before = f"H{previous}" if previous else "no heading"
                 found.append(f"heading H{level} follows {before}")
             previous = level
+    if previous and "H" in tags:
+        found.append("the document mixes H and numbered headings (H1–H6)")
     return found
 
 
 def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
-    """Text outside marked content, and MCIDs no structure element claims, on one page."""
+    """Content outside marked content, artifacts and tagged content inside each other,
+    MCIDs no structure element claims, and the page's annotations, on one page."""
     found: list[str] = []
-    stack: list[bool] = []  # per open sequence: tagged (MCID) or artifact
-    loose = 0
+    stack: list[str] = []  # per open sequence: "tagged" (MCID), "artifact" or "other"
+    loose = drawn = nested = 0
     orphans: list[int] = []
+    shown = tree.shown.setdefault(page.obj.objgen, [])
     for instruction in pikepdf.parse_content_stream(page, MARKED_AND_TEXT):
-        operands, operator = instruction.operands, instruction.operator
-        op = str(operator)
+        op = str(instruction.operator)
         if op in ("BDC", "BMC"):
+            operands = instruction.operands
             tag = str(operands[0]).lstrip("/")
             props = operands[1] if op == "BDC" and len(operands) > 1 else None
-            mcid = props.get("/MCID") if isinstance(props, Dictionary) else None
-            if mcid is not None and (page.obj.objgen, int(mcid)) not in tree.mcids:
-                orphans.append(int(mcid))
-            stack.append(tag == "Artifact" or mcid is not None)
+            value = props.get("/MCID") if isinstance(props, Dictionary) else None
+            mcid = int(value) if value is not None else None
+            kind = "artifact" if tag == "Artifact" else "other" if mcid is None else "tagged"
+            if mcid is not None:
+                shown.append(mcid)
+                if (page.obj.objgen, mcid) not in tree.mcids:
+                    orphans.append(mcid)
+            if kind != "other" and {"artifact", "tagged"} - {kind} <= set(stack):
+                nested += 1
+            stack.append(kind)
         elif op == "EMC":
             if stack:
                 stack.pop()
-        elif op in TEXT_OPERATORS and not any(stack):
+        elif "tagged" in stack or "artifact" in stack:
+            continue
+        elif op in TEXT_OPERATORS:
             loose += 1
+        elif op in PAINT_OPERATORS:
+            drawn += 1
     if loose:
         found.append(
             f"page {number}: {loose} text operator(s) outside marked content and artifacts"
+        )
+    if drawn:
+        found.append(
+            f"page {number}: {drawn} drawing operator(s) (paths, images) outside marked"
+            " content and artifacts"
+        )
+    if nested:
+        found.append(
+            f"page {number}: {nested} artifact(s) and tagged content nested inside each other"
         )
     if orphans:
         found.append(f"page {number}: MCID {orphans[0]} has no structure element")
@@ -154,13 +245,93 @@ def page_problems(page: pikepdf.Page, number: int, tree: Tree) -> list[str]:
         if page.obj.get("/Tabs") != Name.S:
             found.append(f"page {number}: has annotations but no /Tabs /S")
         for annot in annots:
-            if annot.get("/Subtype") in (Name.Link, Name.Widget):
-                if annot.objgen not in tree.annotations:
-                    kind = str(annot.Subtype).lstrip("/")
-                    found.append(f"page {number}: a {kind} annotation has no structure element")
-                if annot.get("/Subtype") == Name.Link and not str(annot.get("/Contents", "")):
-                    found.append(f"page {number}: a link has no /Contents")
+            found.extend(_annotation_problems(annot, number, tree))
     return found
+
+
+# the structure type each kind of annotation belongs in (any other: Annot)
+ANNOTATION_TAGS = {"Link": "Link", "Widget": "Form"}
+UNTAGGED_ANNOTATIONS = {"Popup", "PrinterMark"}  # a popup goes with its parent; marks are artifacts
+
+
+def _annotation_problems(annot: pikepdf.Object, number: int, tree: Tree) -> list[str]:
+    kind = str(annot.get("/Subtype", "")).lstrip("/")
+    hidden = int(annot.get("/F", 0)) & 2
+    if kind in UNTAGGED_ANNOTATIONS or hidden:
+        return []
+    found: list[str] = []
+    holder = tree.annotation_tags.get(annot.objgen)
+    expected = ANNOTATION_TAGS.get(kind, "Annot")
+    if holder is None:
+        found.append(f"page {number}: a {kind} annotation has no structure element")
+    elif holder != expected:
+        found.append(f"page {number}: a {kind} annotation is in a {holder} element, not {expected}")
+    if kind != "Widget" and not str(annot.get("/Contents", "")):
+        what = "link" if kind == "Link" else f"{kind} annotation"
+        found.append(f"page {number}: a {what} has no /Contents")
+    if kind == "Widget" and not _described(annot, tree):
+        found.append(f"page {number}: a form field has no description (/TU)")
+    return found
+
+
+def _described(widget: pikepdf.Object, tree: Tree) -> bool:
+    """A widget's field has a tooltip (``/TU``, on it or a parent field), or its Form an /Alt."""
+    field_: pikepdf.Object | None = widget
+    for _ in range(32):  # fields nest; a loop in /Parent ends here
+        if not isinstance(field_, Dictionary):
+            break
+        if str(field_.get("/TU", "")).strip():
+            return True
+        field_ = field_.get("/Parent")
+    held = tree.holders.annotations.get(widget.objgen, [])
+    return any(tree.alts.get(objgen, "").strip() for objgen in held)
+
+
+def form_font_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """Fonts a form's fields are set in (``/DA``) missing from its ``/DR``, or not embedded."""
+    form = pdf.Root.get("/AcroForm")
+    if not isinstance(form, Dictionary):
+        return []
+    fonts = form.get("/DR", Dictionary()).get("/Font", Dictionary())
+    found: set[str] = set()
+    appearances = [form.get("/DA")]
+    pending = list(form.get("/Fields", Array()))
+    for _ in range(10000):
+        if not pending:
+            break
+        item = pending.pop()
+        if isinstance(item, Dictionary):
+            appearances.append(item.get("/DA"))
+            pending.extend(item.get("/Kids", Array()))
+    for appearance in appearances:
+        name = _da_font(appearance)
+        if name is None:
+            continue
+        font = fonts.get(name)
+        if not isinstance(font, Dictionary):
+            found.add(f"a form field's font {name} is not in the form's resources (/DR)")
+        elif not _embedded(font):
+            found.add(f"a form field's font {font.get('/BaseFont', name)} is not embedded")
+    return sorted(found)
+
+
+def _da_font(appearance: pikepdf.Object | None) -> str | None:
+    """The font resource a ``/DA`` string names ("/Helv 0 Tf 0 g": /Helv)."""
+    words = str(appearance or "").split()
+    for index, word in enumerate(words):
+        if word == "Tf" and index >= 2 and words[index - 2].startswith("/"):
+            return words[index - 2]
+    return None
+
+
+def _embedded(font: pikepdf.Object) -> bool:
+    if font.get("/Subtype") == Name.Type3:
+        return True
+    if font.get("/Subtype") == Name.Type0:
+        descendants = font.get("/DescendantFonts", Array())
+        font = descendants[0] if len(descendants) else Dictionary()
+    descriptor = font.get("/FontDescriptor", Dictionary())
+    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
 
 
 def audit(path: Path) -> list[str]:
@@ -173,6 +344,8 @@ def audit(path: Path) -> list[str]:
         mark_info = root.get("/MarkInfo")
         if mark_info is None or not bool(mark_info.get("/Marked", False)):
             found.append("/MarkInfo /Marked is not true")
+        if mark_info is not None and bool(mark_info.get("/Suspects", False)):
+            found.append("/MarkInfo /Suspects is true: the tagging is not to be trusted")
         if not str(root.get("/Lang", "")):
             found.append("the document has no /Lang")
         prefs = root.get("/ViewerPreferences")
@@ -183,13 +356,21 @@ def audit(path: Path) -> list[str]:
         if b"pdfuaid:part" not in xmp or b"dc:title" not in xmp:
             found.append("the XMP metadata lacks dc:title or the PDF/UA identification")
         tree = Tree()
-        walk(root.StructTreeRoot.get("/K", Array()), tree)
+        role_map = root.StructTreeRoot.get("/RoleMap", Dictionary())
+        tree.role_map = {
+            str(k).lstrip("/"): str(v).lstrip("/")
+            for k, v in (role_map.items() if isinstance(role_map, Dictionary) else [])
+        }
+        found.extend(role_map_problems(tree.role_map))
+        walk(root.StructTreeRoot.get("/K", Array()), tree, owner=root.StructTreeRoot)
         found.extend(_counted(tree.problems))
         found.extend(heading_problems(tree.tags))
         for number, page in enumerate(pdf.pages, start=1):
             if "/StructParents" not in page.obj:
                 found.append(f"page {number}: no /StructParents")
             found.extend(page_problems(page, number, tree))
+        found.extend(parent_tree_problems(pdf, tree.holders, tree.shown))
+        found.extend(form_font_problems(pdf))
         return found
 
 

@@ -92,7 +92,8 @@ class RoleKind(str, Enum):
     LINK = "link"
     QR = "qr"
     FORM_FIELD = "form_field"
-    CONTENTS_ENTRY = "contents_entry"
+    CONTENTS_ENTRY = "contents_entry"  # a contents title; its level: 1 at the top
+    CONTENTS_PAGE = "contents_page"  # the page number printed after a contents title
     ARTIFACT = "artifact"
 
 
@@ -101,7 +102,7 @@ class Role:
     """What a placed item is to a reader (tagged PDF, HTML), not how it looks."""
 
     kind: RoleKind
-    level: int = 0  # headings: 1 is the top level
+    level: int = 0  # headings and contents entries: 1 is the top level
     alt: str = ""  # figures and QR codes: the words that stand for them
 
     @staticmethod

@@ -19,14 +19,25 @@ needs more goes through here instead:
 The result, :class:`ShapedParagraph`, knows where every run goes; drawing it
 places prepared glyph strings and decides nothing. It records, per line, the
 logical text and the visual order, for the manifest and ``packgen check``.
+
+Each run also knows its **pieces**: stretches of glyphs, cluster by cluster
+(characters HarfBuzz set as a unit), and for a cluster whose glyphs do not
+read as its characters in order (a Devanagari i-matra drawn before its
+consonant, a conjunct) the characters it stands for, and for a glyph that
+stands for nothing (an Arabic letter's dots drawn apart) an empty text. A
+tagged document draws each left-to-right line (Devanagari) inside ``/Span
+<</ActualText ...>> BDC … EMC`` with the line's logical text, and in
+right-to-left lines each such piece in a span of its own, so readers that
+honour ActualText (screen readers, copy and paste, ``pdftotext``) get the
+copy's characters.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import bidi
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
@@ -57,6 +68,19 @@ _SPACES = re.compile("[ \u00a0]")
 _TRAILING = ".,:;"
 _LRI, _PDI = "\u2066", "\u2069"
 _LEVEL = re.compile(r"Level\(\s*(\d+),\s*\)")
+
+
+class ActualText(Protocol):
+    """How a tagged document draws shaped text with ActualText (``render/actualtext.py``)."""
+
+    def begin(self, canvas: Any, text: str) -> None:
+        """Open a span that reads as ``text``."""
+
+    def end(self, canvas: Any) -> None:
+        """Close the span."""
+
+    def show(self, canvas: Any, x: float, y: float, run: Run) -> None:
+        """Draw ``run`` at (x, y), each of its pieces with ActualText in a span of its own."""
 
 
 def needs_shaping(markup: str) -> bool:
@@ -142,6 +166,15 @@ def reorder(levels_: list[int]) -> list[int]:
     return order
 
 
+@dataclass(frozen=True)
+class Piece:
+    """Glyphs ``start:end`` of a run; ``actual``: what they stand for, when they do not read so."""
+
+    start: int
+    end: int
+    actual: str | None = None
+
+
 @dataclass
 class Run:
     """Characters of one fragment (font, size, colour) at one embedding level."""
@@ -151,6 +184,22 @@ class Run:
     level: int
     width: float = 0.0
     glyphs: str = ""  # ShapedStr in visual order, ready to draw
+    pieces: list[Piece] = field(default_factory=list)  # the glyphs cluster by cluster
+
+    def reads(self, actual_text: bool) -> str:
+        """What a reader extracts from the run's glyphs, left to right; with ``actual_text``,
+        each piece that carries ActualText reads as its characters."""
+        if not self.glyphs.strip():
+            return self.glyphs
+        font = self.frag.fontName
+        glyphs = str(self.glyphs)
+        pieces = self.pieces or [Piece(0, len(glyphs))]
+        return "".join(
+            p.actual
+            if actual_text and p.actual is not None
+            else extracted(font, glyphs[p.start : p.end])
+            for p in pieces
+        )
 
 
 @dataclass
@@ -158,14 +207,16 @@ class SetLine:
     runs: list[Run]  # visual order, left to right
     width: float
     logical: str  # the line's text in reading order
+    # tagged output: the line is drawn in one span with its logical text as ActualText
+    # (a left-to-right line; see ``ShapedParagraph.drawOn``)
+    whole: bool = False
 
-    @property
-    def visual(self) -> str:
-        """What a reader extracts from the drawn glyphs, left to right (for ``packgen check``)."""
-        return "".join(
-            extracted(run.frag.fontName, run.glyphs) if run.glyphs.strip() else run.glyphs
-            for run in self.runs
-        )
+    def visual(self, actual_text: bool = False) -> str:
+        """What a reader extracts from the drawn glyphs, left to right (for ``packgen check``):
+        with ``actual_text`` (tagged output), what carries ActualText as its characters."""
+        if actual_text and self.whole:
+            return self.logical
+        return "".join(run.reads(actual_text) for run in self.runs)
 
 
 def _shape(run: Run) -> None:
@@ -180,6 +231,7 @@ def _shape(run: Run) -> None:
         return
     shaped = record_clusters(font, text, shapeStr(text, font, size, force=True))
     run.glyphs = shaped
+    run.pieces = pieces(font, text, shaped, rtl=bool(run.level % 2))
     data = getattr(shaped, "__shapeData__", None)
     if data:
         run.width = sum(d.x_advance for d in data) * size / 1000
@@ -253,6 +305,49 @@ def record_clusters(font: str, text: str, shaped: str) -> str:
             glyphs[index] = code
     coded: str = ShapedStr("".join(glyphs), shapeData=data)
     return coded
+
+
+def _meaning(table: dict[str, str], glyph: str) -> str:
+    return table.get(glyph, unicodedata.normalize("NFKC", glyph))
+
+
+def pieces(font: str, text: str, shaped: str, rtl: bool) -> list[Piece]:
+    """``shaped`` (glyphs of ``text``) in pieces: each cluster whose glyphs do not read as its
+    characters is a piece with its characters; each glyph that stands for nothing (it
+    would read as a zero-width space) a piece with an empty text; the stretches between,
+    pieces without.
+
+    Glyphs read as a cluster's characters when, taken in the run's direction
+    (right to left at an odd level), their meanings give the characters in order.
+    """
+    data = getattr(shaped, "__shapeData__", None)
+    glyphs = str(shaped)
+    if not data or not glyphs:
+        return [Piece(0, len(glyphs))]
+    table = clusters.get(face_key(font), {})
+    starts = sorted({d.cluster for d in data})
+    ends = {s: (starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)}
+    result: list[Piece] = []
+    i = 0
+    while i < len(glyphs):
+        cluster = data[i].cluster
+        j = i
+        while j < len(glyphs) and data[j].cluster == cluster:
+            j += 1
+        chars = text[cluster : ends[cluster]]
+        meanings = [_meaning(table, g) for g in glyphs[i:j]]
+        in_order = "".join(reversed(meanings) if rtl else meanings)
+        if in_order != chars:  # reordered: the cluster reads as its characters
+            result.append(Piece(i, j, chars))
+        else:  # in order: a glyph that stands for nothing (a letter's dots) reads as nothing
+            for k, meaning in enumerate(meanings, start=i):
+                actual = None if meaning else ""
+                if actual is None and result and result[-1].actual is None:
+                    result[-1] = Piece(result[-1].start, k + 1)
+                else:
+                    result.append(Piece(k, k + 1, actual))
+        i = j
+    return result
 
 
 def extracted(font: str, glyphs: str) -> str:
@@ -364,7 +459,9 @@ class ShapedParagraph:
         logical = "".join(r.text for r in runs)
         order = reorder([r.level for r in runs])
         visual = [runs[i] for i in order]
-        return SetLine(visual, sum(r.width for r in visual), logical)
+        # every left-to-right line: besides reordered clusters, a vowel sign set with an
+        # offset is read by position, apart from its letter (onto a line of its own)
+        return SetLine(visual, sum(r.width for r in visual), logical, whole=not self.rtl)
 
     def minWidth(self) -> float:
         return self._min_width + float(self.style.leftIndent + self.style.rightIndent)
@@ -378,7 +475,17 @@ class ShapedParagraph:
     def line_widths(self) -> list[float]:
         return [line.width for line in self.lines]
 
-    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+    def drawOn(
+        self, canvas: Any, x: float, y: float, _sW: float = 0, actual: ActualText | None = None
+    ) -> None:
+        """Draw the set lines; with ``actual`` (tagged output), each left-to-right line
+        inside a span whose ActualText is the line's logical text (and the
+        space that ends a wrapped line). Right-to-left lines are drawn run by run with
+        ``actual.show``, each piece that needs it in a span of its own: the readers we
+        test with (poppler, pdfium) lay ActualText out left to right and then reverse it
+        as right-to-left text, so a span over a whole line or word would read backwards;
+        clusters stay in visual order for them to reorder by position.
+        """
         style = self.style
         left = x + style.leftIndent
         available = self.width - style.leftIndent - style.rightIndent
@@ -393,16 +500,28 @@ class ShapedParagraph:
                 cursor = left
             if number == 0 and self.bullet:
                 self._draw_bullet(canvas, x, baseline)
+            wrapped = bool(line.runs) and number < len(self.lines) - 1
+            whole = actual is not None and line.whole
+            if whole:
+                assert actual is not None
+                actual.begin(canvas, line.logical + (" " if wrapped else ""))
             for run in line.runs:
                 # spaces too: they draw nothing, but readers of the text see the words apart
                 canvas.setFont(run.frag.fontName, run.frag.fontSize)
                 canvas.setFillColor(run.frag.textColor)
-                canvas.drawString(cursor, baseline + getattr(run.frag, "rise", 0), run.glyphs)
+                rise = baseline + getattr(run.frag, "rise", 0)
+                if actual is None or whole:
+                    canvas.drawString(cursor, rise, run.glyphs)
+                else:
+                    actual.show(canvas, cursor, rise, run)
                 cursor += run.width
-            if line.runs and number < len(self.lines) - 1:
+            if wrapped:
                 # a wrapped line ends in a space (after its last glyph drawn), so its
                 # last word is not read as one with the next line's first
                 canvas.drawString(cursor, baseline, " ")
+            if whole:
+                assert actual is not None
+                actual.end(canvas)
             baseline -= style.leading
 
     def _draw_bullet(self, canvas: Any, x: float, baseline: float) -> None:
@@ -416,14 +535,15 @@ class ShapedParagraph:
         else:
             canvas.drawString(x + style.bulletIndent, baseline, self.bullet)
 
-    def visual_lines(self) -> list[tuple[str, str]]:
-        """(logical text, visual characters) of each set line.
+    def visual_lines(self, actual_text: bool = False) -> list[tuple[str, str]]:
+        """(logical text, visual characters) of each set line (``actual_text``: as drawn in a
+        tagged document, where clusters that need it carry ActualText).
 
         A bullet is drawn with the first line, so it is part of that line: before
         its text in reading order, and at the line's start edge on the page (on
         the right, after the text left to right, in right-to-left paragraphs).
         """
-        lines = [(line.logical, line.visual) for line in self.lines]
+        lines = [(line.logical, line.visual(actual_text)) for line in self.lines]
         if self.bullet and lines:
             logical, visual = lines[0]
             shown = f"{visual} {self.bullet}" if self.rtl else f"{self.bullet} {visual}"

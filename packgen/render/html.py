@@ -227,9 +227,9 @@ class _Page:
             if not markup.strip():
                 continue
             kind = line.role.kind
+            if kind is RoleKind.CONTENTS_PAGE:
+                continue  # a contents entry's page number: the web page has no pages
             if kind in (RoleKind.LIST_ITEM, RoleKind.CONTENTS_ENTRY):
-                if kind is RoleKind.CONTENTS_ENTRY and re.fullmatch(r"\s*\d+\s*", markup):
-                    continue  # a page number: the page has no pages
                 if not self.list_open:
                     self.parts.append(f"<ul{attrs}>\n")
                     self.list_open = True

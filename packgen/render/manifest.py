@@ -45,8 +45,12 @@ class PageExpect:
     text_runs: list[TextRunExpect] = field(default_factory=list)
 
 
-def text_runs(item: PlacedText) -> TextRunExpect:
-    """What the layout meant ``item`` to read as (logical text, and the shaped visual order)."""
+def text_runs(item: PlacedText, actual_text: bool = False) -> TextRunExpect:
+    """What the layout meant ``item`` to read as (logical text, and the shaped visual order).
+
+    ``actual_text``: the file is tagged, so its reordered clusters carry ActualText
+    and read as their characters (``render/actualtext.py``).
+    """
     logical: list[str] = []
     visual: list[str] = []
     shaped = False
@@ -54,7 +58,7 @@ def text_runs(item: PlacedText) -> TextRunExpect:
         flowable = line.flowable
         if isinstance(flowable, ShapedParagraph):
             shaped = True
-            for reading, seen in flowable.visual_lines():
+            for reading, seen in flowable.visual_lines(actual_text):
                 logical.append(reading)
                 visual.append(seen)
         else:
@@ -154,7 +158,11 @@ def entry_for(
                 if isinstance(item, PlacedText) and item.is_body
             ]
             + [_rect(region) for region in page.body_regions],
-            text_runs=[text_runs(item) for item in page.items if isinstance(item, PlacedText)],
+            text_runs=[
+                text_runs(item, placed.tagged)
+                for item in page.items
+                if isinstance(item, PlacedText)
+            ],
         )
         for page in placed.pages
     ]

@@ -5,7 +5,8 @@ in marked content: a tagged sequence with an MCID (headings, paragraphs, list
 items, figures and QR codes) or an ``/Artifact`` (backgrounds, decoration,
 running heads and footers, crop marks). ReportLab has no structure-tree API,
 so :func:`tag` then adds the tree with pikepdf: ``Document`` holding ``H1``–``H6``,
-``P``, ``L``/``LI``/``LBody``, ``Figure`` (with ``/Alt``), ``Link`` and ``Form``
+``P``, ``L``/``LI``/``LBody``, ``TOC``/``TOCI`` (a contents entry's words and page
+number in one ``Reference`` > ``Link``), ``Figure`` (with ``/Alt``), ``Link`` and ``Form``
 (each with an object reference to its annotation), in reading order (fold
 panels in the layout's ``reading_order``); the ParentTree, ``/StructParents``,
 ``/MarkInfo``, ``/Tabs /S``, ``/Contents`` on links, ``/Lang`` where a block's
@@ -38,6 +39,9 @@ from packgen.layout.placed import (
     RoleKind,
     TextLine,
 )
+from packgen.layout.shaping import Run, ShapedParagraph
+from packgen.render.actualtext import Spans, text_string
+from packgen.render.textops import split
 
 
 @dataclass
@@ -83,6 +87,11 @@ class Tagger:
     mcid: int = 0
     block: int = 0
     keys: int = 0  # structure elements handed out
+    # the contents being drawn: its TOCs (entry level, path to the TOC) from the outermost,
+    # the last entry's TOCI and the path to its words (its Link), which its page number joins
+    tocs: list[tuple[int, tuple[tuple[int, str], ...]]] = field(default_factory=list)
+    toc_item: tuple[tuple[int, str], ...] = ()
+    toc_entry: tuple[tuple[int, str], ...] = ()
 
     def _code(self, text: str) -> None:
         self.canvas._code.append(text)
@@ -112,7 +121,32 @@ class Tagger:
         return f"/{mark.tag} <</MCID {mark.mcid}>> BDC"
 
     def open(self, tag: str, rect: Rect, alt: str = "", lang: str = "") -> None:
+        self._end_toc()
         self._code(self._bdc(self._mark(((self.key(), tag),), rect, alt, lang)))
+
+    def _end_toc(self) -> None:
+        """Something else is read after the contents: the next entry starts a new TOC."""
+        self.tocs, self.toc_item, self.toc_entry = [], (), ()
+
+    def _toc_path(self, role: Role) -> tuple[tuple[int, str], ...]:
+        """TOC > TOCI > Reference > Link for a contents entry's words, nested by its level.
+
+        An entry one level below the one before opens a TOC inside that entry's
+        TOCI; its page number (``CONTENTS_PAGE``) goes into the same Link, so a
+        reader hears "About the week 3" as one link.
+        """
+        if role.kind is RoleKind.CONTENTS_PAGE and self.toc_entry:
+            return self.toc_entry
+        level = max(role.level, 1)
+        while len(self.tocs) > 1 and self.tocs[-1][0] > level:
+            self.tocs.pop()
+        if not self.tocs:
+            self.tocs = [(level, ((self.key(), "TOC"),))]
+        elif level > self.tocs[-1][0] and self.toc_item:
+            self.tocs.append((level, (*self.toc_item, (self.key(), "TOC"))))
+        self.toc_item = (*self.tocs[-1][1], (self.key(), "TOCI"))
+        self.toc_entry = (*self.toc_item, (self.key(), "Reference"), (self.key(), "Link"))
+        return self.toc_entry
 
     def artifact(self) -> None:
         self._code("/Artifact BMC")
@@ -131,7 +165,11 @@ class Tagger:
         lang = item.language if item.language and item.language != self.language else ""
         rect, used = item.rect, item.used
         label: Mark | None = None
-        if tag == "LI":  # L > LI > Lbl (the bullet) + LBody (the words)
+        if tag != "TOCI":
+            self._end_toc()
+        if tag == "TOCI":  # a contents entry, or its page number
+            first = body = self._mark(self._toc_path(line.role), rect, lang=lang, used=used)
+        elif tag == "LI":  # L > LI > Lbl (the bullet) + LBody (the words)
             li = self.key()
             if _bullet(line.flowable):
                 label = self._mark(((li, "LI"), (self.key(), "Lbl")), rect, lang=lang, used=used)
@@ -141,10 +179,19 @@ class Tagger:
             first = body = self._mark(((self.key(), tag),), rect, lang=lang, used=used)
         start = len(self.canvas._code)
         self._code(self._bdc(first))
-        with _LinkWords(self, body, first, start, _line_count(line.flowable)) as words:
-            line.flowable.drawOn(self.canvas, line.x, line.y)
+        lines = _line_count(line.flowable)
+        if line.role.kind is RoleKind.CONTENTS_ENTRY and lines:
+            lines += 1  # its last line too: its page number follows in the same Link
+        spans: TaggedSpans | None = None
+        with _LinkWords(self, body, first, start, lines) as words:
+            if isinstance(line.flowable, ShapedParagraph):
+                # reordered clusters carry their characters as ActualText
+                spans = TaggedSpans(self, body)
+                line.flowable.drawOn(self.canvas, line.x, line.y, actual=spans)
+            else:
+                line.flowable.drawOn(self.canvas, line.x, line.y)
         code = self.canvas._code
-        closed = False
+        closed = spans.finish() if spans is not None else False
         if words.after is not None and not _paints(code[words.after_at + 1 :]):
             # nothing drawn after the text object: no (empty) sequence for it
             self.marks.remove(words.after)
@@ -182,6 +229,80 @@ class Tagger:
             self.artifact()
         draw()
         self.close()
+
+
+class TaggedSpans(Spans):
+    """ActualText spans of a tagged item: each its own sequence of the item's element.
+
+    Poppler's structure reader (``pdfinfo -struct-text``) takes the first EMC
+    after an MCID as that sequence's end, nested or not, so a nested ``/Span``
+    would cut the item's words short there. Instead the item's sequence is
+    closed, the span opened as a sequence of the same element with an MCID and
+    ``/ActualText`` in its property list, and the item's sequence reopened
+    after it. Inside a run's text object every piece is a sequence of its own,
+    so each sequence begins and ends on the same side of ``BT``/``ET`` (as
+    :class:`_LinkWords` does for a link's words).
+    """
+
+    def __init__(self, tagger: Tagger, owner: Mark) -> None:
+        self.tagger = tagger
+        self.owner = owner
+        self.resumed: tuple[int, Mark] | None = None  # the item's sequence reopened, where
+
+    def _again(self) -> Mark:
+        owner, tagger = self.owner, self.tagger
+        return tagger._mark(owner.path, owner.rect, owner.alt, owner.lang, owner.used)
+
+    def _opening(self, mark: Mark, text: str | None) -> str:
+        if text is None:
+            return self.tagger._bdc(mark)
+        # poppler reads ActualText only on a /Span sequence; the element keeps its own type
+        return f"/Span <</MCID {mark.mcid} /ActualText {text_string(text)}>> BDC"
+
+    def _leave(self, code: list[str]) -> None:
+        """Close the item's open sequence, or drop it if it was reopened for nothing."""
+        if self.resumed is not None and not _paints(code[self.resumed[0] + 1 :]):
+            del code[self.resumed[0]]
+            self.tagger.marks.remove(self.resumed[1])
+        else:
+            code.append("EMC")
+        self.resumed = None
+
+    def _resume(self, code: list[str]) -> None:
+        mark = self._again()
+        self.resumed = (len(code), mark)
+        code.append(self.tagger._bdc(mark))
+
+    def begin(self, canvas: Any, text: str) -> None:
+        self._leave(canvas._code)
+        canvas._code.append(self._opening(self._again(), text))
+
+    def end(self, canvas: Any) -> None:
+        canvas._code.append("EMC")
+        self._resume(canvas._code)
+
+    def show(self, canvas: Any, x: float, y: float, run: Run) -> None:
+        if not any(p.actual is not None for p in run.pieces):
+            canvas.drawString(x, y, run.glyphs)
+            return
+        self._leave(canvas._code)
+        text = canvas.beginText(x, y)
+        parts = split(text._formatText(run.glyphs), [p.start for p in run.pieces[1:]])
+        for piece, part in zip(run.pieces, parts, strict=True):
+            text._code.extend([self._opening(self._again(), piece.actual), part, "EMC"])
+        text._code.append("T*")  # as drawString's textLine ends
+        canvas.drawText(text)
+        self._resume(canvas._code)
+
+    def finish(self) -> bool:
+        """Drop the item's last reopened sequence if it holds nothing; whether it was."""
+        code = self.tagger.canvas._code
+        if self.resumed is None or _paints(code[self.resumed[0] + 1 :]):
+            return False
+        del code[self.resumed[0]]
+        self.tagger.marks.remove(self.resumed[1])
+        self.resumed = None
+        return True
 
 
 def _bullet(flowable: Any) -> bool:
@@ -350,6 +471,8 @@ def _tag(role: Role) -> str | None:
         return f"H{min(max(role.level, 1), 6)}"
     if kind is RoleKind.LIST_ITEM:
         return "LI"
+    if kind in (RoleKind.CONTENTS_ENTRY, RoleKind.CONTENTS_PAGE):
+        return "TOCI"
     if kind in (RoleKind.FIGURE, RoleKind.QR):
         return "Figure"
     return "P"
@@ -536,20 +659,30 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
                 else:
                     continue
                 rect = [float(v) for v in annot.Rect]
+                area = Rect(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
                 objr = Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)
                 words = next(
-                    (e for m, e in inline if m.page == index and _same_rect(m.annotation, rect)),
+                    (
+                        e
+                        for m, e in inline
+                        if m.page == index
+                        and (
+                            _same_rect(m.annotation, rect)
+                            # a contents entry's Link: the row's annotation over its words
+                            or (m.top == "TOC" and _centre_in(m.rect, area))
+                        )
+                    ),
                     None,
                 )
                 if kind == Name.Link and words is not None:
-                    # a link inside a paragraph: its Link holds its words and its annotation
+                    # a link inside a paragraph or a contents entry: its Link holds its
+                    # words and its annotation
                     words.K.append(objr)
                     inline = [(m, e) for m, e in inline if e.objgen != words.objgen]
                     annot.StructParent = key
                     annotation_nums.extend([key, words])
                     key += 1
                     continue
-                area = Rect(rect[0], rect[1], rect[2] - rect[0], rect[3] - rect[1])
                 parent: pikepdf.Object = top
                 owner: Mark | None = None
                 for mark, candidate in placed:

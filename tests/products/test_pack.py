@@ -494,8 +494,13 @@ def test_every_placed_item_has_a_role(project: Project) -> None:
         RoleKind.QR,
         RoleKind.FORM_FIELD,
         RoleKind.CONTENTS_ENTRY,
+        RoleKind.CONTENTS_PAGE,
         RoleKind.ARTIFACT,
     } <= kinds
+    entries = [i for i in items if i.role.kind is RoleKind.CONTENTS_ENTRY]
+    assert {e.role.level for e in entries} == {1, 2}  # a TOC with sub-entries nested in it
+    numbers = [i for i in items if i.role.kind is RoleKind.CONTENTS_PAGE]
+    assert len(numbers) == len(entries)  # each entry's page number, read with it
     headings = [i for i in items if isinstance(i, PlacedText) and i.role.kind is RoleKind.HEADING]
     assert {h.role.level for h in headings} >= {1, 2}
     assert all(i.role.kind is RoleKind.ARTIFACT for i in items if isinstance(i, PlacedShape))

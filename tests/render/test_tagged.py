@@ -127,6 +127,8 @@ def test_heading_levels_may_not_skip_going_down() -> None:
     assert heading_problems(["Document", "H1", "P", "H2", "H3", "H2", "H1"]) == []
     assert heading_problems(["H1", "H3"]) == ["heading H3 follows H1"]
     assert heading_problems(["H2"]) == ["heading H2 follows no heading"]
+    assert heading_problems(["H", "P", "H"]) == []
+    assert heading_problems(["H1", "H"]) == ["the document mixes H and numbered headings (H1–H6)"]
 
 
 def test_tagged_output_is_reproducible(tmp_path: Path, project: Project) -> None:
@@ -170,10 +172,73 @@ def test_layout_heading_marks_titles_and_unmarks_a_big_figure(built: BuildReport
     assert tagged_as["Watch the film"] == "H2"
 
 
-def test_a_link_that_is_a_whole_block_holds_its_words(built: BuildReport) -> None:
+def test_pack_contents_is_a_toc_of_entries_each_linking_to_its_page(built: BuildReport) -> None:
     pack = next(p for p in _files(built, "office") if p.name.startswith("pack-"))
+    with pikepdf.open(pack) as pdf:
+        tocs: list[pikepdf.Dictionary] = []
+        _elements(pdf.Root.StructTreeRoot.K, "/TOC", tocs)
+        top = [t for t in tocs if str(t.P.S) == "/Document"]
+        assert len(top) == 1  # one contents, its sub-entries in TOCs of their own inside it
+        entries: list[pikepdf.Dictionary] = []
+        _elements(top[0], "/TOCI", entries)
+        rows = [a for a in pdf.pages[1].Annots if a.Subtype == "/Link"]
+        assert len(entries) == len(rows) == 19  # every row of the contents page: 14 + 5 sub
+        assert all(str(e.P.S) == "/TOC" for e in entries)
+        for entry in entries:
+            kinds = _kinds(entry)
+            assert kinds in (["/Reference"], ["/Reference", "/TOC"]), kinds
+            reference = entry.K[0]
+            assert _kinds(reference) == ["/Link"]
+            link = reference.K[0]
+            # the entry's words and its page number, then the annotation that goes there
+            assert _kinds(link) == ["/MCR", "/MCR", "/OBJR"]
+            annot = link.K[2].Obj
+            assert annot.Subtype == "/Link" and "/Dest" in annot and str(annot.Contents)
+        nested = [t for t in tocs if str(t.P.S) == "/TOCI"]
+        assert len(nested) == 4  # under the four entries with sub-entries
     text = _struct_text(pack)
-    assert 'Link (inline)\n      "About the week"\n      Object' in text
+    assert (
+        "  TOC\n    TOCI\n      Reference (inline)\n        Link (inline)\n"
+        '          "About the week "\n          "3"\n          Object'
+    ) in text
+    assert (
+        '"Why infant mental health matters "\n          "3"\n          Object 47 0\n'
+        "      TOC\n        TOCI\n          Reference (inline)\n            Link (inline)\n"
+        '              "Key facts "\n              "4"'
+    ) in text
+    assert "TOC" not in _struct_text(next(p for p in _files(built, "office") if "poster" in p.name))
+
+
+@pytest.mark.parametrize(
+    ("name", "kicker"),
+    [
+        ("poster-speak-up-A4", "Infant Mental Health Awareness Week 2024 10–16 June 2024"),
+        ("poster-know-your-baby-A4", "Infant Mental Health Awareness Week 2024 10–16 June 2024"),
+        ("leaflet-cues-A4", "Infant Mental Health Awareness Week 2024 10–16 June 2024"),
+        ("leaflet-cues-a5", "Infant Mental Health Awareness Week 2024 · 10–16 June 2024"),
+        ("leaflet-cues-large-print", "Infant Mental Health Awareness Week 2024 10–16 June 2024"),
+        ("leaflet-cues-easy-read", "Infant Mental Health Awareness Week 2024 10–16 June 2024"),
+        ("pack-stakeholder", "Infant Mental Health Awareness Week 2024 10–16 June 2024"),
+        (
+            "poster-speak-up-cy-en-A4",
+            "Wythnos Ymwybyddiaeth Iechyd Meddwl Babanod 2024 10–16 Mehefin 2024",
+        ),
+    ],
+)
+def test_the_weeks_name_and_dates_read_as_one_paragraph(
+    built: BuildReport, name: str, kicker: str
+) -> None:
+    """Printed on two lines (a hard break), read as one P holding one run of words."""
+    path = next(p for p in _files(built, "office") if p.name.startswith(name))
+    lines = _struct_text(path).splitlines()
+    at = lines.index(f'    "{kicker}"')
+    assert lines[at - 1].strip() == "P (block)"
+    assert not lines[at + 1].strip().startswith('"')  # nothing more in that P
+    with pikepdf.open(path) as pdf:
+        paragraphs: list[pikepdf.Dictionary] = []
+        _elements(pdf.Root.StructTreeRoot.K, "/P", paragraphs)
+        first = paragraphs[0]
+        assert _kinds(first) == ["/MCR"]  # one marked-content sequence, not a P per line
 
 
 def _elements(node: object, kind: str, found: list[pikepdf.Dictionary]) -> None:
@@ -255,7 +320,11 @@ def test_a_list_item_without_label_and_body_is_caught(built: BuildReport, tmp_pa
         item.K = pikepdf.Array([k for part in item.K for k in part.K])
 
     broken = _broken(source, tmp_path / source.name, flatten)
-    assert audit(broken) == ["a list item (LI) is not a label (Lbl) and a body (LBody)"]
+    assert audit(broken) == [
+        "a list item (LI) is not a label (Lbl) and a body (LBody)",
+        # the ParentTree still names the Lbl and LBody that held the words
+        "page 1: the ParentTree does not lead MCID 11 to its element (2 MCIDs)",
+    ]
     tagged = [f for f in check_file(broken, fast=True).findings if f.check == "tagged"]
     assert tagged and "a list item (LI) is not a label (Lbl)" in tagged[0].message
 
@@ -272,7 +341,10 @@ def test_a_link_without_its_words_is_caught(built: BuildReport, tmp_path: Path) 
         link.P.K = pikepdf.Array([*link.P.K, *words])
 
     broken = _broken(source, tmp_path / source.name, unword)
-    assert audit(broken) == ["a Link element holds no words (only its annotation)"]
+    assert audit(broken) == [
+        "a Link element holds no words (only its annotation)",
+        "page 4: the ParentTree does not lead MCID 3 to its element",  # it still names the Link
+    ]
 
 
 def test_a_skipped_heading_level_is_caught(built: BuildReport, tmp_path: Path) -> None:

@@ -13,7 +13,15 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from packgen.colour import Colour
-from packgen.layout.placed import LIST_ITEM, PARAGRAPH, PlacedText, Rect, Role, TextLine
+from packgen.layout.placed import (
+    LIST_ITEM,
+    PARAGRAPH,
+    PlacedText,
+    Rect,
+    Role,
+    RoleKind,
+    TextLine,
+)
 from packgen.render.tags import Tagger, tag
 
 
@@ -177,3 +185,51 @@ def test_a_line_that_breaks_at_a_hyphen_gets_no_space() -> None:
     with _tagged(item) as pdf:
         said = "".join(_words_by_mcid(pdf).values())
     assert said == "a well-known first-time par-ent"  # the hyphen's word goes on
+
+
+def _shape(element: pikepdf.Object) -> object:
+    """An element as (type, [its kids' shapes]); marked content as the words it shows."""
+    kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+    return (
+        str(element.S).lstrip("/"),
+        [_shape(k) if "/S" in k else int(k.MCID) for k in kids if k.get("/Type") != "/OBJR"],
+    )
+
+
+def test_contents_entries_are_a_toc_nested_by_level_with_their_page_numbers() -> None:
+    def entry(words: str, level: int) -> PlacedText:
+        return _text(words, "en-GB", Role(RoleKind.CONTENTS_ENTRY, level=level))
+
+    def number(words: str) -> PlacedText:
+        return _text(words, "en-GB", Role(RoleKind.CONTENTS_PAGE))
+
+    items = [
+        *(entry("About", 1), number("3")),
+        *(entry("Facts", 2), number("4"), entry("Sources", 2), number("5")),
+        *(entry("Letter", 1), number("6")),
+        _text("After the contents", "en-GB", PARAGRAPH),
+        *(entry("Again", 1), number("7")),
+    ]
+    with _tagged(*items) as pdf:
+        words = _words_by_mcid(pdf)
+        shape = _shape(pdf.Root.StructTreeRoot.K)
+
+    def linked(first: int) -> object:  # Reference > Link holding the title and its number
+        return ("Reference", [("Link", [first, first + 1])])
+
+    assert shape == (
+        "Document",
+        [
+            (
+                "TOC",
+                [
+                    ("TOCI", [linked(0), ("TOC", [("TOCI", [linked(2)]), ("TOCI", [linked(4)])])]),
+                    ("TOCI", [linked(6)]),
+                ],
+            ),
+            ("P", [8]),
+            ("TOC", [("TOCI", [linked(9)])]),
+        ],
+    )
+    # a title ends in a space, so it and its number read "About 3", not "About3"
+    assert [words[m] for m in (0, 1, 9, 10)] == ["About ", "3", "Again ", "7"]

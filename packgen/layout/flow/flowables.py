@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -282,7 +282,8 @@ class Contents(Flowable):  # type: ignore[misc]
             firstLineIndent=0,
         )
         text = "" if row.page is None else str(row.page)
-        paragraph = StoryParagraph(text, style, meta=row.meta)
+        meta = replace(row.meta, role=Role(RoleKind.CONTENTS_PAGE))  # read with its entry
+        paragraph = StoryParagraph(text, style, meta=meta)
         paragraph.wrap(self.number_width, BIG)
         return paragraph, baseline - last_baseline(paragraph)
 

@@ -95,7 +95,11 @@ def contents(prep: Preparer, item: ContentsItem) -> None:
             ContentsRow(
                 h.markup,
                 pmain if h.level == 0 else psub,
-                metas[0] if h.level == 0 else metas[1],
+                # a contents entry's level (1 at the top): the TOC nests under its parent entry
+                dataclasses.replace(
+                    metas[0] if h.level == 0 else metas[1],
+                    role=Role(RoleKind.CONTENTS_ENTRY, level=h.level + 1),
+                ),
                 h.anchor,
                 numbers.get(h.anchor),
             )
