@@ -426,11 +426,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     cache = Path(args.cache) if args.cache else _default_cache()
     portal = Portal(project, cache, workers=args.jobs)
     print(f"default pack: {portal.folder / 'default'}", flush=True)
-    catalogue = portal.catalogue
-    _show_failures(catalogue.failures)
+    catalogue = portal.catalogue  # planned: what is not built yet is built in the background
+    waiting = sum(not p.ready for p in catalogue.products)
     print(
         f"serving {len(catalogue.products)} products at http://{args.host}:{args.port}/"
-        " (Ctrl+C stops)",
+        + (f" ({waiting} still to build, in the background)" if waiting else "")
+        + " (Ctrl+C stops)",
         flush=True,
     )
     uvicorn.run(create_app(portal), host=args.host, port=args.port, log_level="warning")

@@ -32,17 +32,28 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from packgen.resolve.project import Project
-from packgen.web.catalogue import Catalogue, ensure_catalogue, fingerprint
+from packgen.web.catalogue import Catalogue, fingerprint
 from packgen.web.check import CHECK_PATH, MAX_PDF, CheckRoutes
 from packgen.web.choice import KIT, Offer, language_options
 from packgen.web.jobs import DAY, Busy, Jobs, request_key
 from packgen.web.limits import RateLimit
-from packgen.web.links import ServerLinks
+from packgen.web.links import LanguageLinks, ServerLinks
 from packgen.web.pages import STATIC, PageCopy, human_bytes
+from packgen.web.shelves import Shelves
 from packgen.web.upload import CHOICES, FIELDS, GENERAL, MAX_LOGO, LogoStore, check_form
-from packgen.web.views import FormView, error_page, index_page, pack_page
+from packgen.web.views import (
+    FormView,
+    error_page,
+    index_page,
+    language_page,
+    pack_page,
+    preparing_page,
+)
 
 log = logging.getLogger("packgen.web")
+# a product's pages, to share a pack fairly between workers before the default pack is built
+PLANNED_PAGES = {"pack": 8}
+PREPARE_WAIT = 8.0  # seconds a request for a default file not made yet waits for it
 FORM_OVERHEAD = 64 * 1024  # bytes of a request besides the logo
 DRAIN_LIMIT = 64 * 1024 * 1024  # read (and drop) a too-large body up to this, so browsers see 413
 MEDIA_TYPES = {
@@ -177,15 +188,23 @@ class Portal:
             keep_days * DAY,
         )
         self.rate = rate if rate is not None else RateLimit()
-        self._catalogue: Catalogue | None = None
+        self.shelves = Shelves(project, self.folder, self.jobs, self.copy, self._language_names)
         self._offer: Offer | None = None
-        self._index: str | None = None
+        self._index: tuple[int, str] | None = None
 
     @property
     def catalogue(self) -> Catalogue:
-        if self._catalogue is None:
-            self._catalogue = ensure_catalogue(self.project, self.folder / "default")
-        return self._catalogue
+        """The default pack as it stands: built products, and planned ones being made."""
+        return self.shelves.catalogue()
+
+    def prepare(self) -> Catalogue:
+        """Build the default pack now, in this process, and return it."""
+        return self.shelves.prepare()
+
+    def _language_names(self, code: str) -> list[str]:
+        """The products and kit images another language's default pack is made of."""
+        option = self.offer.language(code)
+        return [*option.products, *option.kit] if option else []
 
     @property
     def offer(self) -> Offer:
@@ -243,26 +262,86 @@ class Portal:
                 status = self.jobs.status(key, start=False)
                 if status.state == "failed":
                     form = FormView.of_status(status, self.copy, self.offer)
-        if form is None:  # the plain listing is the same for everyone: rendered once
-            if self._index is None:
-                self._index = index_page(
+        if form is None:  # the plain listing is the same for everyone: rendered once a version
+            version = self.shelves.version
+            if self._index is None or self._index[0] != version:
+                html = index_page(
                     self.project, self.copy, self.links, self.catalogue, None, self.offer
                 )
-            return self.page(self._index)
+                self._index = (version, html)
+            return self.page(self._index[1], headers={"cache-control": "no-cache"})
         return self.form_page(form)
 
-    async def download(self, request: Request) -> Response:
-        name = request.path_params["name"]
-        catalogue = self.catalogue
-        path = self.catalogue.pdf(name)
-        if path is None and name == catalogue.bundle:
-            path = catalogue.folder / catalogue.bundle
-        if path is None or not path.is_file():
+    async def _language(self, request: Request) -> str:
+        """The language of a ``/languages/CODE/...`` route (404 if the form offers none such),
+        its pack planned (the first time, in a thread: it reads every layout)."""
+        code = str(request.path_params.get("code", ""))
+        if code == self.offer.default_language or self.offer.language(code) is None:
             raise HTTPException(404)
-        return file_response(path, Path(name).name, "public, max-age=3600")
+        await anyio.to_thread.run_sync(self.shelves.catalogue, code)
+        return code
+
+    async def language(self, request: Request) -> Response:
+        code = await self._language(request)
+        option = self.offer.language(code)
+        assert option is not None
+        self.shelves.want(code)
+        catalogue = self.shelves.catalogue(code)
+        html = language_page(self.project, self.copy, LanguageLinks(code), catalogue, option)
+        return self.page(html, headers={"cache-control": "no-cache"})
+
+    async def download(self, request: Request) -> Response:
+        return await self._default_file(request, self.shelves.own, self.links)
+
+    async def language_download(self, request: Request) -> Response:
+        code = await self._language(request)
+        return await self._default_file(request, code, LanguageLinks(code))
+
+    async def _default_file(self, request: Request, code: str, links: ServerLinks) -> Response:
+        """A file (or the zip) of a default pack: at once when built; else made now, waited
+        for a few seconds, then the polite "being prepared" page (JSON for its script)."""
+        name = request.path_params["name"]
+        wants_json = "application/json" in request.headers.get("accept", "")
+        deadline = anyio.current_time() + (0 if wants_json else PREPARE_WAIT)
+        asked = False
+        while True:
+            catalogue = self.shelves.catalogue(code)
+            bundle = name == catalogue.bundle
+            product = None if bundle else catalogue.product_of(name)
+            if product is None and not bundle:
+                raise HTTPException(404)
+            ready = catalogue.bundle_bytes > 0 if bundle else product is not None and product.ready
+            if ready:
+                if wants_json:
+                    return JSONResponse({"ready": True}, headers={"cache-control": "no-store"})
+                path = catalogue.folder / name if bundle else catalogue.pdf(name)
+                if path is None or not path.is_file():
+                    raise HTTPException(404)
+                shown = Path(name)  # another language's files carry it in their names
+                if code != self.shelves.own:
+                    shown = shown.with_name(f"{shown.stem}-{code}{shown.suffix}")
+                return file_response(path, shown.name, "public, max-age=3600")
+            if not asked:
+                self.shelves.demand(code, "" if bundle or product is None else product.name)
+                asked = True
+            if anyio.current_time() >= deadline:
+                break
+            await anyio.sleep(0.2)
+        if wants_json:
+            return JSONResponse({"ready": False}, headers={"cache-control": "no-store"})
+        href = links.pdf(name) if not bundle else links.bundle(name)
+        back = (links.language(code) if code != self.shelves.own else "/") + "#downloads"
+        html = preparing_page(self.project, self.copy, self.links, Path(name).name, href, back)
+        return self.page(html, 202, headers={"cache-control": "no-store", "retry-after": "10"})
 
     async def thumbnail(self, request: Request) -> Response:
-        path = self.catalogue.thumbnail(request.path_params["name"])
+        return self._thumbnail(self.shelves.own, request.path_params["name"])
+
+    async def language_thumbnail(self, request: Request) -> Response:
+        return self._thumbnail(await self._language(request), request.path_params["name"])
+
+    def _thumbnail(self, code: str, name: str) -> Response:
+        path = self.shelves.catalogue(code).thumbnail(name)
         if path is None or not path.is_file():
             raise HTTPException(404)
         return FileResponse(path, media_type="image/png", headers={"cache-control": "public"})
@@ -301,7 +380,12 @@ class Portal:
                 result.logo.filename,
                 choice,
                 result.files,
-                {p.name: max(f.pages for f in p.files) for p in self.catalogue.products},
+                {
+                    p.name: max(f.pages for f in p.files)
+                    if p.ready
+                    else PLANNED_PAGES.get(p.kind, 1)
+                    for p in self.catalogue.products
+                },
             )
         except Busy:
             return self.refused(result, "busy_form", 503, 30)
@@ -412,12 +496,14 @@ def _text(value: object) -> str:
 def create_app(portal: Portal) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await anyio.to_thread.run_sync(lambda: portal.offer)
+        await anyio.to_thread.run_sync(lambda: portal.offer)  # planned: nothing is built yet
         await anyio.to_thread.run_sync(portal.jobs.clean)
         portal.jobs.warm()
+        portal.shelves.start()  # the default pack, in the background
         try:
             yield
         finally:
+            portal.shelves.stop()
             portal.jobs.shutdown()
 
     handler: Callable[[Request, Exception], Awaitable[Response]] = portal.http_error
@@ -428,6 +514,9 @@ def create_app(portal: Portal) -> Starlette:
         Route(CHECK_PATH, check.endpoint, methods=["GET", "POST"]),
         Route("/downloads/{name:path}", portal.download),  # digital/NAME: the kit's images
         Route("/thumbnails/{name}", portal.thumbnail),
+        Route("/languages/{code}", portal.language),
+        Route("/languages/{code}/downloads/{name:path}", portal.language_download),
+        Route("/languages/{code}/thumbnails/{name}", portal.language_thumbnail),
         Route("/packs/{key}", portal.pack),
         Route("/packs/{key}/status", portal.pack_status),
         Route("/packs/{key}/thumbnails/{name}", portal.pack_preview),

@@ -33,7 +33,7 @@ from packgen.resolve.project import Project
 from packgen.web.pages import PageCopy
 
 CATALOGUE = "catalogue.json"
-CATALOGUE_FORMAT = 2  # 2: web pages and the digital kit (a folder made before is not reused)
+CATALOGUE_FORMAT = 3  # 3: built product by product (a folder made before is not reused)
 PDF_DIR = "pdf"
 THUMB_DIR = "thumbnails"
 PROFILE_ORDER = ("office", "press")
@@ -62,6 +62,8 @@ class Product:
     thumbnail_size: tuple[int, int]  # pixels
     sizes: list[str]
     files: list[FileInfo]
+    ready: bool = True  # false: planned, not built yet (its files have no pages or bytes)
+    folder: str = PDF_DIR  # where its files are, inside the catalogue's folder
 
     def file(self, size: str, profile: str) -> FileInfo | None:
         return next((f for f in self.files if f.size == size and f.profile == profile), None)
@@ -78,13 +80,23 @@ class Catalogue:
     def pdf(self, name: str) -> Path | None:
         """The file ``name`` (a PDF, web page, image or its sidecar) if the catalogue
         lists it (compared with the list, never joined to a path unchecked)."""
+        product = self.product_of(name)
+        return None if product is None else self.folder / product.folder / name
+
+    def product_of(self, name: str) -> Product | None:
+        """The product whose files (or sidecars) include ``name``, built or planned."""
         for product in self.products:
             if any(name == f.file or name in f.extras for f in product.files):
-                return self.folder / PDF_DIR / name
+                return product
         return None
 
+    @property
+    def ready(self) -> bool:
+        """Whether every product and the zip are built."""
+        return all(p.ready for p in self.products) and self.bundle_bytes > 0
+
     def thumbnail(self, name: str) -> Path | None:
-        if any(p.thumbnail == name for p in self.products):
+        if any(p.ready and p.thumbnail == name for p in self.products):
             return self.folder / THUMB_DIR / name
         return None
 

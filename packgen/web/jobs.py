@@ -211,11 +211,13 @@ def _first_page(pdf: Path, width: int) -> Any:
 def _render_previews(
     files: list[Any], folder: Path, suffix: str = ""
 ) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
-    """The first page of each product, at a readable size and larger, for the ready page;
-    and the zip's thumbnails (PNG bytes by product), drawn from the same image.
+    """The first page of each product at a readable size, for the ready page; and the
+    zip's thumbnails (PNG bytes by product), drawn from the same image.
 
-    Drawn from the product's smallest office file (no crop marks), or its
-    smallest print-shop file when no office version was chosen.
+    Drawn from the product's first office file as listed (no crop marks), or its
+    first print-shop file when no office version was chosen. The larger picture
+    each preview opens is only named here: the server draws it the first time it
+    is asked for (:func:`render_large`), so a pack is ready sooner.
     """
     import io
 
@@ -223,34 +225,50 @@ def _render_previews(
 
     chosen: dict[str, Any] = {}
     pdfs = [f for f in files if f.path.suffix == ".pdf"]  # an image is its own preview
-    for file in sorted(pdfs, key=lambda f: (f.profile != "office", f.bytes)):
+    for file in sorted(pdfs, key=lambda f: f.profile != "office"):
         chosen.setdefault(file.product, file)
     found: list[dict[str, Any]] = []
     thumbnails: dict[str, bytes] = {}
     for product, source in chosen.items():
-        entry: dict[str, Any] = {"product": product, "pdf": source.path.name}
-        # each size drawn at once (cheaper than scaling down); PNG keeps small text
-        # crisp, the large picture is a JPEG (ten times faster to write, half the bytes)
-        for kind, width, form, name in (
-            ("file", PREVIEW_WIDTH, "PNG", f"{product}{suffix}.png"),
-            ("large", LARGE_WIDTH, "JPEG", f"{product}{suffix}-large.jpg"),
-            ("zip", THUMBNAIL_WIDTH, "PNG", ""),
-        ):
-            image = _first_page(source.path, width)
-            buffer = io.BytesIO()
-            if form == "PNG":
-                image.save(buffer, format="PNG", compress_level=6 if kind == "zip" else 1)
-            else:
-                image.save(buffer, format="JPEG", quality=88)
-            if kind == "zip":
-                thumbnails[product] = buffer.getvalue()
-                continue
-            write_atomic(folder / name, buffer.getvalue())
-            entry[kind] = name
-            if kind == "file":
-                entry["width"], entry["height"] = image.size
+        name = f"{product}{suffix}.png"
+        entry: dict[str, Any] = {
+            "product": product,
+            "pdf": source.path.name,
+            "source": source.path.relative_to(folder.parent).as_posix(),
+            "large": f"{product}{suffix}-large.jpg",
+        }
+        # PNG keeps small text crisp; the zip's thumbnail is the same picture, smaller
+        image = _first_page(source.path, PREVIEW_WIDTH)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", compress_level=1)
+        write_atomic(folder / name, buffer.getvalue())
+        entry["file"] = name
+        entry["width"], entry["height"] = image.size
+        small = image.resize(
+            (THUMBNAIL_WIDTH, max(1, round(image.height * THUMBNAIL_WIDTH / image.width)))
+        )
+        buffer = io.BytesIO()
+        small.save(buffer, format="PNG", compress_level=6)
+        thumbnails[product] = buffer.getvalue()
         found.append(entry)
     return found, thumbnails
+
+
+_LARGE_LOCK = threading.Lock()  # pdfium is not thread-safe
+
+
+def render_large(pdf: Path, out: Path) -> Path:
+    """The larger picture of a preview (``LARGE_WIDTH`` pixels, JPEG: ten times faster to
+    write than PNG, half the bytes), drawn from ``pdf`` into ``out`` once."""
+    import io
+
+    with _LARGE_LOCK:
+        if not out.is_file():
+            image = _first_page(pdf, LARGE_WIDTH)
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=88)
+            write_atomic(out, buffer.getvalue())
+    return out
 
 
 WARM_STEPS = 3  # warm_worker's steps: imports and fonts; every layout; one pack end to end
@@ -393,28 +411,45 @@ def _file_entry(where: Path, file: Any, code: str, own: str) -> dict[str, Any]:
 _COST = {"press": 3, "office": 2, "html": 1, "screen": 1}
 
 
-def split(request: dict[str, Any], own: str, parts: int) -> list[dict[str, list[list[str]]]]:
-    """The request's files in ``parts`` shares of about equal cost, a product never split.
+def tasks(request: dict[str, Any], own: str) -> list[dict[str, list[list[str]]]]:
+    """The request's files as build tasks, one per language, product and paper size (its
+    versions together: they share the layout's work), the dearest first.
 
-    Every part is a dict language → [product, size, profile] lists; empty parts are left out.
+    Submitted in this order to a pool, they spread over its workers longest first, so
+    the workers finish at about the same time. A web page (size ``*``) goes with its
+    product's first size. Every task is a dict language → [product, size, profile] lists.
     """
-    by_language = _wanted(request, own)
-    products: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-    for code, wanted in by_language.items():
-        for item in sorted(wanted):
-            products.setdefault((code, item[0]), []).append(item)
+    groups: dict[tuple[str, str, str], list[list[str]]] = {}
+    first: dict[tuple[str, str], str] = {}
+    for item in request.get("files", []):
+        if isinstance(item, list) and len(item) == 3:
+            item = [own, *item]
+        if not (isinstance(item, list) and len(item) == 4 and _LANGUAGE.match(str(item[0]))):
+            continue
+        code, product, size, profile = (str(part) for part in item)
+        if size != "*":
+            first.setdefault((code, product), size)
+        key = (code, product, size if size != "*" else first.get((code, product), size))
+        groups.setdefault(key, []).append([product, size, profile])
     weights = request.get("weights") or {}
     cost = {
-        key: sum(_COST.get(i[2], 2) for i in items) * max(1, int(weights.get(key[1], 1)))
-        for key, items in products.items()
+        key: sum(_COST.get(i[2], 2) for i in items) * max(1, int(weights.get(key[1], 1) or 1))
+        for key, items in groups.items()
     }
-    shares: list[dict[str, list[list[str]]]] = [{} for _ in range(max(1, parts))]
-    loads = [0] * len(shares)
-    for key in sorted(products, key=lambda k: (-cost[k], k)):  # biggest first, to the lightest
-        index = loads.index(min(loads))
-        loads[index] += cost[key]
-        shares[index].setdefault(key[0], []).extend(list(i) for i in products[key])
-    return [share for share in shares if share]
+    order = sorted(groups, key=lambda k: -cost[k])  # stable: the listing's order among equals
+    return [{key[0]: groups[key]} for key in order]
+
+
+def _preview_sources(request: dict[str, Any], own: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """For each (language, product), the file its preview is drawn from: (size, profile) of
+    its first office file as listed, else its first print-shop file."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    items = [i if len(i) == 4 else [own, *i] for i in request.get("files", []) if len(i) in (3, 4)]
+    for wanted in ("office", "press"):
+        for code, product, size, profile in (tuple(str(p) for p in i) for i in items):
+            if profile == wanted:
+                found.setdefault((code, product), (size, profile))
+    return found
 
 
 def _part_folder(where: Path, part: int | None) -> Path:
@@ -432,7 +467,7 @@ def run_job(
     """Build the pack of the request in ``folder``: files, zips, previews and result, or problems.
 
     Each language chosen is built from its own copy into its own folder and zip.
-    With ``part``, only that share of the request (:func:`split`) is built, into
+    With ``part``, only that task of the request (:func:`tasks`) is built, into
     ``part-N/``; the part that finds every other one done finishes the pack.
     """
     from packgen.build import ORG_PROFILE, BuildReport, BuiltFile, build
@@ -451,11 +486,12 @@ def run_job(
         own = project.language_code
         org = load_org(where / PROFILE, "form")
         by_language = _wanted(request, own) or {own: set()}  # nothing listed: everything
-        if part is not None:  # this part's share only (none: a part with nothing to do)
-            shares = split(request, own, parts)
+        sources = _preview_sources(request, own)
+        if part is not None:  # this task only (none: a part with nothing to do)
+            shares = tasks(request, own)
             share = shares[part] if part < len(shares) else {}
             by_language = {c: {(i[0], i[1], i[2]) for i in items} for c, items in share.items()}
-        total = sum(len(w) for w in by_language.values()) + len(by_language)  # and the zips
+        total = sum(len(w) for w in by_language.values()) + (part is None) * len(by_language)
         made = 0
         inside = _part_folder(where, part)
         progress_file = where / (PROGRESS if part is None else f"progress-{part}.json")
@@ -494,7 +530,12 @@ def run_job(
                     report.failures.setdefault(name, failure)
                 if not built.failures:
                     suffix = "" if code == own else f"-{code}"
-                    shown, thumbnails = _render_previews(built.files, where / PREVIEWS, suffix)
+                    pictured = [  # each product's preview is drawn by one task only
+                        f
+                        for f in built.files
+                        if not sources or sources.get((code, f.product)) == (f.size, f.profile)
+                    ]
+                    shown, thumbnails = _render_previews(pictured, where / PREVIEWS, suffix)
                     previews += [dict(p, language=code) for p in shown]
                     for thumb_product, png in thumbnails.items():
                         write_atomic(where / PREVIEWS / f"{thumb_product}{suffix}-zip.png", png)
@@ -670,6 +711,21 @@ class Jobs:
             )
         return self._pool
 
+    def pool(self) -> ProcessPoolExecutor:
+        """The worker pool (started if need be), for the portal's other background work."""
+        with self._lock:
+            return self._pool_for_work()
+
+    def reset_pool(self) -> None:
+        """Forget a broken pool (a worker died), so the next task starts a new one."""
+        with self._lock:
+            self._pool = None
+
+    def busy(self) -> bool:
+        """Whether a visitor's pack is being built or waits for a worker."""
+        with self._lock:
+            return any(not f.done() for f in self._running.values())
+
     def known(self, key: str) -> bool:
         """Whether a request is finished or under way (so asking again costs no build)."""
         where = self.path(key)
@@ -757,12 +813,18 @@ class Jobs:
             future.add_done_callback(lambda f: self._finished(key, where, f))
 
     def _parts(self, where: Path) -> int:
-        """In how many parts to build a request: one per worker, when it has several products."""
+        """In how many tasks to build a request: one with a single worker, else one per
+        language, product and size (:func:`tasks`), so every worker has a share."""
         if self.workers == 1:
             return 1
         request = _read_json(where / REQUEST) or {}
-        products = {(str(f[0]), str(f[1])) for f in request.get("files", []) if len(f) == 4}
-        return min(self.workers, len(products)) or 1
+        shares = tasks(request, "")
+        for stale in where.glob("progress-*.json"):  # a build stopped half-way
+            stale.unlink(missing_ok=True)
+        for index, share in enumerate(shares):  # the bar knows every task's files at once
+            count = sum(len(items) for items in share.values())
+            _write_json(where / f"progress-{index}.json", {"done": 0, "total": count})
+        return len(shares) or 1
 
     def _submit(self, args: tuple[Any, ...], parts: int) -> Future[None]:
         """The build on the pool: one task, or ``parts`` tasks behind one future."""
@@ -882,9 +944,16 @@ class Jobs:
         status = self._ready(key)
         if status is None:
             return None
-        if not any(name in (p.get("file"), p.get("large")) for p in status.previews):
+        entry = next((p for p in status.previews if name in (p.get("file"), p.get("large"))), None)
+        if entry is None:
             return None
-        return self.folder / key / PREVIEWS / name
+        path = self.folder / key / PREVIEWS / name
+        source = entry.get("source")
+        if name == entry.get("large") and source and not path.is_file():
+            pdf = (self.folder / key / str(source)).resolve()
+            if pdf.is_relative_to((self.folder / key).resolve()) and pdf.is_file():
+                return render_large(pdf, path)
+        return path
 
     def _evict(self, now: float | None = None, spare: str = "") -> None:
         """Keep the cache within ``keep`` packs, ``max_bytes`` and ``max_age`` (oldest go

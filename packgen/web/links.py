@@ -50,6 +50,26 @@ class ServerLinks:
     def change(self, key: str) -> str:
         return f"/?from={quote(key)}#personalise"
 
+    def language(self, code: str, product: str = "") -> str:
+        """One language's unpersonalised pack (at one product's entry, if given)."""
+        return f"/languages/{quote(code)}" + (f"#product-{quote(product)}" if product else "")
+
+
+class LanguageLinks(ServerLinks):
+    """The files of one language's unpersonalised pack (``/languages/CODE/...``)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def pdf(self, name: str) -> str:
+        return f"/languages/{quote(self.code)}/downloads/{quote(name)}"
+
+    def bundle(self, name: str) -> str:
+        return self.pdf(name)
+
+    def thumbnail(self, name: str) -> str:
+        return f"/languages/{quote(self.code)}/thumbnails/{quote(name)}"
+
 
 class SiteLinks(ServerLinks):
     """Relative links, so the folder works wherever it is put (even opened from disk)."""

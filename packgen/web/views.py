@@ -109,19 +109,22 @@ def file_rows(
                 cells.append(None)
                 continue
             profile_name = copy.text(f"downloads.{profile}")
+            ready = info.get("ready", True)  # a planned file of the default pack: made on demand
+            context = "downloads.file_context" if ready else "downloads.pending_context"
             cells.append(
                 {
                     "href": href(str(info["file"])),
                     "file": str(info["file"]),
+                    "download": ready,
                     "text": copy.text(
                         "downloads.file",
                         size=size,
                         pages=copy.pages(int(info["pages"])),
                         bytes=human_bytes(int(info["bytes"])),
-                    ),
-                    "context": copy.text(
-                        "downloads.file_context", product=title, size=size, profile=profile_name
-                    ),
+                    )
+                    if ready
+                    else copy.text("downloads.pending"),
+                    "context": copy.text(context, product=title, size=size, profile=profile_name),
                 }
             )
         rows.append({"size": size, "cells": cells})
@@ -217,21 +220,21 @@ def form_context(
     }
 
 
-def index_page(
-    project: Project,
+def _listing(
     copy: PageCopy,
     links: ServerLinks,
     catalogue: Catalogue,
-    form: FormView | None = None,
     offer: Offer | None = None,
-) -> str:
-    form = form or FormView()
+    show_languages: bool = True,
+) -> dict[str, Any]:
+    """The products, the kit and the zip of a default pack (planned files marked pending)."""
     products = []
     kit: list[tuple[str, str, list[dict[str, Any]]]] = []
     for product in catalogue.products:
         if product.kind in KIT:
             listed = [
-                vars(info) | {"extras": [{"file": e, "path": e} for e in info.extras]}
+                vars(info)
+                | {"extras": [{"file": e, "path": e} for e in info.extras], "ready": product.ready}
                 for info in product.files
             ]
             kit.append((product.name, product.title, listed))
@@ -239,14 +242,19 @@ def index_page(
 
         def lookup(size: str, profile: str, product: Any = product) -> dict[str, Any] | None:
             info = product.file(size, profile)
-            return None if info is None else {"file": info.file, **vars(info)}
+            return None if info is None else {**vars(info), "ready": product.ready}
 
         rows = file_rows(copy, product.title, product.sizes, lookup, links.pdf)
-        web = next((vars(f) for f in product.files if f.profile == WEB), None)
+        web = next(
+            (vars(f) | {"ready": product.ready} for f in product.files if f.profile == WEB), None
+        )
         others = [
-            language_label(copy, o.code, o.name)
-            + (f" ({copy.text('kit.draft')})" if o.draft else "")
-            for o in (offer.languages[1:] if offer else ())
+            {
+                "href": links.language(o.code, product.name),
+                "text": language_label(copy, o.code, o.name)
+                + (f" ({copy.text('kit.draft')})" if o.draft else ""),
+            }
+            for o in (offer.languages[1:] if offer and show_languages else ())
             if product.name in o.products
         ]
         products.append(
@@ -254,15 +262,13 @@ def index_page(
                 "name": product.name,
                 "title": product.title,
                 "blurb": product.blurb,
-                "thumbnail": links.thumbnail(product.thumbnail),
+                "thumbnail": links.thumbnail(product.thumbnail) if product.ready else "",
                 "width": product.thumbnail_size[0],
                 "height": product.thumbnail_size[1],
                 "alt": copy.text("downloads.thumbnail_alt", product=product.title),
                 "rows": rows,
                 "web": web_link(copy, product.title, web, links.pdf),
-                "languages": copy.text("kit.languages", languages=", ".join(others))
-                if others and not links.static_site
-                else "",
+                "languages": others if not links.static_site else [],
             }
         )
 
@@ -274,24 +280,56 @@ def index_page(
     groups = kit_groups(copy, kit, links.pdf, read)
     for group in groups:  # the listing shows each group's first picture small
         first = next((thumbs[n] for n, _, _ in kit if kit_group(copy, n)[0] == group["name"]), None)
-        group["thumbnail"] = first and {
-            "src": links.thumbnail(first.thumbnail),
-            "width": first.thumbnail_size[0],
-            "height": first.thumbnail_size[1],
-        }
-    context = _base(project, copy, links) | {
+        group["thumbnail"] = (
+            first
+            and first.ready
+            and {
+                "src": links.thumbnail(first.thumbnail),
+                "width": first.thumbnail_size[0],
+                "height": first.thumbnail_size[1],
+            }
+        )
+    ready = catalogue.bundle_bytes > 0
+    return {
         "products": products,
         "kit": groups,
         "profiles": PROFILE_ORDER,
         "bundle": {
             "href": links.bundle(catalogue.bundle),
             "file": catalogue.bundle,
-            "size": human_bytes(catalogue.bundle_bytes),
+            "ready": ready,
+            "size": human_bytes(catalogue.bundle_bytes) if ready else "",
         },
-        "error_title": bool(form.errors),
     }
+
+
+def index_page(
+    project: Project,
+    copy: PageCopy,
+    links: ServerLinks,
+    catalogue: Catalogue,
+    form: FormView | None = None,
+    offer: Offer | None = None,
+) -> str:
+    form = form or FormView()
+    context = _base(project, copy, links) | _listing(copy, links, catalogue, offer)
+    context["error_title"] = bool(form.errors)
     context |= form_context(copy, form, offer, catalogue)
     return render("index.html", context)
+
+
+def language_page(
+    project: Project,
+    copy: PageCopy,
+    links: ServerLinks,
+    catalogue: Catalogue,
+    option: LanguageOption,
+) -> str:
+    """One language's unpersonalised pack: its products and kit, each file downloadable."""
+    name = language_label(copy, option.code, option.name)
+    context = _base(project, copy, links) | _listing(copy, links, catalogue, None, False)
+    context |= {"language": name, "code": option.code, "draft": option.draft}
+    return render("language.html", context)
 
 
 def pack_page(
@@ -474,9 +512,12 @@ def kit_image(
         "width": int(width) if width.isdigit() else 0,
         "height": int(height) if height.isdigit() else 0,
         "shape": shape_name or str(info["size"]),
+        "download": info.get("ready", True),
         "text": copy.text(
             "kit.file", width=width, height=height, bytes=human_bytes(int(info["bytes"]))
-        ),
+        )
+        if info.get("ready", True)
+        else copy.text("downloads.kit_pending", width=width, height=height),
         "context": copy.text("kit.file_context", product=title, shape=shape_name or info["size"]),
         "alt": str(info.get("alt") or ""),
         "extras": extras,
@@ -526,8 +567,19 @@ def web_link(
     """The link to a product's web page (HTML version), or None."""
     if info is None:
         return None
+    ready = info.get("ready", True)
     return {
         "href": href(str(info["file"])),
-        "text": copy.text("kit.web", bytes=human_bytes(int(info["bytes"]))),
+        "text": copy.text("kit.web", bytes=human_bytes(int(info["bytes"])))
+        if ready
+        else copy.text("downloads.web_pending"),
         "context": copy.text("kit.web_context", product=title),
     }
+
+
+def preparing_page(
+    project: Project, copy: PageCopy, links: ServerLinks, file: str, href: str, back: str
+) -> str:
+    """A default file asked for before it is made: it is being made; the page asks again."""
+    context = _base(project, copy, links) | {"file": file, "href": href, "back": back}
+    return render("preparing.html", context)

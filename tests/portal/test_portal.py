@@ -52,7 +52,9 @@ def print_products() -> list[str]:
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Portal:
-    return Portal(Project(ROOT), tmp_path_factory.mktemp("portal-cache"), workers=1)
+    built = Portal(Project(ROOT), tmp_path_factory.mktemp("portal-cache"), workers=1)
+    built.prepare()  # the default pack, built here rather than in the background
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -1022,34 +1024,37 @@ def test_the_kit_alone_needs_no_version_or_size(client: TestClient) -> None:
         assert field_errors_of(response.text, name) == []
 
 
-def test_a_request_is_shared_fairly_between_workers() -> None:
-    from packgen.web.jobs import split
+def test_a_request_is_shared_between_workers_dearest_first() -> None:
+    from packgen.web.jobs import _preview_sources, tasks
 
     files = [
         ["en-GB", "pack-stakeholder", "A4", "office"],
         ["en-GB", "pack-stakeholder", "A4", "press"],
         ["en-GB", "poster-speak-up", "A4", "office"],
         ["en-GB", "poster-speak-up", "A3", "office"],
+        ["en-GB", "poster-speak-up", "*", "html"],
         ["en-GB", "leaflet-cues", "A4", "press"],
         ["cy", "leaflet-cues", "A4", "press"],
         ["en-GB", "email-banner", "*", "screen"],
     ]
     request = {"files": files, "weights": {"pack-stakeholder": 16}}
-    shares = split(request, "en-GB", 2)
-    assert len(shares) == 2
+    shares = tasks(request, "en-GB")
     found = sorted(
         [code, *item] for share in shares for code, items in share.items() for item in items
     )
     assert found == sorted(files)  # every file once
-    for share in shares:  # a product in one language is never split
-        owners = {(code, item[0]) for code, items in share.items() for item in items}
-        for other in shares:
-            if other is not share:
-                assert not owners & {(c, i[0]) for c, items in other.items() for i in items}
-    alone = [s for s in shares if "pack-stakeholder" in {i[0] for i in s.get("en-GB", [])}]
-    assert len(alone) == 1 and len(alone[0]["en-GB"]) == 2  # the big one has a worker to itself
-    assert split(request, "en-GB", 1)[0].keys() == {"en-GB", "cy"}
-    assert split({"files": files[:1]}, "en-GB", 2) == [{"en-GB": [files[0][1:]]}]  # one share
+    assert shares[0] == {
+        "en-GB": [f[1:] for f in files[:2]]
+    }  # the dearest first, versions together
+    assert {"en-GB": [["poster-speak-up", "A4", "office"], ["poster-speak-up", "*", "html"]]} in (
+        shares
+    )  # the web page with the product's first size
+    assert {"cy": [["leaflet-cues", "A4", "press"]]} in shares  # each language apart
+    assert len(shares) == 6
+    sources = _preview_sources(request, "en-GB")
+    assert sources[("en-GB", "poster-speak-up")] == ("A4", "office")
+    assert sources[("cy", "leaflet-cues")] == ("A4", "press")  # no office version chosen
+    assert ("en-GB", "email-banner") not in sources  # an image is its own preview
 
 
 def test_two_workers_share_one_pack(portal: Portal, tmp_path: Path) -> None:
@@ -1063,6 +1068,8 @@ def test_two_workers_share_one_pack(portal: Portal, tmp_path: Path) -> None:
         assert status["state"] == "ready", status
         where = shared.jobs.folder / key
         assert sorted(p.name for p in where.glob("part-*") if p.is_dir()) == ["part-0", "part-1"]
+        previews = [p for p in (where / "previews").glob("*.png") if "-zip" not in p.name]
+        assert len(previews) == 2  # one preview per product, whichever task drew it
         bundle = zipfile.ZipFile(io.BytesIO(two.get(str(status["download"])).content))
         assert sorted(n for n in bundle.namelist() if n.endswith(".pdf")) == [
             "pdf/leaflet-cues-a5-A5-office.pdf",

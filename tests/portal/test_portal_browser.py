@@ -302,6 +302,40 @@ def test_every_error_state_is_accessible(server: str, browser, tmp_path: Path) -
     page.close()
 
 
+def test_files_being_prepared_and_each_language_are_accessible(  # type: ignore[no-untyped-def]
+    server: str, browser, tmp_path: Path
+) -> None:
+    from starlette.testclient import TestClient
+
+    from packgen.resolve.project import Project
+    from packgen.web.app import Portal, create_app
+    from packgen.web.links import ServerLinks
+    from packgen.web.views import preparing_page
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # another language's page, at its first visit: nothing of it is built yet
+    page.goto(server + "/languages/ar")
+    assert page.locator("h1").inner_text() == "The resource pack in Arabic"
+    assert page.get_by_text("Being prepared").count() > 0
+    assert_accessible(page, "a language's page, its files being prepared")
+    # the listing of a server that has built nothing yet (no lifespan: nothing starts)
+    fresh = Portal(Project(REPO), tmp_path, workers=1)
+    listing = TestClient(create_app(fresh)).get("/").text
+    assert "Being prepared" in listing
+    page.goto(server + "/")
+    page.set_content(listing)  # same address, so its style sheet and script load as served
+    assert_accessible(page, "listing, files being prepared")
+    # a file asked for before it is made (the page a slow build shows after 8 s)
+    href = "/downloads/pack-stakeholder-A4-office.pdf"
+    html = preparing_page(
+        fresh.project, fresh.copy, ServerLinks(), "pack-stakeholder-A4-office.pdf", href, "/"
+    )
+    page.set_content(html)
+    assert page.get_by_role("status").inner_text().startswith("We are making")
+    assert_accessible(page, "a file being prepared")
+    page.close()
+
+
 def test_without_javascript_errors_show_and_a_pack_downloads(
     server: str, browser, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

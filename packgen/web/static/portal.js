@@ -104,4 +104,26 @@
     var delay = 250;
     window.setTimeout(poll, delay);
   }
+
+  var preparing = document.querySelector(".preparing[data-file-url]");
+  if (preparing && window.fetch) {
+    // ask quietly whether the file is made; the status line changes once, when it is
+    var fileUrl = preparing.getAttribute("data-file-url");
+    var every = (parseInt(preparing.getAttribute("data-seconds"), 10) || 10) * 1000;
+    var line = document.getElementById("preparing-text");
+    var ask = function () {
+      window.fetch(fileUrl, { cache: "no-store", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          if (state.ready) {
+            line.textContent = line.getAttribute("data-ready");
+            window.location.href = fileUrl;
+            return;
+          }
+          window.setTimeout(ask, every);
+        })
+        .catch(function () { window.setTimeout(ask, every * 2); });
+    };
+    window.setTimeout(ask, Math.min(every, 3000));
+  }
 })();
