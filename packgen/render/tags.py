@@ -508,26 +508,36 @@ def _covers(area: Rect, rect: Rect) -> bool:
     return w > 0 and h > 0 and w * h >= 0.5 * rect.w * rect.h
 
 
+def _li(text: str, attributes: str = "") -> str:
+    """An ``rdf:li`` as lxml writes it: escaped text, an empty one self-closed."""
+    if not text:
+        return f"<rdf:li{attributes}/>"
+    return f"<rdf:li{attributes}>{escape(text, {chr(13): '&#13;'})}</rdf:li>"
+
+
 def _xmp(document: PlacedDocument) -> bytes:
-    title = escape(document.info.title)
-    lang = escape(document.info.language or "x-default")
-    author = escape(document.info.author)
+    title = _li(document.info.title, ' xml:lang="x-default"')
+    lang = _li(document.info.language or "x-default")
+    author = _li(document.info.author)
+    # exactly as pikepdf serialises it (attributes in its order, its xpacket ends), so
+    # saving needs no round trip through its XMP parser to keep the same bytes
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about=""
- xmlns:dc="http://purl.org/dc/elements/1.1/"
- xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
- xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
-<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-<dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
-<dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" \
+xmlns:pdf="http://ns.adobe.com/pdf/1.3/" \
+xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="">
+<dc:title><rdf:Alt>{title}</rdf:Alt></dc:title>
+<dc:creator><rdf:Seq>{author}</rdf:Seq></dc:creator>
+<dc:language><rdf:Bag>{lang}</rdf:Bag></dc:language>
 <pdf:Producer>packgen</pdf:Producer>
 <pdfuaid:part>1</pdfuaid:part>
 </rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
-<?xpacket end="w"?>""".encode()
+
+<?xpacket end="w"?>
+""".encode()
 
 
 def _build_tree(
@@ -747,7 +757,7 @@ def tag(pdf: bytes, tagger: Tagger, document: PlacedDocument) -> bytes:
         metadata.Subtype = Name.XML
         root.Metadata = metadata
         buffer = io.BytesIO()
-        out.save(buffer, deterministic_id=True)
+        out.save(buffer, deterministic_id=True, fix_metadata_version=False)
     return buffer.getvalue()
 
 
