@@ -382,7 +382,9 @@ def render(
         buffer,
         pagesize=(first.w, first.h),
         invariant=1,
-        pageCompression=1,
+        # a tagged file is rewritten by qpdf, which compresses its streams once: ReportLab
+        # compressing them first only had qpdf inflate and deflate them again (same bytes)
+        pageCompression=0 if document.tagged else 1,
         lang=document.info.language,
         initialFontName=document.base_font,
         enforceColorSpace="sep_cmyk" if document.cmyk else None,  # CMYK and the /All marks
