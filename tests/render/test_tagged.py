@@ -373,3 +373,12 @@ def test_bilingual_posters_english_headline_is_a_heading(built: BuildReport) -> 
         kids = list(pdf.Root.StructTreeRoot.K.K)
         headings = [(str(k.S), str(k.get("/Lang", ""))) for k in kids if str(k.S)[1] == "H"]
     assert headings[:2] == [("/H1", ""), ("/H2", "en-GB")]  # Welsh title, then the English
+
+
+def test_tagged_streams_are_compressed(built: BuildReport) -> None:
+    """ReportLab writes a tagged file's streams plain; pikepdf's save compresses them."""
+    for path in _files(built, "office"):
+        with pikepdf.open(path) as pdf:
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Stream) and obj.get("/Type") != pikepdf.Name.Metadata:
+                    assert obj.get("/Filter") is not None, (path.name, obj.objgen)

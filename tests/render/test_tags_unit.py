@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pikepdf
+import pytest
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
@@ -22,7 +23,7 @@ from packgen.layout.placed import (
     RoleKind,
     TextLine,
 )
-from packgen.render.tags import Tagger, tag
+from packgen.render.tags import Tagger, _xmp, tag
 
 
 def _text(words: str, language: str, role: Role) -> PlacedText:
@@ -233,3 +234,26 @@ def test_contents_entries_are_a_toc_nested_by_level_with_their_page_numbers() ->
     )
     # a title ends in a space, so it and its number read "About 3", not "About3"
     assert [words[m] for m in (0, 1, 9, 10)] == ["About ", "3", "Again ", "7"]
+
+
+@pytest.mark.parametrize(
+    ("title", "author", "language"),
+    [
+        ("Speak up for babies", "The campaign", "en-GB"),
+        ("A & B <c> \"quoted\" 'too'", "Tab\there, a\u00a0space", "cy"),
+        ("تحدث من أجل الرضع", "الحملة", "ar"),
+        ("", "", ""),  # empty items are written self-closed
+        ("Two\rlines\nhere", " ", "pl"),
+    ],
+)
+def test_xmp_is_written_as_pikepdf_would_rewrite_it(
+    title: str, author: str, language: str
+) -> None:
+    """Saving skips pikepdf's XMP round trip, so the packet must already be in its form."""
+    info = SimpleNamespace(title=title, author=author, language=language)
+    packet = _xmp(SimpleNamespace(info=info))  # type: ignore[arg-type]
+    pdf = pikepdf.new()
+    pdf.Root.Metadata = pdf.make_stream(packet)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        assert (meta.get("dc:title") or "") == title  # and it parses
+    assert pdf.Root.Metadata.read_bytes() == packet
