@@ -246,9 +246,7 @@ def test_contents_entries_are_a_toc_nested_by_level_with_their_page_numbers() ->
         ("Two\rlines\nhere", " ", "pl"),
     ],
 )
-def test_xmp_is_written_as_pikepdf_would_rewrite_it(
-    title: str, author: str, language: str
-) -> None:
+def test_xmp_is_written_as_pikepdf_would_rewrite_it(title: str, author: str, language: str) -> None:
     """Saving skips pikepdf's XMP round trip, so the packet must already be in its form."""
     info = SimpleNamespace(title=title, author=author, language=language)
     packet = _xmp(SimpleNamespace(info=info))  # type: ignore[arg-type]
