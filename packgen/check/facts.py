@@ -20,7 +20,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Stream
 
 from packgen.check import placed
-from packgen.check.content import Content, Instruction
+from packgen.check.content import EVERYTHING, FOLLOWED, Content, Instruction
 from packgen.check.resources import appearance_streams, is_number, key_of, scan, walk
 
 
@@ -261,9 +261,9 @@ def _page_facts(number: int, page: pikepdf.Page, content: Content) -> PageFacts:
     bleed = _box(page.obj["/BleedBox"]) if "/BleedBox" in page.obj else None
     facts = PageFacts(number, media, trim, bleed)
     resources = walk(page.obj.get("/Resources"))
-    own = content.page(number - 1)
+    own = content.page(number - 1, FOLLOWED["colour"])
     streams = [own] if own is not None else []
-    streams += [content.form(form) for form in resources.forms]
+    streams += [content.form(form, FOLLOWED["colour"]) for form in resources.forms]
     for instructions in streams:
         _stream_ops(instructions, facts)
         painted = scan(instructions, resources)
@@ -296,16 +296,17 @@ def _title(pdf: pikepdf.Pdf) -> str | None:
     return str(title) if title is not None else None
 
 
-def read_facts(path: Path, text: bool = True) -> PdfFacts:
+def read_facts(path: Path, text: bool = True, keep: frozenset[str] = EVERYTHING) -> PdfFacts:
     """Everything the checks need from one PDF; raises ValueError if unreadable or too big.
 
     Without ``text``, the positioned text runs are not read and pdfium is not opened
     (a build's preflight: the layout has placed and checked every run). The file stays
-    open in ``content`` for the rules; ``PdfFacts.close`` closes it.
+    open in ``content`` for the rules; ``PdfFacts.close`` closes it. ``keep`` is what its
+    content streams are first parsed with (``check.content.operators_for``).
     """
     content: Content | None = None
     try:
-        content = Content.open(path)
+        content = Content.open(path, keep)
         pdf = content.pdf
         if _object_count(pdf) > MAX_OBJECTS:
             raise TooBig(f"the PDF has over {MAX_OBJECTS:,} objects; it is not checked")

@@ -13,7 +13,7 @@ from typing import Any
 
 from pikepdf import Dictionary, Stream
 
-from packgen.check.content import INLINE_IMAGE, Content, Instruction
+from packgen.check.content import FOLLOWED, INLINE_IMAGE, Content, Instruction
 from packgen.check.resources import numbers
 
 MAX_DEPTH = 8  # form XObjects inside form XObjects
@@ -69,7 +69,7 @@ def images(content: Content, index: int) -> list[Placement]:
     """Every raster image drawn on page ``index`` (0-based), in drawing order."""
     found: list[Placement] = []
     page = content.pages[index].obj
-    instructions = content.page(index)
+    instructions = content.page(index, FOLLOWED["images"])
     if instructions is not None:
         _follow(content, instructions, page.get("/Resources"), IDENTITY, 0, found, set())
     return found
@@ -122,7 +122,13 @@ def _follow(
                 open_forms.add(key)
                 try:
                     _follow(
-                        content, content.form(xobject), using, inner, depth + 1, found, open_forms
+                        content,
+                        content.form(xobject, FOLLOWED["images"]),
+                        using,
+                        inner,
+                        depth + 1,
+                        found,
+                        open_forms,
                     )
                 finally:
                     open_forms.discard(key)

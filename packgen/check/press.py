@@ -21,7 +21,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary
 
-from packgen.check.content import Content, Instruction
+from packgen.check.content import FOLLOWED, Content, Instruction
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.resources import flag as _flag
 from packgen.check.resources import numbers as _numbers
@@ -269,7 +269,7 @@ def _pages_inks(subject: Subject) -> Iterator[tuple[int, _PageInks]]:
     if cache is None:
         content = _content(subject)
         cache = [
-            (number, _inks(page, content.page(number - 1)))
+            (number, _inks(page, content.page(number - 1, FOLLOWED["press inks"])))
             for number, page in enumerate(content.pages, 1)
         ]
         subject._press_inks = cache  # type: ignore[attr-defined]

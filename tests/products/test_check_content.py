@@ -48,15 +48,15 @@ def test_each_page_is_parsed_once_for_every_rule(
     parsed: list[object] = []
     real = content.parse
 
-    def counting(owner: object) -> list[content.Instruction]:
+    def counting(owner: object, keep: frozenset[str]) -> list[content.Instruction]:
         parsed.append(owner)
-        return real(owner)  # type: ignore[arg-type]
+        return real(owner, keep)  # type: ignore[arg-type]
 
     monkeypatch.setattr(content, "parse", counting)
     for name in ("pack-stakeholder-A4-press.pdf", "pack-stakeholder-A4-office.pdf"):
         path = next(f.path for f in built.files if f.path.name == name)
         parsed.clear()
-        report = check_file(path, fast=True)
+        report = check_file(path, fast=True)  # from the manifest: the file's purpose is known
         pages = len(pikepdf.open(path).pages)
         # colour facts, images and (press) inks or (office) the tagging audit all ran
         checks = {f.check for f in report.findings}
@@ -71,8 +71,9 @@ def test_content_keeps_each_parse() -> None:
     pdf.add_blank_page()
     pdf.pages[0].obj.Contents = pdf.make_stream(b"0 0 1 rg 0 0 5 5 re f")
     opened = Content(pdf)
-    assert opened.page(0) is opened.page(0)
-    assert [op for op, _ in opened.page(0) or []] == ["rg", "re", "f"]
+    colour = content.FOLLOWED["colour"]
+    assert opened.page(0, colour) is opened.page(0, colour)
+    assert [op for op, _ in opened.page(0, colour) or []] == ["rg", "re", "f"]
 
 
 def test_matrices_compose_in_pdf_order() -> None:
