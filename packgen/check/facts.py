@@ -21,7 +21,7 @@ from pikepdf import Array, Dictionary, Stream
 
 from packgen.check import placed
 from packgen.check.content import EVERYTHING, FOLLOWED, Content, Instruction
-from packgen.check.resources import appearance_streams, is_number, key_of, scan, walk
+from packgen.check.resources import appearance_streams, key_of, numbers, scan, walk
 
 
 @dataclass(frozen=True)
@@ -189,17 +189,22 @@ def _fonts(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> list[FontFact]:
     return list(by_name.values())
 
 
+_STREAM_OPS = frozenset(["rg", "RG", "cs", "CS", "k", "K"])
+
+
 def _stream_ops(instructions: list[Instruction], facts: PageFacts) -> None:
     """RGB colour operators (``rg``/``RG``, ``/DeviceRGB cs``) and the highest ``k`` ink."""
     for operator, operands in instructions:
+        if operator not in _STREAM_OPS:  # most instructions: nothing this pass follows
+            continue
         if operator in ("rg", "RG"):
-            if len(operands) == 3 and all(is_number(v) for v in operands):
+            if len(operands) == 3 and len(numbers(operands)) == 3:
                 facts.rgb_operators += 1
         elif operator in ("cs", "CS"):
             if operands and str(operands[-1]) == "/DeviceRGB":
                 facts.rgb_operators += 1
-        elif operator in ("k", "K") and len(operands) == 4 and all(is_number(v) for v in operands):
-            facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(float(v) for v in operands) * 100)
+        elif len(operands) == 4 and len(values := numbers(operands)) == 4:  # k, K
+            facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(values) * 100)
 
 
 def _pdfium_text(path: Path, pages: list[PageFacts]) -> None:

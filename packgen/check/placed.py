@@ -65,6 +65,10 @@ def _pixels(image: Any) -> tuple[int, int] | None:
     return None
 
 
+_DRAWS = frozenset(["Do", INLINE_IMAGE])
+_FOLLOWS = FOLLOWED["images"]
+
+
 def images(content: Content, index: int) -> list[Placement]:
     """Every raster image drawn on page ``index`` (0-based), in drawing order."""
     found: list[Placement] = []
@@ -84,9 +88,13 @@ def _follow(
     found: list[Placement],
     open_forms: set[tuple[int, int]],
 ) -> None:
+    if len(found) >= MAX_IMAGES or _DRAWS.isdisjoint([op for op, _ in instructions]):
+        return  # nothing drawn here can be an image: the matrices need not be followed
     xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
     stack: list[Matrix] = []
     for operator, operands in instructions:
+        if operator not in _FOLLOWS:  # the colour and painting operators other readers keep
+            continue
         if len(found) >= MAX_IMAGES:
             return
         if operator == "q":
