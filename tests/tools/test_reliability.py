@@ -51,10 +51,10 @@ def test_a_bug_in_one_product_is_its_diagnostic_and_the_rest_are_built(
 ) -> None:
     real = packgen.build.make
 
-    def make(project, design, size, profile, org=None):  # type: ignore[no-untyped-def]
+    def make(project, design, size, profile, org=None, **kwargs):  # type: ignore[no-untyped-def]
         if design.name == "poster-speak-up":
             raise ZeroDivisionError("float division by zero")
-        return real(project, design, size, profile, org)
+        return real(project, design, size, profile, org, **kwargs)
 
     monkeypatch.setattr(packgen.build, "make", make)
     out = tmp_path / "out"
