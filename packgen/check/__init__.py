@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from packgen.check.content import EVERYTHING, operators_for
 from packgen.check.facts import MAX_BYTES, PdfFacts, TooBig, read_facts
 from packgen.check.finding import AUDIENCES, Finding, Level, Subject
 from packgen.check.intent import Intent, infer
@@ -146,7 +147,10 @@ def check_file(
         expect = expectation_for(path)
         stale = expect is None and path.name in read_manifest(path.parent)
     try:
-        facts = read_facts(path, text=not (trusted and expect is not None))
+        # parse what the rules that run on this file follow: the press inks run on press
+        # files only, the tagging audit on the others (a reader given less re-parses)
+        keep = operators_for(expect.profile == "press") if expect is not None else EVERYTHING
+        facts = read_facts(path, text=not (trusted and expect is not None), keep=keep)
     except TooBig as exc:
         return _unreadable(path, str(exc), "Ask for a smaller export, or check it in parts.")
     except (ValueError, OSError) as exc:

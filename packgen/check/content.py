@@ -1,84 +1,172 @@
-"""One PDF opened once (pikepdf) and each content stream parsed once, for every rule.
+"""One PDF opened once (pikepdf) and each content stream parsed once, for the rules that run.
 
 The colour facts, the press inks, the image placements and the tagging audit
 all follow a page's content stream. qpdf's parser (through pikepdf) reads each
-stream once, keeping only the operators some rule follows (:data:`OPERATORS`),
-and every rule is given the same parsed instructions: ``(operator, operands)``
-pairs, operands as pikepdf gives them (int, Decimal, Name, String, Array,
-Dictionary). Each rule ignores the operators it does not follow.
+stream once, keeping only the operators that the readers which will run follow
+(:data:`FOLLOWED`, chosen per file by :func:`operators_for`), and every reader
+is given the same parsed instructions: ``(operator, operands)`` pairs, operands
+as pikepdf gives them (int, Decimal, Name, String, Array, Dictionary). Each
+reader ignores the operators it does not follow, and asks for the ones it does
+(``Content.page(index, follows)``): a stream parsed without some of them is
+parsed again with them, so a reader is never given less than it follows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pikepdf
 
-# The operators the rules follow, and who follows them:
-#   graphics state and path (press inks, images): q Q cm re m l, painting f … n
-#   colour (colour facts, white overprint, press inks): k K g G rg RG cs CS sc scn SC SCN gs
-#   text and marked content (press inks, tagging audit): Tj TJ ' " BDC BMC EMC
-#   images: Do and inline images (BI ID EI); shadings: sh (tagging audit)
-OPERATORS = " ".join(
-    [
-        *["q", "Q", "cm", "re", "m", "l", "f", "f*", "F", "B", "B*", "b", "b*", "S", "s", "n"],
-        *["k", "K", "g", "G", "rg", "RG", "cs", "CS", "sc", "scn", "SC", "SCN", "gs"],
-        *["Tj", "TJ", "'", '"', "BDC", "BMC", "EMC"],
-        *["Do", "BI", "ID", "EI", "sh"],
-    ]
-)
 INLINE_IMAGE = "INLINE IMAGE"  # the operator pikepdf gives an inline image (BI … ID … EI)
+_TEXT = ("Tj", "TJ", "'", '"')
+_PAINT = ("f", "f*", "F", "B", "B*", "b", "b*", "S", "s")
+
+# Who follows which operators (each reader's own code ignores every other operator):
+FOLLOWED: dict[str, frozenset[str]] = {
+    # facts: rgb/cmyk operators and the white overprint / scn ink scan (resources.scan)
+    "colour": frozenset(
+        [
+            "q",
+            "Q",
+            "gs",
+            "k",
+            "K",
+            "g",
+            "G",
+            "rg",
+            "RG",
+            "cs",
+            "CS",
+            "sc",
+            "scn",
+            "SC",
+            "SCN",
+            *_PAINT,
+            *_TEXT,
+        ]
+    ),
+    # image placements (placed.py): the CTM, form and image XObjects, inline images
+    "images": frozenset(["q", "Q", "cm", "Do", INLINE_IMAGE]),
+    # the press inks' interpreter (press.py): colour, overprint, paths and their painting
+    "press inks": frozenset(
+        [
+            "q",
+            "Q",
+            "cm",
+            "gs",
+            "k",
+            "K",
+            "g",
+            "G",
+            "rg",
+            "RG",
+            "cs",
+            "CS",
+            "re",
+            "m",
+            "l",
+            "n",
+            *_PAINT,
+            *_TEXT,
+        ]
+    ),
+    # the tagging audit (tagged.py): marked content and what marks the page
+    "tagging": frozenset(["BDC", "BMC", "EMC", *_TEXT, *_PAINT, "sh", "Do", INLINE_IMAGE]),
+}
+EVERYTHING = frozenset().union(*FOLLOWED.values())
+# the operators every file's facts read (colour facts, images), whatever the file is for
+FACTS = FOLLOWED["colour"] | FOLLOWED["images"]
 
 Instruction = tuple[str, Sequence[Any]]  # (operator, operands)
 
 # operator names by their bytes: ``unparse`` and a lookup are cheaper than ``str`` per operator
-_NAMES = {name.encode("latin-1"): name for name in [*OPERATORS.split(), INLINE_IMAGE]}
+_NAMES = {name.encode("latin-1"): name for name in EVERYTHING}
 
 
-def parse(owner: pikepdf.Object | pikepdf.Page) -> list[Instruction]:
+def operators_for(press: bool | None) -> frozenset[str]:
+    """What to keep for a file whose purpose is known (True: press, False: not) or not (None).
+
+    The press inks run on press files only and the tagging audit on the others
+    (``press.py``, ``tagged.py``); with the purpose unknown, everything is kept.
+    """
+    if press is None:
+        return EVERYTHING
+    return FACTS | FOLLOWED["press inks" if press else "tagging"]
+
+
+def _argument(operators: Iterable[str]) -> str:
+    """pikepdf's whitelist: an inline image is asked for as ``BI ID EI``."""
+    names = sorted(op for op in operators if op != INLINE_IMAGE)
+    if INLINE_IMAGE in operators:
+        names += ["BI", "ID", "EI"]
+    return " ".join(names)
+
+
+# kept for callers that want every operator any reader follows
+OPERATORS = _argument(EVERYTHING)
+
+
+def parse(
+    owner: pikepdf.Object | pikepdf.Page, keep: frozenset[str] = EVERYTHING
+) -> list[Instruction]:
     """A page's (its streams joined) or a form XObject's content, as instructions.
 
-    Operands stay pikepdf's list, whose items are made Python values when read (a
-    rule that only counts ``re`` never converts its numbers).
+    Only the operators in ``keep`` are kept. Operands stay pikepdf's list, whose
+    items are made Python values when read (a rule that only counts ``re`` never
+    converts its numbers).
     """
     names = _NAMES
     found: list[Any] = [
         (names.get(raw := item.operator.unparse()) or raw.decode("latin-1"), item.operands)
-        for item in pikepdf.parse_content_stream(owner, OPERATORS)
+        for item in pikepdf.parse_content_stream(owner, _argument(keep))
     ]
     return found
 
 
 class Content:
-    """An open PDF and its parsed content streams, each parsed on first use and kept."""
+    """An open PDF and its parsed content streams, each parsed on first use and kept.
 
-    def __init__(self, pdf: pikepdf.Pdf) -> None:
+    ``keep`` is what a first parse keeps (:func:`operators_for` the file); a reader
+    asking for an operator a stream was parsed without gets it parsed again with it.
+    """
+
+    def __init__(self, pdf: pikepdf.Pdf, keep: frozenset[str] = EVERYTHING) -> None:
         self.pdf = pdf
+        self.keep = keep
         self.pages: list[pikepdf.Page] = list(pdf.pages)
-        self._page_ops: dict[int, list[Instruction] | None] = {}
-        self._form_ops: dict[tuple[int, int], list[Instruction]] = {}
+        self._page_ops: dict[int, tuple[frozenset[str], list[Instruction] | None]] = {}
+        self._form_ops: dict[tuple[int, int], tuple[frozenset[str], list[Instruction]]] = {}
 
     @classmethod
-    def open(cls, path: Path) -> Content:
-        return cls(pikepdf.open(path))
+    def open(cls, path: Path, keep: frozenset[str] = EVERYTHING) -> Content:
+        return cls(pikepdf.open(path), keep)
 
-    def page(self, index: int) -> list[Instruction] | None:
-        """Page ``index``'s (0-based) content; None when the page has no /Contents."""
-        if index not in self._page_ops:
-            page = self.pages[index]
-            self._page_ops[index] = parse(page) if "/Contents" in page.obj else None
-        return self._page_ops[index]
+    def page(self, index: int, follows: frozenset[str]) -> list[Instruction] | None:
+        """Page ``index``'s (0-based) content with at least the operators ``follows``;
+        None when the page has no /Contents."""
+        cached = self._page_ops.get(index)
+        if cached is not None and follows <= cached[0]:
+            return cached[1]
+        kept = self.keep | follows | (cached[0] if cached is not None else frozenset())
+        page = self.pages[index]
+        found = parse(page, kept) if "/Contents" in page.obj else None
+        self._page_ops[index] = (kept, found)
+        return found
 
-    def form(self, stream: pikepdf.Object) -> list[Instruction]:
-        """A form XObject's (or pattern's, appearance stream's) content."""
+    def form(self, stream: pikepdf.Object, follows: frozenset[str]) -> list[Instruction]:
+        """A form XObject's (or pattern's, appearance stream's) content, as ``page``."""
         key = stream.objgen
         if key == (0, 0):  # a direct stream cannot be shared: parse it each time
-            return parse(stream)
-        if key not in self._form_ops:
-            self._form_ops[key] = parse(stream)
-        return self._form_ops[key]
+            return parse(stream, self.keep | follows)
+        cached = self._form_ops.get(key)
+        if cached is not None and follows <= cached[0]:
+            return cached[1]
+        kept = self.keep | follows | (cached[0] if cached is not None else frozenset())
+        found = parse(stream, kept)
+        self._form_ops[key] = (kept, found)
+        return found
 
     def close(self) -> None:
         self._page_ops.clear()

@@ -20,8 +20,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Stream
 
 from packgen.check import placed
-from packgen.check.content import Content, Instruction
-from packgen.check.resources import appearance_streams, is_number, key_of, scan, walk
+from packgen.check.content import EVERYTHING, FOLLOWED, Content, Instruction
+from packgen.check.resources import appearance_streams, key_of, numbers, scan, walk
 
 
 @dataclass(frozen=True)
@@ -189,17 +189,22 @@ def _fonts(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> list[FontFact]:
     return list(by_name.values())
 
 
+_STREAM_OPS = frozenset(["rg", "RG", "cs", "CS", "k", "K"])
+
+
 def _stream_ops(instructions: list[Instruction], facts: PageFacts) -> None:
     """RGB colour operators (``rg``/``RG``, ``/DeviceRGB cs``) and the highest ``k`` ink."""
     for operator, operands in instructions:
+        if operator not in _STREAM_OPS:  # most instructions: nothing this pass follows
+            continue
         if operator in ("rg", "RG"):
-            if len(operands) == 3 and all(is_number(v) for v in operands):
+            if len(operands) == 3 and len(numbers(operands)) == 3:
                 facts.rgb_operators += 1
         elif operator in ("cs", "CS"):
             if operands and str(operands[-1]) == "/DeviceRGB":
                 facts.rgb_operators += 1
-        elif operator in ("k", "K") and len(operands) == 4 and all(is_number(v) for v in operands):
-            facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(float(v) for v in operands) * 100)
+        elif len(operands) == 4 and len(values := numbers(operands)) == 4:  # k, K
+            facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(values) * 100)
 
 
 def _pdfium_text(path: Path, pages: list[PageFacts]) -> None:
@@ -261,9 +266,9 @@ def _page_facts(number: int, page: pikepdf.Page, content: Content) -> PageFacts:
     bleed = _box(page.obj["/BleedBox"]) if "/BleedBox" in page.obj else None
     facts = PageFacts(number, media, trim, bleed)
     resources = walk(page.obj.get("/Resources"))
-    own = content.page(number - 1)
+    own = content.page(number - 1, FOLLOWED["colour"])
     streams = [own] if own is not None else []
-    streams += [content.form(form) for form in resources.forms]
+    streams += [content.form(form, FOLLOWED["colour"]) for form in resources.forms]
     for instructions in streams:
         _stream_ops(instructions, facts)
         painted = scan(instructions, resources)
@@ -296,16 +301,17 @@ def _title(pdf: pikepdf.Pdf) -> str | None:
     return str(title) if title is not None else None
 
 
-def read_facts(path: Path, text: bool = True) -> PdfFacts:
+def read_facts(path: Path, text: bool = True, keep: frozenset[str] = EVERYTHING) -> PdfFacts:
     """Everything the checks need from one PDF; raises ValueError if unreadable or too big.
 
     Without ``text``, the positioned text runs are not read and pdfium is not opened
     (a build's preflight: the layout has placed and checked every run). The file stays
-    open in ``content`` for the rules; ``PdfFacts.close`` closes it.
+    open in ``content`` for the rules; ``PdfFacts.close`` closes it. ``keep`` is what its
+    content streams are first parsed with (``check.content.operators_for``).
     """
     content: Content | None = None
     try:
-        content = Content.open(path)
+        content = Content.open(path, keep)
         pdf = content.pdf
         if _object_count(pdf) > MAX_OBJECTS:
             raise TooBig(f"the PDF has over {MAX_OBJECTS:,} objects; it is not checked")

@@ -13,7 +13,7 @@ from typing import Any
 
 from pikepdf import Dictionary, Stream
 
-from packgen.check.content import INLINE_IMAGE, Content, Instruction
+from packgen.check.content import FOLLOWED, INLINE_IMAGE, Content, Instruction
 from packgen.check.resources import numbers
 
 MAX_DEPTH = 8  # form XObjects inside form XObjects
@@ -65,11 +65,15 @@ def _pixels(image: Any) -> tuple[int, int] | None:
     return None
 
 
+_DRAWS = frozenset(["Do", INLINE_IMAGE])
+_FOLLOWS = FOLLOWED["images"]
+
+
 def images(content: Content, index: int) -> list[Placement]:
     """Every raster image drawn on page ``index`` (0-based), in drawing order."""
     found: list[Placement] = []
     page = content.pages[index].obj
-    instructions = content.page(index)
+    instructions = content.page(index, FOLLOWED["images"])
     if instructions is not None:
         _follow(content, instructions, page.get("/Resources"), IDENTITY, 0, found, set())
     return found
@@ -84,9 +88,13 @@ def _follow(
     found: list[Placement],
     open_forms: set[tuple[int, int]],
 ) -> None:
+    if len(found) >= MAX_IMAGES or _DRAWS.isdisjoint([op for op, _ in instructions]):
+        return  # nothing drawn here can be an image: the matrices need not be followed
     xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
     stack: list[Matrix] = []
     for operator, operands in instructions:
+        if operator not in _FOLLOWS:  # the colour and painting operators other readers keep
+            continue
         if len(found) >= MAX_IMAGES:
             return
         if operator == "q":
@@ -122,7 +130,13 @@ def _follow(
                 open_forms.add(key)
                 try:
                     _follow(
-                        content, content.form(xobject), using, inner, depth + 1, found, open_forms
+                        content,
+                        content.form(xobject, FOLLOWED["images"]),
+                        using,
+                        inner,
+                        depth + 1,
+                        found,
+                        open_forms,
                     )
                 finally:
                     open_forms.discard(key)

@@ -21,7 +21,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary
 
-from packgen.check.content import Content, Instruction
+from packgen.check.content import FOLLOWED, Content, Instruction
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.resources import flag as _flag
 from packgen.check.resources import numbers as _numbers
@@ -31,6 +31,7 @@ PDFX_VERSIONS = ("PDF/X-4", "PDF/X-4p", "PDF/X-3:2003", "PDF/X-1a:2003", "PDF/X-
 PDFX_ADVICE = "Ask for a PDF/X export (PDF/X-4) made with the print shop's CMYK profile."
 QR_MIN_RECTS = 40  # a fill of this many rectangles at once is taken for QR (or bar) modules
 BLACK = (0.0, 0.0, 0.0, 1.0)
+_PAINTING = frozenset(["f", "f*", "F", "B", "B*", "b", "b*", "S", "s", "n"])  # ends a path
 
 
 def _level(subject: Subject) -> Level:
@@ -163,6 +164,9 @@ class _State:
     opm: int = 0
     moved: bool = False  # a non-identity cm is in effect
 
+    def copy(self) -> _State:  # for q: cheaper than ``dataclasses.replace`` per save
+        return _State(self.fill, self.stroke, self.op, self.stroke_op, self.opm, self.moved)
+
 
 @dataclass
 class _PageInks:
@@ -202,11 +206,25 @@ def _inks(page: pikepdf.Page, instructions: list[Instruction] | None) -> _PageIn
         return inks
     state, stack = _State(), []
     rects, path = 0, []  # the path's re/m/l operands, made points only for a stroke
-    for op, operands in instructions:
-        if op == "q":
-            stack.append(replace(state))
-        elif op == "Q" and stack:
-            state = stack.pop()
+    for op, operands in instructions:  # the branches in the order of how often they are met
+        if op == "re":
+            rects += 1
+            path.append((True, operands))
+        elif op == "q":
+            stack.append(state.copy())
+        elif op == "Q":
+            if stack:
+                state = stack.pop()
+        elif op in _PAINTING:
+            if op != "n" and op not in ("S", "s") and rects >= QR_MIN_RECTS:
+                inks.qr_fills.append(state.fill)
+            if op in ("S", "s") and not state.moved:
+                points = _points(path)
+                if points and all(not (x0 <= x <= x1 and y0 <= y <= y1) for x, y in points):
+                    inks.outside_strokes.append(state.stroke)
+            rects, path = 0, []
+        elif op in ("m", "l"):
+            path.append((False, operands))
         elif op == "cm":
             state.moved = state.moved or _numbers(operands) != [1, 0, 0, 1, 0, 0]
         elif op == "k":
@@ -231,19 +249,6 @@ def _inks(page: pikepdf.Page, instructions: list[Instruction] | None) -> _PageIn
                 state.op = _flag(ext["/op"])
             if "/OPM" in ext:
                 state.opm = int(ext["/OPM"])
-        elif op == "re":
-            rects += 1
-            path.append((True, operands))
-        elif op in ("m", "l"):
-            path.append((False, operands))
-        elif op in ("f", "f*", "F", "B", "B*", "b", "b*", "S", "s", "n"):
-            if op != "n" and op not in ("S", "s") and rects >= QR_MIN_RECTS:
-                inks.qr_fills.append(state.fill)
-            if op in ("S", "s") and not state.moved:
-                points = _points(path)
-                if points and all(not (x0 <= x <= x1 and y0 <= y <= y1) for x, y in points):
-                    inks.outside_strokes.append(state.stroke)
-            rects, path = 0, []
         elif op in ("Tj", "TJ", "'", '"') and state.fill == BLACK:
             inks.black_text += 1
             if not (state.op and state.opm == 1):
@@ -269,7 +274,7 @@ def _pages_inks(subject: Subject) -> Iterator[tuple[int, _PageInks]]:
     if cache is None:
         content = _content(subject)
         cache = [
-            (number, _inks(page, content.page(number - 1)))
+            (number, _inks(page, content.page(number - 1, FOLLOWED["press inks"])))
             for number, page in enumerate(content.pages, 1)
         ]
         subject._press_inks = cache  # type: ignore[attr-defined]

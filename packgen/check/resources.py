@@ -187,13 +187,18 @@ _PAINT_STROKE = {"S", "s", "B", "B*", "b", "b*"}
 _SCANNED = _NUMERIC | _PAINT_FILL | _PAINT_STROKE | {"q", "Q", "gs", "cs", "CS"}
 
 
+_NUMBER_TYPES = frozenset([int, float, Decimal])  # the exact types: looked up first, per operand
+
+
 def is_number(value: object) -> bool:
     """A numeric operand (pikepdf gives int or Decimal; a bool is not a number)."""
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    kind = type(value)
+    return kind in _NUMBER_TYPES or (isinstance(value, int | float | Decimal) and kind is not bool)
 
 
 def numbers(operands: Sequence[Any]) -> list[float]:
-    return [float(v) for v in operands if is_number(v)]
+    exact = _NUMBER_TYPES
+    return [float(v) for v in operands if type(v) in exact or is_number(v)]
 
 
 @dataclass

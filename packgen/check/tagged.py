@@ -33,7 +33,7 @@ from packgen.check.containment import (
     role_map_problems,
     standard,
 )
-from packgen.check.content import Content, Instruction, parse
+from packgen.check.content import FOLLOWED, Content, Instruction, parse
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.parenttree import Holders, parent_tree_problems
 
@@ -204,7 +204,7 @@ def page_problems(
     orphans: list[int] = []
     shown = tree.shown.setdefault(page.obj.objgen, [])
     if instructions is None:
-        instructions = parse(page) if "/Contents" in page.obj else []
+        instructions = parse(page, FOLLOWED["tagging"]) if "/Contents" in page.obj else []
     for op, operands in instructions:
         if op in ("BDC", "BMC"):
             tag = str(operands[0]).lstrip("/")
@@ -384,7 +384,8 @@ def _audit(content: Content) -> list[str]:
     for number, page in enumerate(content.pages, start=1):
         if "/StructParents" not in page.obj:
             found.append(f"page {number}: no /StructParents")
-        found.extend(page_problems(page, number, tree, content.page(number - 1) or []))
+        instructions = content.page(number - 1, FOLLOWED["tagging"]) or []
+        found.extend(page_problems(page, number, tree, instructions))
     found.extend(parent_tree_problems(pdf, tree.holders, tree.shown))
     found.extend(form_font_problems(pdf))
     return found

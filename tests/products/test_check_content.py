@@ -22,6 +22,8 @@ from packgen.build import BuildReport
 from packgen.check import check_file, content
 from packgen.check.content import INLINE_IMAGE, Content, parse
 from packgen.check.placed import images, multiply, unit_square
+from packgen.check.resources import _SCANNED
+from packgen.check.tagged import PAINT_OPERATORS, TEXT_OPERATORS
 from packgen.units import MM
 
 OWNER = pikepdf.new()  # a stream lives as long as its PDF
@@ -48,15 +50,15 @@ def test_each_page_is_parsed_once_for_every_rule(
     parsed: list[object] = []
     real = content.parse
 
-    def counting(owner: object) -> list[content.Instruction]:
+    def counting(owner: object, keep: frozenset[str]) -> list[content.Instruction]:
         parsed.append(owner)
-        return real(owner)  # type: ignore[arg-type]
+        return real(owner, keep)  # type: ignore[arg-type]
 
     monkeypatch.setattr(content, "parse", counting)
     for name in ("pack-stakeholder-A4-press.pdf", "pack-stakeholder-A4-office.pdf"):
         path = next(f.path for f in built.files if f.path.name == name)
         parsed.clear()
-        report = check_file(path, fast=True)
+        report = check_file(path, fast=True)  # from the manifest: the file's purpose is known
         pages = len(pikepdf.open(path).pages)
         # colour facts, images and (press) inks or (office) the tagging audit all ran
         checks = {f.check for f in report.findings}
@@ -71,8 +73,9 @@ def test_content_keeps_each_parse() -> None:
     pdf.add_blank_page()
     pdf.pages[0].obj.Contents = pdf.make_stream(b"0 0 1 rg 0 0 5 5 re f")
     opened = Content(pdf)
-    assert opened.page(0) is opened.page(0)
-    assert [op for op, _ in opened.page(0) or []] == ["rg", "re", "f"]
+    colour = content.FOLLOWED["colour"]
+    assert opened.page(0, colour) is opened.page(0, colour)
+    assert [op for op, _ in opened.page(0, colour) or []] == ["rg", "re", "f"]
 
 
 def test_matrices_compose_in_pdf_order() -> None:
@@ -130,3 +133,51 @@ def test_a_build_loads_neither_pypdf_nor_pdfium(tmp_path: Path) -> None:
     )
     assert done.stdout.split()[-3:] == ["0", "False", "False"], done.stderr
     assert (tmp_path / "poster-speak-up-A4-press.pdf").is_file()  # built and preflighted
+
+
+def _findings(path: Path) -> list[tuple[str, str, str, int | None]]:
+    report = check_file(path, fast=True)
+    return [(f.check, f.level.value, f.message, f.page) for f in report.findings]
+
+
+def test_what_each_kind_of_file_parses() -> None:
+    office, press = content.operators_for(False), content.operators_for(True)
+    assert not {"re", "m", "l", "n"} & office  # only the press inks follow paths
+    assert not {"BDC", "BMC", "EMC", "sh"} & press  # only the tagging audit follows these
+    assert content.operators_for(None) == content.EVERYTHING == office | press
+    # each reader's declared operators are those its code follows
+    assert content.FOLLOWED["tagging"] == {"BDC", "BMC", "EMC"} | TEXT_OPERATORS | PAINT_OPERATORS
+    assert _SCANNED | {"rg", "RG", "cs", "CS", "k", "K"} <= content.FOLLOWED["colour"]
+
+
+def test_a_reader_gets_what_it_follows_from_a_stream_parsed_without_it() -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].obj.Contents = pdf.make_stream(b"/P <</MCID 0>> BDC 0 0 5 5 re 1 0 0 0 k f EMC")
+    opened = Content(pdf, content.operators_for(False))  # kept as for an office file
+    first = opened.page(0, content.FOLLOWED["colour"]) or []
+    assert [op for op, _ in first] == ["BDC", "k", "f", "EMC"]  # no path: no reader asked
+    assert opened.page(0, content.FOLLOWED["tagging"]) is first  # kept: not parsed again
+    inks = opened.page(0, content.FOLLOWED["press inks"]) or []
+    assert [op for op, _ in inks] == ["BDC", "re", "k", "f", "EMC"]  # parsed again, with paths
+    assert opened.page(0, content.FOLLOWED["colour"]) is inks
+
+
+@pytest.mark.parametrize(
+    "name", ["pack-stakeholder-A4-press.pdf", "pack-stakeholder-A4-office.pdf"]
+)
+def test_findings_do_not_depend_on_what_is_parsed_first(
+    built: BuildReport, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    import packgen.check as check
+
+    path = next(f.path for f in built.files if f.path.name == name)
+    chosen = _findings(path)  # parsed for what the file is (the manifest says)
+    checks = {check for check, *_ in chosen}
+    assert ("qr-ink" in checks and "marks" in checks) == name.endswith("press.pdf")
+    assert ("tagged" in checks) == name.endswith("office.pdf")
+    monkeypatch.setattr(check, "operators_for", lambda press: content.EVERYTHING)
+    assert _findings(path) == chosen
+    # parsed first as for the other kind of file: a press file's inks still see paths
+    monkeypatch.setattr(check, "operators_for", lambda press: content.operators_for(not press))
+    assert _findings(path) == chosen
