@@ -6,12 +6,21 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PIL import ImageFile
 
 from packgen.build import BuildReport, build
 from packgen.resolve.project import Project, embedded_root
 
 ROOT = embedded_root()
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def pillow_refuses_truncated_images() -> None:
+    """Pillow's default before every test: importing WeasyPrint (the foreign-PDF fixtures)
+    sets ``ImageFile.LOAD_TRUNCATED_IMAGES`` for the whole process, after which a truncated
+    logo would be accepted and the hostile-input tests would depend on their order."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
