@@ -13,6 +13,7 @@ from packgen.check import check_file
 from packgen.check.tagged import Tree, audit, heading_problems, walk
 from packgen.errors import PackgenError
 from packgen.resolve.project import Project
+from tests.render.structure import elements
 
 
 def _files(built: BuildReport, profile: str) -> list[Path]:
@@ -176,11 +177,11 @@ def test_pack_contents_is_a_toc_of_entries_each_linking_to_its_page(built: Build
     pack = next(p for p in _files(built, "office") if p.name.startswith("pack-"))
     with pikepdf.open(pack) as pdf:
         tocs: list[pikepdf.Dictionary] = []
-        _elements(pdf.Root.StructTreeRoot.K, "/TOC", tocs)
+        elements(pdf.Root.StructTreeRoot.K, "/TOC", tocs)
         top = [t for t in tocs if str(t.P.S) == "/Document"]
         assert len(top) == 1  # one contents, its sub-entries in TOCs of their own inside it
         entries: list[pikepdf.Dictionary] = []
-        _elements(top[0], "/TOCI", entries)
+        elements(top[0], "/TOCI", entries)
         rows = [a for a in pdf.pages[1].Annots if a.Subtype == "/Link"]
         assert len(entries) == len(rows) == 19  # every row of the contents page: 14 + 5 sub
         assert all(str(e.P.S) == "/TOC" for e in entries)
@@ -236,20 +237,9 @@ def test_the_weeks_name_and_dates_read_as_one_paragraph(
     assert not lines[at + 1].strip().startswith('"')  # nothing more in that P
     with pikepdf.open(path) as pdf:
         paragraphs: list[pikepdf.Dictionary] = []
-        _elements(pdf.Root.StructTreeRoot.K, "/P", paragraphs)
+        elements(pdf.Root.StructTreeRoot.K, "/P", paragraphs)
         first = paragraphs[0]
         assert _kinds(first) == ["/MCR"]  # one marked-content sequence, not a P per line
-
-
-def _elements(node: object, kind: str, found: list[pikepdf.Dictionary]) -> None:
-    if isinstance(node, pikepdf.Array):
-        for kid in node:
-            _elements(kid, kind, found)
-    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-        if str(node.S) == kind:
-            found.append(node)
-        if "/K" in node:
-            _elements(node.K, kind, found)
 
 
 def _kinds(element: pikepdf.Dictionary) -> list[str]:
@@ -261,7 +251,7 @@ def test_list_items_are_a_label_and_a_body(built: BuildReport) -> None:
     for path in _files(built, "office"):
         with pikepdf.open(path) as pdf:
             items: list[pikepdf.Dictionary] = []
-            _elements(pdf.Root.StructTreeRoot.K, "/LI", items)
+            elements(pdf.Root.StructTreeRoot.K, "/LI", items)
             labelled = [i for i in items if _kinds(i) == ["/Lbl", "/LBody"]]
             assert all(_kinds(i) in (["/Lbl", "/LBody"], ["/LBody"]) for i in items), path.name
             if path.name.startswith(("leaflet-cues-A4", "pack-")):
@@ -278,7 +268,7 @@ def test_every_link_holds_its_words_or_its_figure(built: BuildReport) -> None:
     for path in _files(built, "office"):
         with pikepdf.open(path) as pdf:
             links: list[pikepdf.Dictionary] = []
-            _elements(pdf.Root.StructTreeRoot.K, "/Link", links)
+            elements(pdf.Root.StructTreeRoot.K, "/Link", links)
             assert links, path.name
             for link in links:
                 kinds = _kinds(link)
@@ -308,7 +298,7 @@ def _broken(source: Path, target: Path, change: object) -> Path:
 
 def _first(pdf: pikepdf.Pdf, kind: str) -> pikepdf.Dictionary:
     found: list[pikepdf.Dictionary] = []
-    _elements(pdf.Root.StructTreeRoot.K, kind, found)
+    elements(pdf.Root.StructTreeRoot.K, kind, found)
     return found[0]
 
 
@@ -334,7 +324,7 @@ def test_a_link_without_its_words_is_caught(built: BuildReport, tmp_path: Path) 
 
     def unword(pdf: pikepdf.Pdf) -> None:  # the words move out to the P: only the OBJR stays
         links: list[pikepdf.Dictionary] = []
-        _elements(pdf.Root.StructTreeRoot.K, "/Link", links)
+        elements(pdf.Root.StructTreeRoot.K, "/Link", links)
         link = next(k for k in links if "/MCR" in _kinds(k) and "/P" in str(k.P.S))
         words = [k for k in link.K if k.get("/Type") == "/MCR"]
         link.K = pikepdf.Array([k for k in link.K if k.get("/Type") == "/OBJR"])

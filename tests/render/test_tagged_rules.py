@@ -17,6 +17,7 @@ from packgen.build import BuildReport
 from packgen.check import check_file
 from packgen.check.containment import role_map_problems, standard
 from packgen.check.tagged import audit
+from tests.render.structure import elements
 
 
 def _source(built: BuildReport, name: str) -> Path:
@@ -25,20 +26,9 @@ def _source(built: BuildReport, name: str) -> Path:
     )
 
 
-def _elements(node: object, kind: str, found: list[pikepdf.Dictionary]) -> None:
-    if isinstance(node, pikepdf.Array):
-        for kid in node:
-            _elements(kid, kind, found)
-    elif isinstance(node, pikepdf.Dictionary) and "/S" in node:
-        if str(node.S) == kind:
-            found.append(node)
-        if "/K" in node:
-            _elements(node.K, kind, found)
-
-
 def _all(pdf: pikepdf.Pdf, kind: str) -> list[pikepdf.Dictionary]:
     found: list[pikepdf.Dictionary] = []
-    _elements(pdf.Root.StructTreeRoot.K, kind, found)
+    elements(pdf.Root.StructTreeRoot.K, kind, found)
     return found
 
 
