@@ -20,8 +20,8 @@ from typing import Any
 import pikepdf
 
 INLINE_IMAGE = "INLINE IMAGE"  # the operator pikepdf gives an inline image (BI … ID … EI)
-_TEXT = ("Tj", "TJ", "'", '"')
-_PAINT = ("f", "f*", "F", "B", "B*", "b", "b*", "S", "s")
+TEXT = ("Tj", "TJ", "'", '"')  # show text
+PAINT = ("f", "f*", "F", "B", "B*", "b", "b*", "S", "s")  # paint the current path
 _STATE = ("q", "Q", "gs")
 _COLOUR = ("k", "K", "g", "G", "rg", "RG", "cs", "CS")
 _PATTERN = ("sc", "scn", "SC", "SCN")  # colour in a colour space: the ink scan, not the press inks
@@ -30,13 +30,13 @@ _PATH = ("re", "m", "l", "n")
 # Who follows which operators (each reader's own code ignores every other operator):
 FOLLOWED: dict[str, frozenset[str]] = {
     # facts: rgb/cmyk operators and the white overprint / scn ink scan (resources.scan)
-    "colour": frozenset([*_STATE, *_COLOUR, *_PATTERN, *_PAINT, *_TEXT]),
+    "colour": frozenset([*_STATE, *_COLOUR, *_PATTERN, *PAINT, *TEXT]),
     # image placements (placed.py): the CTM, form and image XObjects, inline images
     "images": frozenset(["q", "Q", "cm", "Do", INLINE_IMAGE]),
     # the press inks' interpreter (press.py): colour, overprint, paths and their painting
-    "press inks": frozenset([*_STATE, "cm", *_COLOUR, *_PATH, *_PAINT, *_TEXT]),
+    "press inks": frozenset([*_STATE, "cm", *_COLOUR, *_PATH, *PAINT, *TEXT]),
     # the tagging audit (tagged.py): marked content and what marks the page
-    "tagging": frozenset(["BDC", "BMC", "EMC", *_TEXT, *_PAINT, "sh", "Do", INLINE_IMAGE]),
+    "tagging": frozenset(["BDC", "BMC", "EMC", *TEXT, *PAINT, "sh", "Do", INLINE_IMAGE]),
 }
 EVERYTHING = frozenset().union(*FOLLOWED.values())
 # the operators every file's facts read (colour facts, images), whatever the file is for

@@ -21,7 +21,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary
 
-from packgen.check.content import FOLLOWED, Content, Instruction
+from packgen.check.content import FOLLOWED, PAINT, TEXT, Content, Instruction
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.resources import flag as _flag
 from packgen.check.resources import numbers as _numbers
@@ -31,7 +31,7 @@ PDFX_VERSIONS = ("PDF/X-4", "PDF/X-4p", "PDF/X-3:2003", "PDF/X-1a:2003", "PDF/X-
 PDFX_ADVICE = "Ask for a PDF/X export (PDF/X-4) made with the print shop's CMYK profile."
 QR_MIN_RECTS = 40  # a fill of this many rectangles at once is taken for QR (or bar) modules
 BLACK = (0.0, 0.0, 0.0, 1.0)
-_PAINTING = frozenset(["f", "f*", "F", "B", "B*", "b", "b*", "S", "s", "n"])  # ends a path
+_PAINTING = frozenset([*PAINT, "n"])  # ends a path
 
 
 def _level(subject: Subject) -> Level:
@@ -249,7 +249,7 @@ def _inks(page: pikepdf.Page, instructions: list[Instruction] | None) -> _PageIn
                 state.op = _flag(ext["/op"])
             if "/OPM" in ext:
                 state.opm = int(ext["/OPM"])
-        elif op in ("Tj", "TJ", "'", '"') and state.fill == BLACK:
+        elif op in TEXT and state.fill == BLACK:
             inks.black_text += 1
             if not (state.op and state.opm == 1):
                 inks.black_text_knocked_out += 1

@@ -33,13 +33,13 @@ from packgen.check.containment import (
     role_map_problems,
     standard,
 )
-from packgen.check.content import FOLLOWED, Content, Instruction, parse
+from packgen.check.content import FOLLOWED, INLINE_IMAGE, PAINT, TEXT, Content, Instruction, parse
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.parenttree import Holders, parent_tree_problems
 
-TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
+TEXT_OPERATORS = frozenset(TEXT)
 # everything else that puts marks on the page: paths, shadings, images, XObjects
-PAINT_OPERATORS = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "INLINE IMAGE"}
+PAINT_OPERATORS = frozenset([*PAINT, "sh", "Do", INLINE_IMAGE])
 HEADINGS = {"H", "H1", "H2", "H3", "H4", "H5", "H6"}
 MAX_LISTED = 5  # problems named one by one; the rest are counted
 
