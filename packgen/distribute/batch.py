@@ -2,7 +2,11 @@
 
 Each worker process loads the project once (fonts, layouts, copy, QR codes
 are cached per process) and builds one organisation's pack per task into
-``OUT/<folder>/``, optionally zipped. A broken profile, or one that fails in
+``OUT/<folder>/``, optionally zipped. Where processes can be forked, the
+parent imports the build, loads the project, registers its fonts and
+resolves every layout first (:func:`warm`), and the workers are forked from
+it: they start with that work done and share its memory (copy-on-write),
+instead of each doing it again. A broken profile, or one that fails in
 any way (even a bug), is reported by name and skipped; every other pack is
 complete. Folder names are unique within a batch: the organisation's name
 transliterated to ASCII (Greek, Cyrillic, CJK and Arabic names stay
@@ -17,6 +21,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -30,7 +35,7 @@ from packgen.errors import PackgenError, Span, error
 from packgen.model.profiles import PDF_PROFILES
 from packgen.resolve.org import Organisation, slug
 
-_project = None  # the worker process's Project, loaded once
+_project = None  # the worker process's Project, loaded once (or inherited: see warm)
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
 HASH_LENGTH = 6  # hex digits added to a folder name that two profiles share
@@ -255,6 +260,46 @@ def _load(source: OrgSource) -> Organisation:
         ) from None
 
 
+def _fork_context() -> multiprocessing.context.BaseContext | None:
+    """The "fork" start method where the system has it (workers inherit :func:`warm`'s
+    work), else None (the platform's default, and no warm-up in the parent)."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def warm(root: Path) -> None:
+    """Do in this process what every organisation's build would do first, and that no
+    profile changes: import the build and the preflight, load the project, register its
+    fonts, read and resolve every layout in every size. Workers forked afterwards start
+    with it done. Only the project's own files are read (no profile, no logo), and a
+    layout that fails here is left to each build to report."""
+    global _project
+    import packgen.build
+    import packgen.check
+    import packgen.check.press
+    import packgen.layout.cobrand
+    import packgen.layout.flow
+    import packgen.render.pdf  # noqa: F401  (imported for the workers)
+    from packgen.resolve.design import load_design, resolve
+    from packgen.resolve.pack import resolve_pack
+    from packgen.resolve.project import Project
+
+    if _project is None or _project.root != root:
+        _project = Project(root)
+    project = _project
+    with contextlib.suppress(Exception):  # the same mistake is each build's to report
+        project.register_fonts()
+    for name in project.products():
+        with contextlib.suppress(Exception):
+            design = load_design(project, name)
+            for size in design.sizes:
+                if design.kind == "pack":
+                    resolve_pack(project, design, size)
+                else:
+                    resolve(project, design, size)
+
+
 def run_batch(
     root: Path,
     folder: Path,
@@ -273,6 +318,8 @@ def run_batch(
         return results
     budget = budget or Budget()
     folders = folder_names(todo)
+    if _fork_context() is not None:
+        warm(root)
     for result in _run(todo, folders, root, out, jobs, make_zip, profiles, preflight, budget):
         results.append(result)
         if progress:
@@ -299,7 +346,10 @@ def _run(
         workers = max(1, min(jobs, len(batch)))
         broken: list[OrgSource] = []
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=init_worker, initargs=(os.getpid(), budget)
+            max_workers=workers,
+            mp_context=_fork_context(),
+            initializer=init_worker,
+            initargs=(os.getpid(), budget),
         ) as pool:
             futures = {
                 pool.submit(
