@@ -387,6 +387,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         progress,
         not args.no_check,
         budget,
+        args.campaign,
+        args.language,
     )
     if not results:
         print(f"packgen batch: no profiles (*.yaml, *.csv) in {folder}", file=sys.stderr)

@@ -29,13 +29,18 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packgen.distribute.worker import Budget, cpu_budget, init_worker
 from packgen.errors import PackgenError, Span, error
 from packgen.model.profiles import PDF_PROFILES
 from packgen.resolve.org import Organisation, slug
 
-_project = None  # the worker process's Project, loaded once (or inherited: see warm)
+if TYPE_CHECKING:
+    from packgen.resolve.project import Project
+
+# the worker process's Project, loaded once (or inherited from the parent: see warm)
+_project: Project | None = None
 
 MAX_CSV_BYTES = 10 * 1024 * 1024
 HASH_LENGTH = 6  # hex digits added to a folder name that two profiles share
@@ -197,6 +202,8 @@ def _build_one(
     profiles: tuple[str, ...],
     preflight: bool = True,
     seconds: int = 0,
+    campaign: str | None = None,
+    language: str | None = None,
 ) -> OrgResult:
     """One organisation's pack into ``out/folder``; any failure is its result, never a raise."""
     from packgen.build import _is_bug, build, contained
@@ -208,11 +215,7 @@ def _build_one(
         return OrgResult(source.label, False, 0, None, None, source.problem)
     try:
         with cpu_budget(seconds):
-            from packgen.resolve.project import Project
-
-            if _project is None or str(_project.root) != root:
-                _project = Project(Path(root))
-            project = _project
+            project = _project_for(Path(root), campaign, language)
             org = _load(source)
             report = build(project, target, profiles=profiles, org=org, preflight=preflight)
             if not report.ok:
@@ -244,6 +247,17 @@ def _build_one(
         return OrgResult(source.label, False, 0, None, None, problem, _is_bug(exc))
 
 
+def _project_for(root: Path, campaign: str | None, language: str | None) -> Project:
+    """This process's project (kept between organisations, and inherited by forked workers)."""
+    global _project
+    from packgen.resolve.project import Project
+
+    wanted = (root, campaign, language)
+    if _project is None or (_project.root, _project.campaign_name, _project.language) != wanted:
+        _project = Project(root, campaign, language)
+    return _project
+
+
 def _load(source: OrgSource) -> Organisation:
     """The organisation of a YAML profile, or of a CSV row (errors name row and column)."""
     from packgen.resolve.org import load_org, load_org_text
@@ -268,13 +282,12 @@ def _fork_context() -> multiprocessing.context.BaseContext | None:
     return None
 
 
-def warm(root: Path) -> None:
+def warm(root: Path, campaign: str | None = None, language: str | None = None) -> None:
     """Do in this process what every organisation's build would do first, and that no
     profile changes: import the build and the preflight, load the project, register its
     fonts, read and resolve every layout in every size. Workers forked afterwards start
     with it done. Only the project's own files are read (no profile, no logo), and a
     layout that fails here is left to each build to report."""
-    global _project
     import packgen.build
     import packgen.check
     import packgen.check.press
@@ -283,11 +296,8 @@ def warm(root: Path) -> None:
     import packgen.render.pdf  # noqa: F401  (imported for the workers)
     from packgen.resolve.design import load_design, resolve
     from packgen.resolve.pack import resolve_pack
-    from packgen.resolve.project import Project
 
-    if _project is None or _project.root != root:
-        _project = Project(root)
-    project = _project
+    project = _project_for(root, campaign, language)
     with contextlib.suppress(Exception):  # the same mistake is each build's to report
         project.register_fonts()
     for name in project.products():
@@ -310,8 +320,13 @@ def run_batch(
     progress: Callable[[int, int, OrgResult], None] | None = None,
     preflight: bool = True,
     budget: Budget | None = None,
+    campaign: str | None = None,
+    language: str | None = None,
 ) -> list[OrgResult]:
-    """Build every organisation's pack in worker processes; results in completion order."""
+    """Build every organisation's pack in worker processes; results in completion order.
+
+    ``campaign`` and ``language`` choose the project's campaign and copy language, as
+    ``packgen build --campaign --language`` do (None: the project's defaults)."""
     todo = sources(folder)
     results: list[OrgResult] = []
     if not todo:
@@ -319,8 +334,11 @@ def run_batch(
     budget = budget or Budget()
     folders = folder_names(todo)
     if _fork_context() is not None:
-        warm(root)
-    for result in _run(todo, folders, root, out, jobs, make_zip, profiles, preflight, budget):
+        warm(root, campaign, language)
+    where = (campaign, language)
+    for result in _run(
+        todo, folders, root, out, jobs, make_zip, profiles, preflight, budget, where
+    ):
         results.append(result)
         if progress:
             progress(len(results), len(todo), result)
@@ -337,6 +355,7 @@ def _run(
     profiles: tuple[str, ...],
     preflight: bool,
     budget: Budget,
+    where: tuple[str | None, str | None] = (None, None),
 ) -> Iterator[OrgResult]:
     """Results as they come; a profile whose worker died is retried alone, then failed."""
     rounds = [todo]
@@ -362,6 +381,7 @@ def _run(
                     profiles,
                     preflight,
                     budget.seconds,
+                    *where,
                 ): source
                 for source in batch
             }

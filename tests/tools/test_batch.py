@@ -115,3 +115,26 @@ def test_bundles_are_reproducible(tmp_path: Path) -> None:
 def test_batch_of_nothing_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["batch", str(tmp_path), "--out", str(tmp_path / "out")]) == 1
     assert "no profiles" in capsys.readouterr().err
+
+
+def test_batch_builds_in_the_chosen_language(tmp_path: Path) -> None:
+    """`batch --language` makes what `build --org --language` makes (it built the default
+    language, whatever the option said)."""
+    orgs = tmp_path / "orgs"
+    orgs.mkdir()
+    for name in ("riverside.yaml", "riverside-logo.svg"):
+        shutil.copy(EXAMPLES / name, orgs / name)
+    chosen = ["--language", "cy", "--profile", "office"]
+    assert main(["batch", str(orgs), "--out", str(tmp_path / "batch"), *chosen]) == 0
+    profile = str(orgs / "riverside.yaml")
+    one = tmp_path / "one"
+    assert (
+        main(["build", "--org", profile, "--out", str(one), "--only", "poster-speak-up", *chosen])
+        == 0
+    )
+    made = sorted(one.glob("*.pdf"))
+    assert made
+    for pdf in made:
+        assert (tmp_path / "batch" / "riverside-family-hub" / pdf.name).read_bytes() == (
+            pdf.read_bytes()
+        ), pdf.name
