@@ -9,10 +9,17 @@ as pikepdf gives them (int, Decimal, Name, String, Array, Dictionary). Each
 reader ignores the operators it does not follow, and asks for the ones it does
 (``Content.page(index, follows)``): a stream parsed without some of them is
 parsed again with them, so a reader is never given less than it follows.
+
+A batch writes the same pages for every organisation (those that carry no
+co-brand), so a process also keeps the parse of a stream whose bytes it has
+seen before (:class:`Kept`, bounded): the next file with those bytes is given
+the same instructions without parsing.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -88,6 +95,64 @@ def parse(
     return found
 
 
+def _digest(owner: pikepdf.Object | pikepdf.Page) -> tuple[bytes, ...]:
+    """What a parse of ``owner`` depends on: the bytes of its stream (a page's streams)."""
+    if isinstance(owner, pikepdf.Page):
+        streams = owner.obj.get("/Contents")
+        if isinstance(streams, pikepdf.Array):
+            return tuple(hashlib.sha1(s.read_bytes()).digest() for s in streams)
+        if streams is None:
+            return ()
+        return (hashlib.sha1(streams.read_bytes()).digest(),)
+    return (hashlib.sha1(owner.read_bytes()).digest(),)
+
+
+class Kept:
+    """Parses kept between files by the bytes parsed and the operators kept.
+
+    A stream is kept the second time its bytes are seen (a batch repeats its
+    organisation-free pages in every pack; most other streams are seen once), at
+    most ``limit`` instructions in all, the least recently used given up first.
+    Streams with inline images are not kept (their data is not plain operands).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.seen: OrderedDict[tuple[bytes, ...], None] = OrderedDict()
+        self.kept: OrderedDict[tuple[tuple[bytes, ...], frozenset[str]], list[Instruction]]
+        self.kept = OrderedDict()
+        self.size = 0  # instructions kept
+
+    def parse(
+        self, owner: pikepdf.Object | pikepdf.Page, keep: frozenset[str]
+    ) -> list[Instruction]:
+        """As :func:`parse`, from what is kept when the same bytes were parsed before."""
+        if self.limit <= 0:
+            return parse(owner, keep)
+        digest = _digest(owner)
+        key = (digest, keep)
+        found = self.kept.get(key)
+        if found is not None:
+            self.kept.move_to_end(key)
+            return found
+        found = parse(owner, keep)
+        if digest not in self.seen:
+            self.seen[digest] = None
+            if len(self.seen) > self.limit:  # sightings too are bounded
+                self.seen.popitem(last=False)
+        elif len(found) <= self.limit and all(op != INLINE_IMAGE for op, _ in found):
+            self.kept[key] = found
+            self.size += len(found)
+            while self.size > self.limit:
+                _, dropped = self.kept.popitem(last=False)
+                self.size -= len(dropped)
+        return found
+
+
+KEPT_INSTRUCTIONS = 40_000  # about 20 MB: the repeated pages of a co-branded pack
+KEPT = Kept(KEPT_INSTRUCTIONS)
+
+
 class Content:
     """An open PDF and its parsed content streams, each parsed on first use and kept.
 
@@ -114,7 +179,7 @@ class Content:
             return cached[1]
         kept = self.keep | follows | (cached[0] if cached is not None else frozenset())
         page = self.pages[index]
-        found = parse(page, kept) if "/Contents" in page.obj else None
+        found = KEPT.parse(page, kept) if "/Contents" in page.obj else None
         self._page_ops[index] = (kept, found)
         return found
 
@@ -127,7 +192,7 @@ class Content:
         if cached is not None and follows <= cached[0]:
             return cached[1]
         kept = self.keep | follows | (cached[0] if cached is not None else frozenset())
-        found = parse(stream, kept)
+        found = KEPT.parse(stream, kept)
         self._form_ops[key] = (kept, found)
         return found
 
