@@ -2,7 +2,7 @@
 
 Each worker process loads the project once (fonts, layouts, copy, QR codes
 are cached per process) and builds one organisation's pack per task into
-``OUT/<folder>/``, optionally zipped. Where processes can be forked, the
+``OUT/<folder>/``, optionally zipped. On Linux (where processes are forked), the
 parent imports the build, loads the project, registers its fonts and
 resolves every layout first (:func:`warm`), and the workers are forked from
 it: they start with that work done and share its memory (copy-on-write),
@@ -23,6 +23,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -275,9 +276,9 @@ def _load(source: OrgSource) -> Organisation:
 
 
 def _fork_context() -> multiprocessing.context.BaseContext | None:
-    """The "fork" start method where the system has it (workers inherit :func:`warm`'s
-    work), else None (the platform's default, and no warm-up in the parent)."""
-    if "fork" in multiprocessing.get_all_start_methods():
+    """The "fork" start method on Linux (workers inherit :func:`warm`'s work), else None:
+    the platform's default (macOS and Windows spawn), and no warm-up in the parent."""
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
 

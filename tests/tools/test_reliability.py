@@ -156,6 +156,21 @@ def test_a_fifo_in_layouts_is_refused_without_blocking(
 # --- batch folders -----------------------------------------------------------------------
 
 
+def test_the_parents_warm_up_leaves_a_broken_layout_to_each_build(project_copy: Path) -> None:
+    """Workers are forked from a parent that has resolved every layout (``warm``); a layout
+    that fails there is not the parent's to report, and the others are resolved."""
+    from packgen.distribute import batch
+    from packgen.resolve.design import load_design
+
+    layouts = project_copy / "layouts"
+    (layouts / "broken.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    (layouts / "dangling.yaml").symlink_to("missing.yaml")
+    batch.warm(project_copy)
+    project = batch._project_for(project_copy, None, None)
+    assert project.root == project_copy
+    assert load_design(project, "poster-speak-up").name == "poster-speak-up"
+
+
 def test_slugs_keep_non_latin_names_meaningful() -> None:
     assert slug("Tom & Jerry's <Hub>") == "tom-jerry-s-hub"
     assert slug("Ελληνικό Κέντρο Οικογένειας") == "elliniko-kentro-oikogeneias"
