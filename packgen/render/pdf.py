@@ -45,6 +45,7 @@ from packgen.render.forms import text_field
 from packgen.render.ink import ink
 from packgen.render.outlines import family_of, outline_text
 from packgen.render.pdfx import PdfxCanvas
+from packgen.render.streams import page_as_bytes
 from packgen.render.tags import Tagger, tag
 from packgen.render.tounicode import install as install_to_unicode
 from packgen.resolve.icc import OutputCondition
@@ -404,6 +405,7 @@ def render(
         canvas.setPageSize((page.media.w, page.media.h))
         paint_page(painter, page)
         canvas.showPage()
+        page_as_bytes(canvas._doc.Pages.pages[-1])
         if tagger is not None:
             tagger.next_page()
     canvas.save()
