@@ -46,6 +46,8 @@ from packgen.render.ink import ink
 from packgen.render.outlines import family_of, outline_text
 from packgen.render.pdfx import PdfxCanvas
 from packgen.render.streams import page_as_bytes
+from packgen.render.subsets import install as install_subsets
+from packgen.render.subsets import kept_subsets
 from packgen.render.tags import Tagger, tag
 from packgen.render.tounicode import install as install_to_unicode
 from packgen.resolve.icc import OutputCondition
@@ -53,6 +55,7 @@ from packgen.resolve.icc import OutputCondition
 # Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
 rl_config.useA85 = 0
 install_to_unicode()  # shaped glyphs extract as the characters they stand for
+install_subsets()  # a font subset made (and deflated) once per glyph set
 
 MARK_WIDTH = 0.25  # pt, the customary hairline for crop and fold marks
 MARK_CLEARANCE = 2.0  # pt between the bleed edge and where a mark begins
@@ -408,7 +411,8 @@ def render(
         page_as_bytes(canvas._doc.Pages.pages[-1])
         if tagger is not None:
             tagger.next_page()
-    canvas.save()
+    with kept_subsets():
+        canvas.save()
     if tagger is not None:
         return tag(buffer.getvalue(), tagger, document)
     return buffer.getvalue()

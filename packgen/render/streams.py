@@ -17,6 +17,7 @@ already filtered with the ``/Filter`` ReportLab writes for its own deflate
 from __future__ import annotations
 
 import re
+import threading
 import zlib
 from collections import OrderedDict
 from typing import Any
@@ -35,21 +36,50 @@ def page_as_bytes(page: Any) -> None:
 
 
 _DEFLATED: OrderedDict[bytes, bytes] = OrderedDict()
-_DEFLATED_MAX = 8  # distinct data kept (output profiles: one or two per process)
+_DEFLATED_MAX_BYTES = 8 * 1024 * 1024  # deflated data kept (an ICC profile, font subsets)
+_deflated_bytes = 0
+_lock = threading.Lock()  # the table is shared by the threads of a process
 
 
 def deflated(data: bytes) -> bytes:
-    """``data`` deflated as ReportLab's Flate filter does, once per process per data."""
-    packed = _DEFLATED.get(data)
-    if packed is None:
-        packed = _DEFLATED[data] = zlib.compress(data)
-        if len(_DEFLATED) > _DEFLATED_MAX:
-            _DEFLATED.popitem(last=False)
+    """``data`` deflated as ReportLab's Flate filter does, once per process per data.
+
+    The table holds the data it was asked for (mostly the very objects other
+    caches keep: the condition's profile, a kept font subset), at most
+    ``_DEFLATED_MAX_BYTES`` of data and results, oldest first out.
+    """
+    global _deflated_bytes
+    with _lock:
+        packed = _DEFLATED.get(data)
+        if packed is not None:
+            _DEFLATED.move_to_end(data)
+            return packed
+    packed = zlib.compress(data)
+    with _lock:
+        if data not in _DEFLATED:
+            _DEFLATED[data] = packed
+            _deflated_bytes += len(data) + len(packed)
+        while _deflated_bytes > _DEFLATED_MAX_BYTES and len(_DEFLATED) > 1:
+            gone, gone_packed = _DEFLATED.popitem(last=False)
+            _deflated_bytes -= len(gone) + len(gone_packed)
     return packed
+
+
+def flate() -> PDFArray:
+    """The ``/Filter`` value ReportLab writes for its own Flate filter: ``[ /FlateDecode ]``."""
+    return PDFArray([PDFName(PDFZCompress.pdfname)])
 
 
 def flate_stream(dictionary: PDFDictionary, data: bytes) -> PDFStream:
     """A stream that ReportLab writes exactly as ``PDFStream(dictionary, data, [PDFZCompress])``."""
     filtered = PDFDictionary(dictionary.dict.copy())
-    filtered["Filter"] = PDFArray([PDFName(PDFZCompress.pdfname)])
+    filtered["Filter"] = flate()
     return PDFStream(dictionary=filtered, content=deflated(data), filters=None)
+
+
+def clear() -> None:
+    """Forget every deflated stream (tests)."""
+    global _deflated_bytes
+    with _lock:
+        _DEFLATED.clear()
+        _deflated_bytes = 0

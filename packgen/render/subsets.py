@@ -1,0 +1,109 @@
+"""TrueType subsets made once per glyph set: ReportLab's own bytes, kept per process.
+
+ReportLab embeds, for each font a document uses, a subset of the font file
+holding the glyphs drawn (``TTFontFile.makeSubset``), then deflates it when
+the document is compressed. Both are pure functions of the face and the
+subset's codes (with the glyph each code maps to: shaping adds private-use
+codes to a face as it meets ligatures), and the same posters, leaflets and
+pages are written again and again in a batch or by a warm worker, so the
+subset's bytes are kept under that key and its deflated form beside them
+(:func:`packgen.render.streams.deflated`), and handed to the same ReportLab
+objects: the file written is the same.
+
+Only documents packgen writes use the table (:func:`kept_subsets` around
+their ``save``): another ReportLab document in the same process (a script,
+the benchmark's hand-written poster) is embedded by ReportLab alone. A face
+registered again is a new face object with a new token, so a font changed
+on disk never meets its old subsets; the table is bounded by the bytes it
+keeps, oldest first out, and shared by threads under a lock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase.pdfdoc import PDFZCompress
+
+from packgen.render.streams import deflated, flate
+
+_reportlab_make_subset = ttfonts.TTFontFace.makeSubset
+_reportlab_add_subset_objects = ttfonts.TTFontFace.addSubsetObjects
+
+_KEPT: OrderedDict[Hashable, bytes] = OrderedDict()
+_KEPT_MAX_BYTES = 16 * 1024 * 1024
+_kept_bytes = 0
+_tokens = itertools.count(1)
+_lock = threading.Lock()
+_active = threading.local()  # whether this thread is saving a document of packgen's
+
+
+@contextmanager
+def kept_subsets() -> Iterator[None]:
+    """While a document of packgen's is saved: its subsets come from (and go to) the table."""
+    _active.on = True
+    try:
+        yield
+    finally:
+        _active.on = False
+
+
+def _token(face: Any) -> int:
+    """A number for ``face`` that no other face object gets (an id may be reused)."""
+    token: int | None = face.__dict__.get("_packgen_subset_token")
+    if token is None:
+        token = face.__dict__["_packgen_subset_token"] = next(_tokens)
+    return token
+
+
+def make_subset(face: Any, subset: list[int]) -> bytes:
+    """``face.makeSubset(subset)``, made once per face, codes and the glyphs they map to."""
+    global _kept_bytes
+    if not getattr(_active, "on", False):
+        return _reportlab_make_subset(face, subset)  # type: ignore[no-any-return]
+    glyphs = face.charToGlyph
+    key = (_token(face), tuple(subset), tuple([glyphs.get(code, 0) for code in subset]))
+    with _lock:
+        data = _KEPT.get(key)
+        if data is not None:
+            _KEPT.move_to_end(key)
+            return data
+    data = _reportlab_make_subset(face, subset)
+    with _lock:
+        _KEPT[key] = data
+        _kept_bytes += len(data)
+        while _kept_bytes > _KEPT_MAX_BYTES and len(_KEPT) > 1:
+            _kept_bytes -= len(_KEPT.popitem(last=False)[1])
+    return data
+
+
+def add_subset_objects(face: Any, doc: Any, fontname: str, subset: list[int]) -> Any:
+    """ReportLab's font descriptor and font file for a subset, the file deflated once per data."""
+    reference = _reportlab_add_subset_objects(face, doc, fontname, subset)
+    if doc.compression and getattr(_active, "on", False):
+        descriptor = doc.idToObject[reference.name]
+        font_file = doc.idToObject[descriptor.dict["FontFile2"].name]
+        if font_file.filters == [PDFZCompress] and "Filter" not in font_file.dictionary.dict:
+            font_file.content = deflated(font_file.content)
+            font_file.dictionary["Filter"] = flate()
+            font_file.filters = None
+    return reference
+
+
+def install() -> None:
+    """Use the kept subsets for every TrueType font ReportLab embeds (idempotent)."""
+    ttfonts.TTFontFace.makeSubset = make_subset
+    ttfonts.TTFontFace.addSubsetObjects = add_subset_objects
+
+
+def clear() -> None:
+    """Forget every kept subset (tests)."""
+    global _kept_bytes
+    with _lock:
+        _KEPT.clear()
+        _kept_bytes = 0
