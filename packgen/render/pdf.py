@@ -45,9 +45,8 @@ from packgen.render.forms import text_field
 from packgen.render.ink import ink
 from packgen.render.outlines import family_of, outline_text
 from packgen.render.pdfx import PdfxCanvas
-from packgen.render.streams import page_as_bytes
+from packgen.render.serialised import packgen_save, page_as_bytes
 from packgen.render.subsets import install as install_subsets
-from packgen.render.subsets import kept_subsets
 from packgen.render.tags import Tagger, tag
 from packgen.render.tounicode import install as install_to_unicode
 from packgen.resolve.icc import OutputCondition
@@ -411,7 +410,7 @@ def render(
         page_as_bytes(canvas._doc.Pages.pages[-1])
         if tagger is not None:
             tagger.next_page()
-    with kept_subsets():
+    with packgen_save():  # its fonts' subsets made and deflated once per glyph set
         canvas.save()
     if tagger is not None:
         return tag(buffer.getvalue(), tagger, document)

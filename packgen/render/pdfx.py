@@ -41,7 +41,7 @@ from reportlab.pdfbase.pdfdoc import (
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from packgen.render.streams import flate_stream
+from packgen.render.serialised import flate_stream
 from packgen.resolve.icc import OutputCondition
 
 PDFX_VERSION = "PDF/X-4"

@@ -7,15 +7,16 @@ subset's codes (with the glyph each code maps to: shaping adds private-use
 codes to a face as it meets ligatures), and the same posters, leaflets and
 pages are written again and again in a batch or by a warm worker, so the
 subset's bytes are kept under that key and its deflated form beside them
-(:func:`packgen.render.streams.deflated`), and handed to the same ReportLab
+(:func:`packgen.render.serialised.deflated`), and handed to the same ReportLab
 objects: the file written is the same.
 
-Only documents packgen writes use the table (:func:`kept_subsets` around
-their ``save``): another ReportLab document in the same process (a script,
-the benchmark's hand-written poster) is embedded by ReportLab alone. A face
-registered again is a new face object with a new token, so a font changed
-on disk never meets its old subsets; the table is bounded by the bytes it
-keeps, oldest first out, and shared by threads under a lock.
+Only documents packgen writes use the table (those saved inside
+:func:`packgen.render.serialised.packgen_save`): another ReportLab document
+in the same process (a script, the benchmark's hand-written poster) is
+embedded by ReportLab alone. A face registered again is a new face object
+with a new token, so a font changed on disk never meets its old subsets; the
+table is bounded by the bytes it keeps, oldest first out, and shared by
+threads under a lock.
 """
 
 from __future__ import annotations
@@ -23,34 +24,22 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Hashable
 from typing import Any
 
 from reportlab.pdfbase import ttfonts
-from reportlab.pdfbase.pdfdoc import PDFZCompress
+from reportlab.pdfbase.pdfdoc import PDFTrueTypeFont
 
-from packgen.render.streams import deflated, flate
+from packgen.render.serialised import ascii_bytes, deflate_once, formatted_array, saving
 
 _reportlab_make_subset = ttfonts.TTFontFace.makeSubset
-_reportlab_add_subset_objects = ttfonts.TTFontFace.addSubsetObjects
+_reportlab_add_objects = ttfonts.TTFont.addObjects
 
 _KEPT: OrderedDict[Hashable, bytes] = OrderedDict()
 _KEPT_MAX_BYTES = 16 * 1024 * 1024
 _kept_bytes = 0
 _tokens = itertools.count(1)
 _lock = threading.Lock()
-_active = threading.local()  # whether this thread is saving a document of packgen's
-
-
-@contextmanager
-def kept_subsets() -> Iterator[None]:
-    """While a document of packgen's is saved: its subsets come from (and go to) the table."""
-    _active.on = True
-    try:
-        yield
-    finally:
-        _active.on = False
 
 
 def _token(face: Any) -> int:
@@ -64,16 +53,16 @@ def _token(face: Any) -> int:
 def make_subset(face: Any, subset: list[int]) -> bytes:
     """``face.makeSubset(subset)``, made once per face, codes and the glyphs they map to."""
     global _kept_bytes
-    if not getattr(_active, "on", False):
+    if not saving():
         return _reportlab_make_subset(face, subset)  # type: ignore[no-any-return]
     glyphs = face.charToGlyph
     key = (_token(face), tuple(subset), tuple([glyphs.get(code, 0) for code in subset]))
     with _lock:
-        data = _KEPT.get(key)
-        if data is not None:
+        kept = _KEPT.get(key)
+        if kept is not None:
             _KEPT.move_to_end(key)
-            return data
-    data = _reportlab_make_subset(face, subset)
+            return kept
+    data: bytes = _reportlab_make_subset(face, subset)
     with _lock:
         _KEPT[key] = data
         _kept_bytes += len(data)
@@ -82,23 +71,34 @@ def make_subset(face: Any, subset: list[int]) -> bytes:
     return data
 
 
-def add_subset_objects(face: Any, doc: Any, fontname: str, subset: list[int]) -> Any:
-    """ReportLab's font descriptor and font file for a subset, the file deflated once per data."""
-    reference = _reportlab_add_subset_objects(face, doc, fontname, subset)
-    if doc.compression and getattr(_active, "on", False):
-        descriptor = doc.idToObject[reference.name]
-        font_file = doc.idToObject[descriptor.dict["FontFile2"].name]
-        if font_file.filters == [PDFZCompress] and "Filter" not in font_file.dictionary.dict:
-            font_file.content = deflated(font_file.content)
-            font_file.dictionary["Filter"] = flate()
-            font_file.filters = None
-    return reference
+def add_objects(font: Any, doc: Any) -> None:
+    """ReportLab's objects for a font's subsets, their data prepared once (the same bytes).
+
+    Each subset's font file and ToUnicode map are deflated through the table
+    when the document is compressed (its map as bytes either way), and its
+    widths array is formatted once per sequence.
+    """
+    _reportlab_add_objects(font, doc)
+    if not saving():
+        return
+    for pdf_font in doc.idToObject["BasicFonts"].dict.values():
+        if not isinstance(pdf_font, PDFTrueTypeFont) or "_packgen_prepared" in pdf_font.__dict__:
+            continue
+        pdf_font.__dict__["_packgen_prepared"] = True
+        pdf_font.Widths = formatted_array(pdf_font.Widths.sequence)
+        cmap = doc.idToObject[pdf_font.ToUnicode.name]
+        cmap.content = ascii_bytes(cmap.content)
+        descriptor = doc.idToObject[pdf_font.FontDescriptor.name]
+        streams = (cmap, doc.idToObject[descriptor.dict["FontFile2"].name])
+        if doc.compression:
+            for stream in streams:
+                deflate_once(stream)
 
 
 def install() -> None:
     """Use the kept subsets for every TrueType font ReportLab embeds (idempotent)."""
     ttfonts.TTFontFace.makeSubset = make_subset
-    ttfonts.TTFontFace.addSubsetObjects = add_subset_objects
+    ttfonts.TTFont.addObjects = add_objects
 
 
 def clear() -> None:
