@@ -13,10 +13,10 @@ objects: the file written is the same.
 Only documents packgen writes use the table (those saved inside
 :func:`packgen.render.serialised.packgen_save`): another ReportLab document
 in the same process (a script, the benchmark's hand-written poster) is
-embedded by ReportLab alone. A face registered again is a new face object
-with a new token, so a font changed on disk never meets its old subsets; the
-table is bounded by the bytes it keeps, oldest first out, and shared by
-threads under a lock.
+embedded by ReportLab alone. Each face object has a token of its own (an id
+may be reused once a face is freed), so a subset is never taken for another
+face's; the table is bounded by the bytes it keeps, oldest first out, and
+shared by threads under a lock.
 """
 
 from __future__ import annotations
