@@ -28,7 +28,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from reportlab.pdfbase import ttfonts
-from reportlab.pdfbase.pdfdoc import PDFTrueTypeFont
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFStream, PDFTrueTypeFont
 
 from packgen.render.serialised import ascii_bytes, deflate_once, formatted_array, saving
 
@@ -85,14 +85,26 @@ def add_objects(font: Any, doc: Any) -> None:
         if not isinstance(pdf_font, PDFTrueTypeFont) or "_packgen_prepared" in pdf_font.__dict__:
             continue
         pdf_font.__dict__["_packgen_prepared"] = True
-        pdf_font.Widths = formatted_array(pdf_font.Widths.sequence)
-        cmap = doc.idToObject[pdf_font.ToUnicode.name]
-        cmap.content = ascii_bytes(cmap.content)
-        descriptor = doc.idToObject[pdf_font.FontDescriptor.name]
-        streams = (cmap, doc.idToObject[descriptor.dict["FontFile2"].name])
-        if doc.compression:
-            for stream in streams:
-                deflate_once(stream)
+        widths = getattr(pdf_font, "Widths", None)
+        if isinstance(widths, PDFArray):
+            pdf_font.Widths = formatted_array(widths.sequence)
+        streams = [
+            doc.idToObject.get(getattr(reference, "name", None))
+            for reference in (getattr(pdf_font, "ToUnicode", None), _font_file(doc, pdf_font))
+        ]
+        for stream in streams:
+            if isinstance(stream, PDFStream):
+                stream.content = ascii_bytes(stream.content)  # a map's text; a file's bytes
+                if doc.compression:
+                    deflate_once(stream)
+
+
+def _font_file(doc: Any, pdf_font: Any) -> Any:
+    """The reference to a subset's font file (through its font descriptor), if it has one."""
+    descriptor = doc.idToObject.get(
+        getattr(getattr(pdf_font, "FontDescriptor", None), "name", None)
+    )
+    return descriptor.dict.get("FontFile2") if isinstance(descriptor, PDFDictionary) else None
 
 
 def install() -> None:
