@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import importlib.util
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,16 +41,20 @@ def date_range(start: dt.date, end: dt.date, language: str) -> str:
     memo = _memo_file(f"{VERSION}|{start.isoformat()}|{end.isoformat()}|{language}")
     if memo is not None:
         try:
-            return memo.read_text(encoding="utf-8")
-        except OSError:
-            pass
+            kept = memo.read_text(encoding="utf-8")
+        except (OSError, ValueError):  # none kept yet, or not text: worded again
+            kept = ""
+        if kept:
+            return kept
     words = worded_range(start, end, language)
     if memo is not None:
         try:
             memo.parent.mkdir(parents=True, exist_ok=True)
-            temporary = memo.with_suffix(f".{os.getpid()}.tmp")
+            # one temporary file per process and thread; the rename is atomic, so a reader
+            # sees the whole words or none (another build may be writing the same ones)
+            temporary = memo.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
             temporary.write_text(words, encoding="utf-8")
-            os.replace(temporary, memo)  # atomic: another build may be writing the same one
+            os.replace(temporary, memo)
         except OSError:  # a read-only cache: worded again next time
             pass
     return words

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,28 @@ def test_an_unwritable_cache_still_gives_the_words(
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
     start, end = RANGES[0]
     assert dates.date_range(start, end, "en-GB") == "10\u201316 June 2024"
+
+
+def test_threads_wording_the_same_range_all_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    start, end = RANGES[1]
+    words = dates.worded_range(start, end, "pl")
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda _: dates.date_range(start, end, "pl"), range(64)))
+    assert set(found) == {words}
+    assert [path.suffix for path in (tmp_path / "packgen" / "dates").iterdir()] == [".txt"]
+
+
+@pytest.mark.parametrize("kept", [b"", b"\xff\xfe not text"])
+def test_an_empty_or_damaged_kept_file_is_worded_again(
+    kept: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    start, end = RANGES[0]
+    dates.date_range(start, end, "en-GB")
+    (memo,) = (tmp_path / "packgen" / "dates").iterdir()
+    memo.write_bytes(kept)
+    assert dates.date_range(start, end, "en-GB") == "10\u201316 June 2024"
+    assert memo.read_text(encoding="utf-8") == "10\u201316 June 2024"
