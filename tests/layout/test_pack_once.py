@@ -1,20 +1,24 @@
-"""Work a pack's layouts share within one build: the resolved pack, the pagination plan
-of the other profile, a paragraph's lines while Platypus measures it again at one width.
-Each is shared only where the result cannot differ (the layouts are compared)."""
+"""Layout work shared within one build: one layout for the profiles that lay out alike
+(office and html), and, between a pack's press and office layouts, the resolved pack and
+the pagination plan; a paragraph's lines while Platypus measures it again at one width.
+Each is shared only where the result cannot differ (the results are compared)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
+from packgen import build as build_module
 from packgen.colour import Colour
+from packgen.layout import alike
 from packgen.layout.flow import lay_out_pack, paginate
 from packgen.layout.flow.flowables import BIG, Meta, StoryParagraph
 from packgen.layout.placed import PARAGRAPH, PlacedText
-from packgen.model.profiles import OFFICE, PRESS
+from packgen.model.profiles import HTML, OFFICE, PRESS, SCREEN
 from packgen.resolve.design import load_design
 from packgen.resolve.pack import resolve_pack
 from packgen.resolve.project import Project, embedded_root
@@ -108,3 +112,42 @@ def test_press_paginates_from_the_office_plan_to_the_same_pages(
     assert len(passes) == 1 < from_nothing  # the office plan held: its first pass is final
     assert _pages(press) == _pages(press_alone)
     assert len(press.pages) == len(office.pages)
+
+
+def test_office_and_html_lay_out_alike_unless_the_copy_has_a_variant_for_one() -> None:
+    project = Project(embedded_root())
+    assert alike(project, OFFICE, HTML) and alike(project, HTML, OFFICE)
+    assert not alike(project, PRESS, OFFICE)  # bleed, marks, inks
+    assert not alike(project, OFFICE, SCREEN)
+    texts, spans = project.copy
+    project.__dict__["copy"] = ({**texts, "pack.about.title@html": "About"}, spans)
+    assert not alike(project, OFFICE, HTML)
+
+
+def test_a_build_lays_out_once_what_office_and_html_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+    original = build_module.lay_out
+
+    def counted(project: Project, design: Any, size: str, profile: Any, org: Any = None) -> Any:
+        made.append(f"{design.name} {size} {profile.suffix}")
+        return original(project, design, size, profile, org)
+
+    monkeypatch.setattr(build_module, "lay_out", counted)
+    project = Project(embedded_root())
+    names = ["pack-stakeholder", "leaflet-cues-a5"]
+    report = build_module.build(
+        project, tmp_path, names, ["press", "office", "html"], preflight=False
+    )
+    assert report.ok, report.failures
+    assert sorted(made) == [
+        "leaflet-cues-a5 A5 office",
+        "leaflet-cues-a5 A5 press",
+        "pack-stakeholder A4 office",
+        "pack-stakeholder A4 press",
+    ]
+    # the web pages are what their own layouts write
+    for built in (f for f in report.files if f.profile == "html"):
+        design = load_design(project, built.product)
+        assert built.path.read_bytes() == build_module.make(project, design, built.size, HTML)[1]
