@@ -9,7 +9,7 @@ per type; this module holds what they share and the document around them.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -25,6 +25,16 @@ class Model(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+def field_of(model: BaseModel, name: str, default: Any = None) -> Any:
+    """A model's field ``name``, or ``default`` when its kind has no such field.
+
+    As ``getattr(model, name, default)``, without the cost of a name a pydantic model
+    lacks (``BaseModel.__getattr__`` raising, a few µs): layout asks this of elements
+    and story items of every kind, many times a build.
+    """
+    return getattr(model, name) if name in type(model).model_fields else default
 
 
 class Direction(str, Enum):
