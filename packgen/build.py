@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from packgen.errors import BudgetExceeded, Diagnostic, PackgenError, Severity, Span
-from packgen.layout import lay_out
+from packgen.layout import alike, lay_out
 from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import PRINT_PROFILES, PROFILES, Profile
@@ -82,8 +82,9 @@ def make(
     With ``draft``, a layout error still renders what could be placed, as PDF,
     into the :class:`LayoutError` it raises (``exc.pdf``), for the designer's preview.
     Press documents carry the printing condition their PDF/X output intent names.
-    ``laid`` is a layout already made of exactly this (the co-brand check's of a pack),
-    not yet written: it is written instead of laying the design out again.
+    ``laid`` is a layout already made of exactly this (the co-brand check's of a pack, or
+    another profile's that lays out alike, see :func:`~packgen.layout.alike`): it is
+    written instead of laying the design out again.
     """
     condition = project.output_condition if profile.cmyk else None
     try:
@@ -229,6 +230,7 @@ def _build_product(
     name = design.name
     made: list[Output] = []
     for size in design.sizes:
+        size_laid: list[tuple[Profile, PlacedDocument]] = []  # for profiles that lay out alike
         for profile in [p for p in chosen if p.makes(design.kind)]:
             if writer_for(profile).format == "html" and size != design.sizes[0]:
                 continue  # a web page reflows: one per product, not one per paper size
@@ -239,6 +241,15 @@ def _build_product(
                 from packgen.layout.cobrand import take_laid
 
                 ready = take_laid(laid, project, design, size, profile, org)
+            if ready is None:
+                ready = next(
+                    (
+                        replace(other, profile=profile.suffix)
+                        for made_for, other in size_laid
+                        if alike(project, made_for, profile)
+                    ),
+                    None,
+                )
             try:
                 placed, data = make(project, design, size, profile, org, laid=ready)
             except PackgenError as exc:
@@ -248,6 +259,7 @@ def _build_product(
                 )
                 raise PackgenError([*exc.diagnostics, note]) from None
             made.append(output(out, name, profile, placed, data))
+            size_laid.append((profile, placed))
             for warning in placed.warnings:
                 if warning not in report.warnings:
                     report.warnings.append(warning)

@@ -5,6 +5,7 @@ flowing stories (packs: ``flow``) paginate a story through page templates.
 Both share the page geometry (``sheet``), the page context and document
 information (``context``) and the rules (``checks``), and both produce a
 :class:`~packgen.layout.placed.PlacedDocument` whose every item has a role.
+Two profiles that lay out alike (:func:`alike`) share one layout.
 """
 
 from __future__ import annotations
@@ -46,3 +47,24 @@ def lay_out(
         author=project.author(org),
         org_file=org.file if org else None,
     )
+
+
+def alike(project: Project, first: Profile, second: Profile) -> bool:
+    """Whether a layout made for ``first`` is the layout for ``second``, but for the
+    profile it is labelled with.
+
+    Laying out reads a profile's bleed, marks, colour model, screen use and
+    interactivity, and picks the copy's ``key@profile`` variants; its format is the
+    writer's alone. So office and html lay out alike unless the copy has a variant
+    for one of them; press differs from both (bleed, marks and inks).
+    """
+    from packgen.resolve.content import VARIANT
+
+    flags = ("bleed", "marks", "cmyk", "interactive", "screen")
+    if any(getattr(first, flag) != getattr(second, flag) for flag in flags):
+        return False
+    if first.suffix == second.suffix:
+        return True
+    texts, _ = project.copy
+    variants = {key.rpartition(VARIANT)[2] for key in texts if VARIANT in key}
+    return first.suffix not in variants and second.suffix not in variants

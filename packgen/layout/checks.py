@@ -133,7 +133,9 @@ def by_id(elements: Sequence[ElementBase]) -> dict[str, ElementBase]:
     found: dict[str, ElementBase] = {}
     for element in elements:
         found[element.id] = element
-        found.update(by_id(list(getattr(element, "elements", []))))
+        # asked of the model's fields: a field it lacks costs pydantic's __getattr__ (µs)
+        if "elements" in type(element).model_fields:
+            found.update(by_id(list(element.elements)))  # type: ignore[attr-defined]
     return found
 
 

@@ -20,7 +20,7 @@ from packgen.layout.fixed import layout_document
 from packgen.layout.partial import LayoutError
 from packgen.layout.placed import PlacedDocument, PlacedText
 from packgen.model.campaign import Link
-from packgen.model.common import ElementBase, Shown
+from packgen.model.common import ElementBase, Shown, field_of
 from packgen.model.pack import PanelItem
 from packgen.model.profiles import OFFICE, Profile
 from packgen.resolve.content import Content
@@ -81,12 +81,12 @@ def _copy_fields(key: str | None, content: Content) -> list[str]:
 
 
 def _fields(element: ElementBase, content: Content) -> list[str]:
-    found = _copy_fields(getattr(element, "copy_key", None), content)
-    found += _copy_fields(getattr(element, "caption", None), content)
-    link = getattr(element, "link", None)
+    found = _copy_fields(field_of(element, "copy_key"), content)
+    found += _copy_fields(field_of(element, "caption"), content)
+    link = field_of(element, "link")
     if (
-        getattr(element, "type", "") == "qr"
-        and getattr(element, "url_style", None)
+        field_of(element, "type", "") == "qr"
+        and field_of(element, "url_style")
         and link in LINK_FIELDS
     ):
         found.append(LINK_FIELDS[link])
@@ -103,7 +103,7 @@ def slots(elements: Sequence[ElementBase], content: Content) -> list[Slot]:
         fields = _fields(element, content)
         if fields:
             found.append(Slot(top, element.id, tuple(dict.fromkeys(fields))))
-        for child in getattr(element, "elements", []):
+        for child in field_of(element, "elements", []):
             walk(child, top)
 
     for element in elements:
@@ -168,7 +168,7 @@ class _Trial:
             e
             for page in resolved.document.pages
             for e in page.elements
-            if getattr(e, "type", "") in GROUNDS
+            if field_of(e, "type", "") in GROUNDS
         ]
 
     def content(self) -> Content:

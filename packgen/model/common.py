@@ -9,7 +9,7 @@ per type; this module holds what they share and the document around them.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -25,6 +25,16 @@ class Model(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+def field_of(model: BaseModel, name: str, default: Any = None) -> Any:
+    """A model's field ``name``, or ``default`` when its kind has no such field.
+
+    As ``getattr(model, name, default)``, without the cost of a name a pydantic model
+    lacks (``BaseModel.__getattr__`` raising, a few µs): layout asks this of elements
+    and story items of every kind, many times a build.
+    """
+    return getattr(model, name) if name in type(model).model_fields else default
 
 
 class Direction(str, Enum):
@@ -128,14 +138,24 @@ class Located(Model):
     _span: Span | None = PrivateAttr(default=None)
     _field_spans: dict[str, Span] = PrivateAttr(default_factory=dict)
 
+    # Both read pydantic's store of private attributes straight: ``self._span`` goes
+    # through ``BaseModel.__getattr__`` (about 4 µs), and layout asks for the span of a
+    # field for every element it places, in case it has something to report there.
+
     @property
     def span(self) -> Span | None:
         """Where the item is written."""
-        return self._span
+        private = self.__pydantic_private__
+        assert private is not None  # a model with private attributes has their store
+        span: Span | None = private["_span"]
+        return span
 
     def field_span(self, name: str) -> Span | None:
         """Where one of its fields is written, else where the item is."""
-        return self._field_spans.get(name, self._span)
+        private = self.__pydantic_private__
+        assert private is not None
+        span: Span | None = private["_field_spans"].get(name, private["_span"])
+        return span
 
 
 class ElementBase(Located):

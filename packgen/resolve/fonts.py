@@ -239,7 +239,7 @@ def with_fallback(markup: str, face: str) -> tuple[str, str]:
     Returns the new markup and the characters no registered font can print.
     """
     primary = _coverage(face)
-    if all(ord(ch) in primary or ch in "\n" for ch in markup):
+    if primary.issuperset(map(ord, markup.replace("\n", ""))):  # every character but breaks
         return markup, ""
     style_bold, style_italic = _weight_of(face)
     bold, italic = style_bold, style_italic

@@ -187,7 +187,19 @@ def _check_story(document: PackDocument, file: str) -> list[Diagnostic]:
 
 
 def resolve_pack(project: Project, design: Design, size: str) -> ResolvedPack:
-    """Validate one size of a pack design and check its cross-references."""
+    """Validate one size of a pack design and check its cross-references (cached per
+    design and size, as ``resolve`` caches a fixed layout's: the co-brand check and
+    every profile of a build lay out the same resolved pack)."""
+    key = ("resolved-pack", id(design), size, project.language_code)
+    cached = project.cache.get(key)
+    if isinstance(cached, ResolvedPack) and cached.design is design:
+        return cached
+    resolved = _resolve_pack(project, design, size)
+    project.cache[key] = resolved
+    return resolved
+
+
+def _resolve_pack(project: Project, design: Design, size: str) -> ResolvedPack:
     check_size(design, size)
     data = apply_overlay(design, size, project.language_code)
     document = validate(PackDocument, data, design.file)

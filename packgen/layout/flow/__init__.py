@@ -90,12 +90,8 @@ def lay_out_pack(
             page.body_regions = list(frames.get(info.template, []))
         return placed
 
-    key = ("pack-plan", design.name, size, profile.suffix)
-    hint = project.cache.get(key)
-    plan, pages = paginate.paginate(
-        setting, story, decorate, hint if isinstance(hint, paginate.Plan) else None
-    )
-    project.cache[key] = plan  # the next build of this pack (another organisation) starts here
+    plan, pages = paginate.paginate(setting, story, decorate, _hint(project, design, size, profile))
+    _keep_plan(project, design, size, profile, plan)
     rules = design.raw.get("rules")
     spans = getattr(rules, "value_spans", {}) if rules is not None else {}
     problem = measure_problem(
@@ -118,3 +114,28 @@ def lay_out_pack(
         show_outline=profile.interactive,
         tagged=profile.interactive,
     )
+
+
+def _plan_keys(design: Design, size: str, profile: Profile) -> tuple[tuple[str, ...], ...]:
+    """Where a pack's last plan is kept: for its profile, and for any profile."""
+    return ("pack-plan", design.name, size, profile.suffix), ("pack-plan", design.name, size)
+
+
+def _hint(project: Project, design: Design, size: str, profile: Profile) -> paginate.Plan | None:
+    """The plan to start paginating from: the last one made in this profile, else the
+    last one made in another (press and office usually paginate alike, so the first
+    pass of the second profile of a build is then final; a plan that no longer holds
+    costs a pass, never a different result, see ``paginate.paginate``)."""
+    for key in _plan_keys(design, size, profile):
+        found = project.cache.get(key)
+        if isinstance(found, paginate.Plan):
+            return found
+    return None
+
+
+def _keep_plan(
+    project: Project, design: Design, size: str, profile: Profile, plan: paginate.Plan
+) -> None:
+    """Keep a pack's plan for its next layout: the other profile, the next organisation."""
+    for key in _plan_keys(design, size, profile):
+        project.cache[key] = plan

@@ -129,9 +129,26 @@ class StoryParagraph(Paragraph):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.meta = meta
         self._tied_at: float | None = None  # the width the lone-word rule last looked at
+        # the last wrap: its width, the lines it made and its size (see ``wrap``)
+        self._wrapped: tuple[float, Any, tuple[float, float]] | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        """Wrap, with no word alone on the last line when tying the last two costs nothing."""
+        """Wrap, with no word alone on the last line when tying the last two costs nothing.
+
+        Platypus wraps a paragraph again at the same width (a kept-together group is
+        measured, then each of its flowables as it is added; a card is measured by its
+        row, then by the frame); its lines depend on the width alone, so the lines of
+        the last wrap stand while they are the paragraph's (a split drops them).
+        """
+        last = self._wrapped
+        if last is not None and last[0] == avail_width and last[1] is self.__dict__.get("blPara"):
+            self.width, self.height = last[2]
+            return last[2]
+        size = self._wrap(avail_width, avail_height)
+        self._wrapped = (avail_width, self.blPara, size)
+        return size
+
+    def _wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         size: tuple[float, float] = super().wrap(avail_width, avail_height)
         if self._tied_at == avail_width or not isinstance(getattr(self, "text", None), str):
             return size

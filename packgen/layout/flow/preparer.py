@@ -22,6 +22,7 @@ from packgen.layout.context import LayoutContext
 from packgen.layout.flow.flowables import Look, Meta, StoryParagraph
 from packgen.layout.placed import Role
 from packgen.layout.typeset import paragraph_style, role_of
+from packgen.model.common import field_of
 from packgen.model.pack import CardLook, ItemBase, TextItem
 from packgen.resolve.content import Content
 from packgen.resolve.fonts import with_fallback
@@ -275,7 +276,7 @@ PRIVATE, END = "\ue000", "\uf8ff"  # the Private Use Area
 def item_id(item: ItemBase) -> str:
     """A story item's name in placed items: its id, else its copy key, else its type."""
     for name in ("id", "copy_key"):
-        value = getattr(item, name, None)
+        value = field_of(item, name)
         if isinstance(value, str):
             return value
-    return str(getattr(item, "type", "story"))
+    return str(field_of(item, "type", "story"))

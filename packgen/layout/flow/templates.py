@@ -27,6 +27,7 @@ from packgen.model.profiles import Profile
 from packgen.resolve.assets import Asset
 from packgen.resolve.content import Content
 from packgen.resolve.pack import ResolvedPack
+from packgen.resolve.styles import ResolvedStyle
 from packgen.units import MM
 
 __all__ = ["PAPER", "PageInfo", "context", "decorate", "frames", "sheet"]
@@ -54,15 +55,19 @@ def context(
     assets_dir: Path,
     org_logo: Asset | None = None,
     org_file: str | None = None,
+    styles: dict[str, ResolvedStyle] | None = None,
 ) -> LayoutContext:
-    """The shared page context (see ``packgen.layout.context``), for a page of this pack."""
+    """The shared page context (see ``packgen.layout.context``), for a page of this pack.
+
+    ``styles`` are the pack's styles already set for this copy's language (another
+    page's context's), when known."""
     document = resolved.document
     return page_context(
         resolved.file,
         resolved.scale,
         profile,
         page,
-        resolved.styles,
+        resolved.styles if styles is None else styles,
         document.rules,
         document.body_styles,
         content,
@@ -112,11 +117,13 @@ def decorate(
     placed_pages: list[PlacedPage] = []
     diagnostics: list[Diagnostic] = []
     qr_urls: list[str] = []
+    # the styles set for the copy's language once, not again on every page
+    styles = context(resolved, profile, content, page, assets_dir, org_logo, org_file).styles
     for info in pages:
         template = document.templates[info.template]
         values = {"page": str(info.number), "pages": str(len(pages)), "section": info.section}
         own = dataclasses.replace(content, data={**content.data, **values}, _blocks={})
-        ctx = context(resolved, profile, own, page, assets_dir, org_logo, org_file)
+        ctx = context(resolved, profile, own, page, assets_dir, org_logo, org_file, styles)
         background = None
         if template.background:
             background = ctx.colour(
