@@ -20,8 +20,16 @@ import pikepdf
 from pikepdf import Array, Dictionary, Stream
 
 from packgen.check import placed
-from packgen.check.content import EVERYTHING, FOLLOWED, Content, Instruction
-from packgen.check.resources import appearance_streams, key_of, numbers, scan, walk
+from packgen.check.content import (
+    EVERYTHING,
+    FOLLOWED,
+    Content,
+    Instructions,
+    count,
+    only_numbers,
+    string,
+)
+from packgen.check.resources import appearance_streams, key_of, scan, walk
 
 
 @dataclass(frozen=True)
@@ -192,18 +200,18 @@ def _fonts(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> list[FontFact]:
 _STREAM_OPS = frozenset(["rg", "RG", "cs", "CS", "k", "K"])
 
 
-def _stream_ops(instructions: list[Instruction], facts: PageFacts) -> None:
+def _stream_ops(instructions: Instructions, facts: PageFacts) -> None:
     """RGB colour operators (``rg``/``RG``, ``/DeviceRGB cs``) and the highest ``k`` ink."""
     for operator, operands in instructions:
         if operator not in _STREAM_OPS:  # most instructions: nothing this pass follows
             continue
         if operator in ("rg", "RG"):
-            if len(operands) == 3 and len(numbers(operands)) == 3:
+            if (found := only_numbers(operands)) is not None and len(found) == 3:
                 facts.rgb_operators += 1
         elif operator in ("cs", "CS"):
-            if operands and str(operands[-1]) == "/DeviceRGB":
+            if count(operands) and string(operands, -1) == "/DeviceRGB":
                 facts.rgb_operators += 1
-        elif len(operands) == 4 and len(values := numbers(operands)) == 4:  # k, K
+        elif (values := only_numbers(operands)) is not None and len(values) == 4:  # k, K
             facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(values) * 100)
 
 

@@ -21,10 +21,10 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary
 
-from packgen.check.content import FOLLOWED, PAINT, TEXT, Content, Instruction
+from packgen.check.content import FOLLOWED, PAINT, TEXT, Content, Instructions, count, string
+from packgen.check.content import numbers as _numbers
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.resources import flag as _flag
-from packgen.check.resources import numbers as _numbers
 from packgen.check.rules import Rule
 
 PDFX_VERSIONS = ("PDF/X-4", "PDF/X-4p", "PDF/X-3:2003", "PDF/X-1a:2003", "PDF/X-1a:2001")
@@ -188,7 +188,7 @@ def _spaces(resources: Dictionary) -> dict[str, str]:
     return found
 
 
-def _inks(page: pikepdf.Page, instructions: list[Instruction] | None) -> _PageInks:
+def _inks(page: pikepdf.Page, instructions: Instructions | None) -> _PageInks:
     """One page's inks; ``instructions`` are its content stream parsed once (``check.content``)."""
     resources = _dict(page.obj.get("/Resources"))
     states = {str(k): _dict(v) for k, v in _dict(resources.get("/ExtGState")).items()}
@@ -236,11 +236,11 @@ def _inks(page: pikepdf.Page, instructions: list[Instruction] | None) -> _PageIn
         elif op in ("G", "RG"):
             state.stroke = op
         elif op == "cs":
-            state.fill = spaces.get(str(operands[0]), str(operands[0]))
+            state.fill = spaces.get(name := string(operands, 0), name)
         elif op == "CS":
-            state.stroke = spaces.get(str(operands[0]), str(operands[0]))
+            state.stroke = spaces.get(name := string(operands, 0), name)
         elif op == "gs":
-            ext = states.get(str(operands[0])) if operands else None
+            ext = states.get(string(operands, 0)) if count(operands) else None
             if ext is None:
                 continue
             if "/OP" in ext:

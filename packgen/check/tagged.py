@@ -33,7 +33,16 @@ from packgen.check.containment import (
     role_map_problems,
     standard,
 )
-from packgen.check.content import FOLLOWED, INLINE_IMAGE, PAINT, TEXT, Content, Instruction, parse
+from packgen.check.content import (
+    FOLLOWED,
+    INLINE_IMAGE,
+    PAINT,
+    TEXT,
+    Content,
+    Instructions,
+    marked,
+    parse,
+)
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.parenttree import Holders, parent_tree_problems
 
@@ -42,6 +51,7 @@ TEXT_OPERATORS = frozenset(TEXT)
 PAINT_OPERATORS = frozenset([*PAINT, "sh", "Do", INLINE_IMAGE])
 HEADINGS = {"H", "H1", "H2", "H3", "H4", "H5", "H6"}
 MAX_LISTED = 5  # problems named one by one; the rest are counted
+NONE = Instructions([], [])  # a page without content
 
 
 @dataclass
@@ -190,7 +200,7 @@ def heading_problems(tags: list[str]) -> list[str]:
 
 
 def page_problems(
-    page: pikepdf.Page, number: int, tree: Tree, instructions: list[Instruction] | None = None
+    page: pikepdf.Page, number: int, tree: Tree, instructions: Instructions | None = None
 ) -> list[str]:
     """Content outside marked content, artifacts and tagged content inside each other,
     MCIDs no structure element claims, and the page's annotations, on one page.
@@ -204,13 +214,10 @@ def page_problems(
     orphans: list[int] = []
     shown = tree.shown.setdefault(page.obj.objgen, [])
     if instructions is None:
-        instructions = parse(page, FOLLOWED["tagging"]) if "/Contents" in page.obj else []
+        instructions = parse(page, FOLLOWED["tagging"]) if "/Contents" in page.obj else NONE
     for op, operands in instructions:
         if op in ("BDC", "BMC"):
-            tag = str(operands[0]).lstrip("/")
-            props = operands[1] if op == "BDC" and len(operands) > 1 else None
-            value = props.get("/MCID") if isinstance(props, Dictionary) else None
-            mcid = int(value) if value is not None else None
+            tag, mcid = marked(op, operands)
             kind = "artifact" if tag == "Artifact" else "other" if mcid is None else "tagged"
             if mcid is not None:
                 shown.append(mcid)
@@ -384,7 +391,7 @@ def _audit(content: Content) -> list[str]:
     for number, page in enumerate(content.pages, start=1):
         if "/StructParents" not in page.obj:
             found.append(f"page {number}: no /StructParents")
-        instructions = content.page(number - 1, FOLLOWED["tagging"]) or []
+        instructions = content.page(number - 1, FOLLOWED["tagging"]) or NONE
         found.extend(page_problems(page, number, tree, instructions))
     found.extend(parent_tree_problems(pdf, tree.holders, tree.shown))
     found.extend(form_font_problems(pdf))
