@@ -28,24 +28,34 @@ OPERATORS = frozenset(
 # white space as PDF has it, without NUL (which ``bytes.split`` does not split at) and
 # with the form feed; numbers and white space run together between the other operands
 _SPACE = b" \t\r\n\f"
-_NUMBERS = rb"[-+.0-9 \t\r\n\f]*"
-_NAME = rb"/[^\x00-\x20\x7f-\xff/\[\]<>(){}%#]*"  # printable ASCII, no # escapes
-_STRING = rb"\([^()\\]*(?:\\.[^()\\]*)*\)"  # a literal string without nested parentheses
-_HEX = rb"<[0-9A-Fa-f \t\r\n\f]*>"  # a hex string (``<<`` is not one: ``<`` is not a digit)
+# a token ends before white space, a delimiter or the end (``/F1Tf`` is one name)
+_END = rb"(?![^\x00\t\n\f\r /\[\]<>(){}%])"
 
 
-def _run(*items: bytes) -> bytes:
-    """Numbers and white space, with any of ``items`` among them."""
-    return _NUMBERS + rb"(?:(?:" + rb"|".join(items) + rb")" + _NUMBERS + rb")*"
+def _pattern(many: bytes) -> bytes:
+    """The instruction, with ``many`` as the quantifier of its runs (``*+`` never gives
+    back what it took, so a failed match is not tried again shorter: the same matches)."""
+    numbers = rb"[-+.0-9 \t\r\n\f]" + many
+    name = rb"/[^\x00-\x20\x7f-\xff/\[\]<>(){}%#]" + many + _END  # printable ASCII, no #xx
+    string = rb"\([^()\\]*(?:\\.[^()\\]*)*\)"  # a literal string, no nested parentheses
+    hex_string = rb"<[0-9A-Fa-f \t\r\n\f]*>"  # (``<<`` is not one: ``<`` is not a digit)
+
+    def run(*items: bytes) -> bytes:  # numbers and white space, with any of ``items``
+        return numbers + rb"(?:(?:" + rb"|".join(items) + rb")" + numbers + rb")" + many
+
+    array = rb"\[" + run(name, string, hex_string) + rb"\]"  # not nested
+    dictionary = rb"<<" + run(name, string, hex_string, array) + rb">>"  # not nested
+    operands = run(name, string, hex_string, array, dictionary)
+    # an operator is not run on from a number either (``0Tw`` is one token)
+    operator = rb"(?<![-+.0-9])([A-Za-z'\"][A-Za-z0-9*'\"]" + many + rb")" + _END
+    return rb"(" + operands + rb")" + operator
 
 
-_ARRAY = rb"\[" + _run(_NAME, _STRING, _HEX) + rb"\]"  # not nested
-_DICTIONARY = rb"<<" + _run(_NAME, _STRING, _HEX, _ARRAY) + rb">>"  # not nested
-_OPERANDS = _run(_NAME, _STRING, _HEX, _ARRAY, _DICTIONARY)
-# an operator neither directly after a number nor directly before one (``0Tw`` is one token)
-_OPERATOR = rb"(?<![-+.0-9])([A-Za-z'\"][A-Za-z0-9*'\"]*)(?![-+.])"
-_INSTRUCTION = re.compile(rb"(" + _OPERANDS + rb")" + _OPERATOR, re.S)
-NAME = re.compile(_NAME)
+try:
+    _INSTRUCTION = re.compile(_pattern(b"*+"), re.S)
+except re.error:  # Python 3.10 has no possessive quantifiers: the same matches, slower
+    _INSTRUCTION = re.compile(_pattern(b"*"), re.S)
+NAME = re.compile(rb"/[^\x00-\x20\x7f-\xff/\[\]<>(){}%#]*")  # a name as read above
 
 
 def split(data: bytes) -> tuple[list[bytes], list[bytes]] | None:
