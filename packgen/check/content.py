@@ -186,7 +186,7 @@ def numbers(operands: Operands) -> list[float]:
     """The numeric operands, as floats."""
     if type(operands) is bytes:
         found = _plain_numbers(operands)
-        return found if found is not None else numbers(values(operands))
+        return list(found) if found is not None else numbers(values(operands))
     exact = _NUMBER_TYPES
     return [float(v) for v in operands if type(v) in exact or is_number(v)]
 
@@ -195,12 +195,13 @@ def only_numbers(operands: Operands) -> list[float] | None:
     """The operands as floats when every one is a number, else None."""
     found = _plain_numbers(operands) if type(operands) is bytes else None
     if found is not None:
-        return found
-    found = numbers(operands)
-    return found if len(found) == count(operands) else None
+        return list(found)
+    listed = numbers(operands)
+    return listed if len(listed) == count(operands) else None
 
 
-def _plain_numbers(text: bytes) -> list[float] | None:
+@lru_cache(maxsize=4096)  # a colour is set again and again, and read by three readers
+def _plain_numbers(text: bytes) -> tuple[float, ...] | None:
     """An operand text of numbers alone, as floats (None when it holds anything else)."""
     parts = text.split()
     try:  # float reads exactly the numbers PDF writes: sign, digits, one point (no exponent)
@@ -211,8 +212,8 @@ def _plain_numbers(text: bytes) -> list[float] | None:
         return None  # qpdf's integers are 64 bits (beyond: null): pikepdf reads them
     if b"-0" in text:  # the integer -0 is 0 (pikepdf's int); the real -0.0 stays -0.0
         pairs = zip(found, parts, strict=True)
-        return [0.0 if v == 0 and b"." not in p else v for v, p in pairs]
-    return found
+        return tuple(0.0 if v == 0 and b"." not in p else v for v, p in pairs)
+    return tuple(found)
 
 
 def count(operands: Operands) -> int:
