@@ -121,10 +121,8 @@ def parse(owner: pikepdf.Object | pikepdf.Page, keep: frozenset[str] = EVERYTHIN
     if split is None:
         return _parsed(owner, keep)
     operators, operands = split
-    kept = list(map(_kept_bytes(keep).__contains__, operators))
-    return Instructions(
-        list(map(_BY_BYTES.__getitem__, compress(operators, kept))), list(compress(operands, kept))
-    )
+    named = list(map(_kept_names(keep).get, operators))  # None for what is not kept
+    return Instructions(list(filter(None, named)), list(compress(operands, named)))
 
 
 def _parsed(owner: pikepdf.Object | pikepdf.Page, keep: frozenset[str]) -> Instructions:
@@ -151,12 +149,10 @@ def _data(owner: pikepdf.Object | pikepdf.Page) -> bytes | None:
     return None
 
 
-_BY_BYTES = {op: op.decode("latin-1") for op in tokens.OPERATORS}  # operator names by bytes
-
-
 @lru_cache(maxsize=16)
-def _kept_bytes(keep: frozenset[str]) -> frozenset[bytes]:
-    return frozenset(op.encode("latin-1") for op in keep if op != INLINE_IMAGE)
+def _kept_names(keep: frozenset[str]) -> dict[bytes, str]:
+    """The kept operators' names by their bytes (a plain stream has no inline image)."""
+    return {op.encode("latin-1"): op for op in keep if op != INLINE_IMAGE}
 
 
 # Reading operands: the same answers from pikepdf's list and from a plain stream's text

@@ -84,6 +84,22 @@ def _xmp_value(xmp: str, prefix: str, name: str) -> str | None:
     return attribute.group(1) if attribute else None
 
 
+def _icc_header(raw: bytes, profile: pikepdf.Stream) -> bytes:
+    """The first 128 bytes of an output intent's ICC profile (all of it when shorter), the
+    profile decoded once per distinct stream: every press file of a build embeds the same."""
+    key = (raw, repr(profile.get("/Filter")), repr(profile.get("/DecodeParms")))
+    found = _HEADERS.get(key)
+    if found is None:
+        found = bytes(profile.read_bytes())[:128]
+        if len(_HEADERS) > 8:
+            _HEADERS.clear()
+        _HEADERS[key] = found
+    return found
+
+
+_HEADERS: dict[tuple[bytes, str, str], bytes] = {}
+
+
 def pdfx(subject: Subject) -> list[Finding]:
     """PDF/X identification and output intent: present, and consistent with each other."""
     if not subject.press:
@@ -120,7 +136,7 @@ def pdfx(subject: Subject) -> list[Finding]:
                     " registry, so nobody can tell what it means"
                 )
         else:
-            data = bytes(profile.read_bytes())
+            data = _icc_header(bytes(profile.read_raw_bytes()), profile)
             if len(data) < 128 or data[36:40] != b"acsp":
                 problem("the output intent's profile is not an ICC profile")
             else:
