@@ -157,7 +157,7 @@ def _kept_names(keep: frozenset[str]) -> dict[bytes, str]:
 
 # Reading operands: the same answers from pikepdf's list and from a plain stream's text
 _NUMBER_TYPES = frozenset([int, float, Decimal])  # the exact types: looked up first, per operand
-_SCRATCH: list[pikepdf.Pdf] = []  # owns the streams operand texts are parsed from
+_SCRATCH: list[tuple[pikepdf.Pdf, int]] = []  # owns the streams operand texts are parsed from
 
 
 def is_number(value: object) -> bool:
@@ -170,11 +170,13 @@ def values(operands: Operands) -> Sequence[Any]:
     """The operands as pikepdf gives them (an operand text is parsed by pikepdf)."""
     if type(operands) is not bytes:
         return operands
-    if not _SCRATCH:
-        _SCRATCH.append(pikepdf.new())
+    if not _SCRATCH or _SCRATCH[0][1] >= 1000:  # qpdf keeps every stream made: start afresh
+        _SCRATCH[:] = [(pikepdf.new(), 0)]
+    scratch, made = _SCRATCH[0]
+    _SCRATCH[0] = (scratch, made + 1)
     # the text was between two operators of a stream qpdf reads the same way: parsed
     # before an operator of its own it gives the operands qpdf gave that instruction
-    (*_, last) = pikepdf.parse_content_stream(_SCRATCH[0].make_stream(operands + b" n"))
+    (*_, last) = pikepdf.parse_content_stream(scratch.make_stream(operands + b" n"))
     return cast(Sequence[Any], last.operands)
 
 
