@@ -16,6 +16,7 @@ from typing import Any
 
 from packgen.layout.placed import PlacedDocument, PlacedText, Rect
 from packgen.layout.shaping import ShapedParagraph
+from packgen.render.indented_json import dumps
 from packgen.render.write import write_atomic
 from packgen.units import PX
 
@@ -202,7 +203,7 @@ def write_manifest(folder: Path, entries: list[FileEntry]) -> None:
         "format": FORMAT,
         "files": [_plain(e) for e in sorted(known.values(), key=lambda e: e.file)],
     }
-    write_atomic(folder / MANIFEST, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
+    write_atomic(folder / MANIFEST, (dumps(document) + "\n").encode("utf-8"))
 
 
 def _plain(value: Any) -> Any:

@@ -45,6 +45,8 @@ from packgen.render.forms import text_field
 from packgen.render.ink import ink
 from packgen.render.outlines import family_of, outline_text
 from packgen.render.pdfx import PdfxCanvas
+from packgen.render.serialised import packgen_save, page_as_bytes
+from packgen.render.subsets import install as install_subsets
 from packgen.render.tags import Tagger, tag
 from packgen.render.tounicode import install as install_to_unicode
 from packgen.resolve.icc import OutputCondition
@@ -52,6 +54,7 @@ from packgen.resolve.icc import OutputCondition
 # Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
 rl_config.useA85 = 0
 install_to_unicode()  # shaped glyphs extract as the characters they stand for
+install_subsets()  # a font subset made (and deflated) once per glyph set
 
 MARK_WIDTH = 0.25  # pt, the customary hairline for crop and fold marks
 MARK_CLEARANCE = 2.0  # pt between the bleed edge and where a mark begins
@@ -404,9 +407,11 @@ def render(
         canvas.setPageSize((page.media.w, page.media.h))
         paint_page(painter, page)
         canvas.showPage()
+        page_as_bytes(canvas._doc.Pages.pages[-1])
         if tagger is not None:
             tagger.next_page()
-    canvas.save()
+    with packgen_save():  # its fonts' subsets made and deflated once per glyph set
+        canvas.save()
     if tagger is not None:
         return tag(buffer.getvalue(), tagger, document)
     return buffer.getvalue()

@@ -36,13 +36,12 @@ from reportlab.pdfbase.pdfdoc import (
     PDFDictionary,
     PDFInfo,
     PDFName,
-    PDFStream,
     PDFString,
-    PDFZCompress,
 )
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
+from packgen.render.serialised import flate_stream
 from packgen.resolve.icc import OutputCondition
 
 PDFX_VERSION = "PDF/X-4"
@@ -148,10 +147,9 @@ def xmp_packet(document: Any) -> bytes:
 
 def output_intent(document: Any, condition: OutputCondition) -> PDFArray:
     """The catalog's /OutputIntents array: one GTS_PDFX intent with the embedded profile."""
-    profile = PDFStream(
-        dictionary=PDFDictionary({"N": 4, "Alternate": PDFName("DeviceCMYK")}),
-        content=condition.data,
-        filters=[PDFZCompress],
+    # deflated once per process (the same profile in every press file)
+    profile = flate_stream(
+        PDFDictionary({"N": 4, "Alternate": PDFName("DeviceCMYK")}), condition.data
     )
     entries: dict[str, object] = {
         "Type": PDFName("OutputIntent"),

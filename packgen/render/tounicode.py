@@ -14,12 +14,22 @@ ReportLab's map, so documents without shaped text are unchanged.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from reportlab.pdfbase import ttfonts
 
 from packgen.layout.shaping import clusters
+from packgen.render.serialised import saving
 
 _reportlab_cmap = ttfonts.makeToUnicodeCMap
+_FIRST_PRESENTATION_FORM = 0xFB50  # the Arabic presentation forms start here
+
+
+@lru_cache(maxsize=512)
+def _reportlab_map(fontname: str, subset: tuple[int, ...]) -> str:
+    """ReportLab's own map, made once per subset (the same fonts and glyphs come back)."""
+    cmap: str = _reportlab_cmap(fontname, list(subset))
+    return cmap
 
 
 def _utf16(text: str) -> str:
@@ -40,8 +50,13 @@ def _target(table: dict[str, str], code: int) -> str | None:
 def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """ReportLab's ToUnicode CMap, with shaped glyphs mapped to their characters."""
     table = clusters.get(fontname.split("+", 1)[-1], {})
+    # kept for packgen's own documents only (another document's map is ReportLab's to make)
+    cmap = (
+        _reportlab_map(fontname, tuple(subset)) if saving() else _reportlab_cmap(fontname, subset)
+    )
+    if not table and max(subset, default=0) < _FIRST_PRESENTATION_FORM:
+        return cmap  # no shaped glyph and no presentation form: nothing to change
     targets = [_target(table, code) for code in subset]
-    cmap: str = _reportlab_cmap(fontname, subset)
     if not any(t is not None for t in targets):
         return cmap
     lines = cmap.split("\n")
