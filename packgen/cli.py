@@ -7,6 +7,8 @@ Exit codes: 0 success, 1 a user error (bad input, a product that failed),
 from __future__ import annotations
 
 import argparse
+import gc
+import importlib
 import os
 import sys
 import traceback
@@ -506,7 +508,7 @@ def parser() -> argparse.ArgumentParser:
         default=profiles.ALL,
         help=profiles.help_text(default=profiles.ALL),
     )
-    build.set_defaults(run=cmd_build)
+    build.set_defaults(run=cmd_build, starts_with=("packgen.build",))
 
     batch = commands.add_parser(
         "batch", parents=[common], help="co-brand a pack for every organisation in a folder"
@@ -540,7 +542,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="MB",
         help="memory one worker process may use (default: 2048; 0: no limit)",
     )
-    batch.set_defaults(run=cmd_batch)
+    batch.set_defaults(run=cmd_batch, starts_with=("packgen.distribute.batch",))
 
     check = commands.add_parser("check", help="preflight PDFs for print (default: out/)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="PDF files or folders")
@@ -554,7 +556,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write a PNG of each page with the problems marked, and a legend",
     )
-    check.set_defaults(run=cmd_check)
+    check.set_defaults(run=cmd_check, starts_with=("packgen.check",))
 
     view = commands.add_parser(
         "preview", parents=[common], help="PNG previews with trim, bleed, safe-area and grid guides"
@@ -662,9 +664,35 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+_started = False
+
+
+def _start(modules: Sequence[str]) -> None:
+    """Import the modules a command starts with while the garbage collector is paused.
+
+    Starting allocates tens of thousands of objects that live as long as the process
+    (modules, classes, validators, tables): collecting while they are made finds no
+    garbage and cost a cold build about a tenth of its processor time. They are then
+    frozen (left out of every later collection). Once per process: a caller that runs
+    several commands (the tests) freezes only what existed at its first.
+    """
+    global _started
+    if _started or not gc.isenabled():
+        return
+    _started = True
+    gc.disable()
+    try:
+        for module in modules:
+            importlib.import_module(module)
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        _start(getattr(args, "starts_with", ()))
         return int(args.run(args))
     except PackgenError as exc:
         print(exc.format(), file=sys.stderr)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from typing import Annotated, Literal
-from xml.sax.saxutils import escape
 
 from pydantic import Field
 from qrcode.exceptions import DataOverflowError
@@ -42,6 +41,7 @@ from packgen.resolve.fonts import text_width
 from packgen.resolve.markup import Block, BlockKind
 from packgen.resolve.styles import ResolvedStyle
 from packgen.units import MM, NonNegativeLength, PositiveLength
+from packgen.xmltext import escape
 
 
 class QrElement(ElementBase):

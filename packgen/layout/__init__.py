@@ -29,11 +29,12 @@ def lay_out(
     """Lay out one size of a design for one output profile, in the mode its kind needs."""
     # the modes are imported here, so that importing a layout module loads only what it needs
     from packgen.layout.fixed import layout_document
-    from packgen.layout.flow import lay_out_pack
     from packgen.resolve.design import resolve
 
     project.register_fonts()
     if design.kind == "pack":
+        from packgen.layout.flow import lay_out_pack
+
         return lay_out_pack(project, design, size, profile, org)
     resolved = resolve(project, design, size)
     return layout_document(

@@ -16,7 +16,6 @@ and laid out like a poster; this module adds what only screen images need:
 from __future__ import annotations
 
 from packgen.errors import Diagnostic, Span
-from packgen.layout.flow import social
 from packgen.layout.placed import DigitalInfo, PostText
 from packgen.model.common import ElementBase, Rules
 from packgen.model.digital import MAX_ALT, SCREEN_KINDS
@@ -95,6 +94,7 @@ def digital_info(
 ) -> DigitalInfo:
     """The alt text, link and posts of a screen layout, from the copy; raises PackgenError."""
     from packgen.errors import PackgenError
+    from packgen.layout.flow import social  # the flow package: loaded for screen layouts only
 
     spec = document.digital
     assert spec is not None
@@ -175,6 +175,8 @@ def _plain(
             )
         )
         return None
+    from packgen.layout.flow import social
+
     try:
         return social.post_text(content.copy[key], content.data)
     except MissingValue as exc:

@@ -26,7 +26,6 @@ import hashlib
 import re
 import uuid
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import CMYKColor, CMYKColorSep
 from reportlab.pdfbase.pdfdoc import (
@@ -43,6 +42,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 
 from packgen.render.serialised import flate_stream
 from packgen.resolve.icc import OutputCondition
+from packgen.xmltext import escape
 
 PDFX_VERSION = "PDF/X-4"
 XMP_NAMESPACES = {

@@ -21,7 +21,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -42,6 +41,7 @@ from packgen.layout.placed import (
 from packgen.layout.shaping import Run, ShapedParagraph
 from packgen.render.actualtext import Spans, text_string
 from packgen.render.textops import split
+from packgen.xmltext import escape
 
 
 @dataclass

@@ -18,7 +18,7 @@ from packgen.colour import Colour
 from packgen.errors import allowed_hint, error
 from packgen.layout.placed import PlacedDocument
 from packgen.model.profiles import Profile
-from packgen.render import html, pdf, png
+from packgen.render import pdf
 from packgen.render.manifest import FileEntry, entry_for
 
 WriteFunction = Callable[[PlacedDocument, dict[str, Colour]], bytes]
@@ -35,12 +35,24 @@ class Writer:
     folder: str = ""  # where its files go inside the output folder ("digital" for images)
 
 
+def _png(placed: PlacedDocument, palette: dict[str, Colour]) -> bytes:
+    from packgen.render import png  # PIL's PNG plugin and the rasteriser: for images only
+
+    return png.write(placed, palette)
+
+
+def _html(placed: PlacedDocument, palette: dict[str, Colour]) -> bytes:
+    from packgen.render import html
+
+    return html.write(placed, palette)
+
+
 WRITERS: dict[str, Writer] = {
     writer.format: writer
     for writer in (
         Writer("pdf", ".pdf", "application/pdf", pdf.render),
-        Writer("png", ".png", "image/png", png.write, "digital"),  # screen images, one px a pixel
-        Writer("html", ".html", "text/html", html.write),  # an accessible web page
+        Writer("png", ".png", "image/png", _png, "digital"),  # screen images, one px a pixel
+        Writer("html", ".html", "text/html", _html),  # an accessible web page
     )
 }
 

@@ -18,7 +18,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from xml.sax.saxutils import escape
+
+from packgen.xmltext import escape
 
 
 class BlockKind(str, Enum):

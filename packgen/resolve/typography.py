@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -99,9 +100,18 @@ def _space_rules(finish: Finish) -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(rules)
 
 
+def read_tables(text: str) -> Any:
+    """The tables file's data: libyaml's loader (a third of PyYAML's time in a cold start),
+    PyYAML's for any text libyaml refuses, so a broken file gets PyYAML's own message."""
+    try:
+        return yaml.load(text, Loader=yaml.CSafeLoader)
+    except (AttributeError, yaml.YAMLError):  # AttributeError: a PyYAML without libyaml
+        return yaml.safe_load(text)
+
+
 @cache
 def _tables() -> dict[str, Finish]:
-    data = yaml.safe_load(TABLES_FILE.read_text(encoding="utf-8"))
+    data = read_tables(TABLES_FILE.read_text(encoding="utf-8"))
     tables: dict[str, Finish] = {}
     for language, spec in data.items():
         try:

@@ -36,26 +36,50 @@ from packgen.cli import main
 from reportlab.pdfbase import pdfmetrics
 code = main(["build", "--only", "poster-speak-up", "--size", "A4", "--profile", "office",
              "--out", sys.argv[1]])
+modules = sorted(sys.modules)
 from packgen.model.pack import PackDocument
 from packgen.resolve.fonts import with_fallback
 before = sorted(pdfmetrics.getRegisteredFontNames())
 with_fallback("\\u0645\\u0631\\u0643\\u0632", "sans")  # Arabic: a fallback face is read now
-print(json.dumps({"code": code, "modules": sorted(sys.modules), "fonts": before,
+print(json.dumps({"code": code, "modules": modules, "fonts": before,
                   "after": sorted(pdfmetrics.getRegisteredFontNames()),
                   "pack_model_built": PackDocument.__pydantic_complete__}))
 """
 
 
+# what a cold poster has no use for: the web stack, the QR reader, the pack's flowing layout,
+# the screen images' writer, saxutils' urllib.request, http and ssl, Babel (the date range
+# is kept in the cache folder after the first build)
+NOT_FOR_A_POSTER = (
+    "starlette",
+    "jinja2",
+    "uvicorn",
+    "zxingcpp",
+    "packgen.layout.flow",
+    "packgen.render.png",
+    "PIL.PngImagePlugin",
+    "xml.sax",
+    "urllib.request",
+    "http.client",
+    "ssl",
+    "babel",
+)
+
+
 def test_a_poster_build_loads_only_what_it_uses(tmp_path: Path) -> None:
-    """A cold English poster: no web stack or QR reader, no fallback font, no pack models."""
-    result = subprocess.run(
-        [sys.executable, "-c", POSTER, str(tmp_path)], check=True, capture_output=True, text=True
-    )
+    """A cold English poster: only what it uses, no fallback font, no pack models."""
+    for _ in range(2):  # the second is the cold start of a machine that has built before
+        result = subprocess.run(
+            [sys.executable, "-c", POSTER, str(tmp_path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     found = json.loads(result.stdout.splitlines()[-1])
     assert found["code"] == 0
     assert (tmp_path / "poster-speak-up-A4-office.pdf").is_file()
-    loaded = {name.split(".")[0] for name in found["modules"]}
-    assert sorted(loaded & {"starlette", "jinja2", "uvicorn", "zxingcpp"}) == []
+    loaded = set(found["modules"])
+    assert [name for name in NOT_FOR_A_POSTER if name in loaded] == []
     assert [name for name in found["fonts"] if name.startswith("fallback")] == []
     assert any(name.startswith("fallback") for name in found["after"])  # read when needed
     assert found["pack_model_built"] is False

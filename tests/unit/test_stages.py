@@ -17,6 +17,7 @@ RANK = {
     "errors": 0,
     "units": 0,
     "colour": 0,
+    "xmltext": 0,
     "source": 1,
     "model": 2,
     "resolve": 3,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.platypus import Spacer
 
@@ -17,6 +16,7 @@ from packgen.layout.flow.flowables import Card, CardRow, Look
 from packgen.layout.flow.preparer import Preparer
 from packgen.model.pack import CardsItem, FactsItem, PostsItem
 from packgen.resolve.markup import Block, BlockKind, MissingValue
+from packgen.xmltext import escape
 
 
 def cards(prep: Preparer, item: CardsItem) -> None:

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from packgen.colour import Colour
 from packgen.errors import PackgenError, Span, allowed_hint
@@ -29,6 +28,7 @@ from packgen.resolve.fonts import with_fallback
 from packgen.resolve.markup import Block, BlockKind, MissingValue, to_blocks
 from packgen.resolve.pack import ResolvedPack
 from packgen.resolve.styles import ResolvedStyle
+from packgen.xmltext import escape, quoteattr
 
 Factory = Callable[[Mapping[str, int]], list[Any]]
 
