@@ -20,8 +20,16 @@ import pikepdf
 from pikepdf import Array, Dictionary, Stream
 
 from packgen.check import placed
-from packgen.check.content import EVERYTHING, FOLLOWED, Content, Instruction
-from packgen.check.resources import appearance_streams, key_of, numbers, scan, walk
+from packgen.check.content import (
+    EVERYTHING,
+    FOLLOWED,
+    Content,
+    Instructions,
+    count,
+    only_numbers,
+    string,
+)
+from packgen.check.resources import appearance_streams, key_of, scan, walk
 
 
 @dataclass(frozen=True)
@@ -133,9 +141,30 @@ def _box(value: object) -> Box:
     )
 
 
+_SUBSET = re.compile(r"^/[A-Z]{6}\+")  # a subset font's name: six capitals and a plus
+
+
+def _font(font: Dictionary) -> tuple[str, bool, bool]:
+    """A font dictionary's name, and whether it is embedded and subset."""
+    name = str(font.get("/BaseFont", "?"))
+    descriptor = font.get("/FontDescriptor")
+    if descriptor is None and "/DescendantFonts" in font:
+        descendant = font["/DescendantFonts"]
+        if isinstance(descendant, Array) and len(descendant):
+            first = descendant[0]
+            descriptor = first.get("/FontDescriptor") if isinstance(first, Dictionary) else None
+    subtype = str(font.get("/Subtype", ""))
+    embedded = subtype == "/Type3" or (
+        isinstance(descriptor, Dictionary)
+        and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    )
+    return name, embedded, bool(_SUBSET.match(name))
+
+
 def _fonts(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> list[FontFact]:
     found: dict[tuple[str, str], FontFact] = {}
     seen: set[tuple[Any, ...]] = set()
+    read: dict[tuple[int, int], tuple[str, bool, bool]] = {}  # font object: name, embedded, subset
 
     def visit(
         resources: object, owner: tuple[Any, ...], depth: int = 0, where: str = "page"
@@ -148,21 +177,13 @@ def _fonts(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> list[FontFact]:
         for font in fonts.values() if isinstance(fonts, Dictionary) else []:
             if not isinstance(font, Dictionary):
                 continue
-            name = str(font.get("/BaseFont", "?"))
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is None and "/DescendantFonts" in font:
-                descendant = font["/DescendantFonts"]
-                if isinstance(descendant, Array) and len(descendant):
-                    first = descendant[0]
-                    descriptor = (
-                        first.get("/FontDescriptor") if isinstance(first, Dictionary) else None
-                    )
-            subtype = str(font.get("/Subtype", ""))
-            embedded = subtype == "/Type3" or (
-                isinstance(descriptor, Dictionary)
-                and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-            )
-            subset = bool(re.match(r"^/[A-Z]{6}\+", name))
+            objgen = font.objgen  # a font used on every page is read once
+            known = read.get(objgen) if objgen != (0, 0) else None
+            if known is None:
+                known = _font(font)
+                if objgen != (0, 0):
+                    read[objgen] = known
+            name, embedded, subset = known
             if (name, where) not in found or not embedded:
                 found[(name, where)] = FontFact(name, embedded, subset, where)
         xobjects = resources.get("/XObject")
@@ -192,18 +213,18 @@ def _fonts(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> list[FontFact]:
 _STREAM_OPS = frozenset(["rg", "RG", "cs", "CS", "k", "K"])
 
 
-def _stream_ops(instructions: list[Instruction], facts: PageFacts) -> None:
+def _stream_ops(instructions: Instructions, facts: PageFacts) -> None:
     """RGB colour operators (``rg``/``RG``, ``/DeviceRGB cs``) and the highest ``k`` ink."""
     for operator, operands in instructions:
         if operator not in _STREAM_OPS:  # most instructions: nothing this pass follows
             continue
         if operator in ("rg", "RG"):
-            if len(operands) == 3 and len(numbers(operands)) == 3:
+            if (found := only_numbers(operands)) is not None and len(found) == 3:
                 facts.rgb_operators += 1
         elif operator in ("cs", "CS"):
-            if operands and str(operands[-1]) == "/DeviceRGB":
+            if count(operands) and string(operands, -1) == "/DeviceRGB":
                 facts.rgb_operators += 1
-        elif len(operands) == 4 and len(values := numbers(operands)) == 4:  # k, K
+        elif (values := only_numbers(operands)) is not None and len(values) == 4:  # k, K
             facts.cmyk_max_ink = max(facts.cmyk_max_ink, sum(values) * 100)
 
 

@@ -13,8 +13,16 @@ from typing import Any
 
 from pikepdf import Dictionary, Stream
 
-from packgen.check.content import FOLLOWED, INLINE_IMAGE, Content, Instruction
-from packgen.check.resources import numbers
+from packgen.check.content import (
+    FOLLOWED,
+    INLINE_IMAGE,
+    Content,
+    Instructions,
+    count,
+    numbers,
+    string,
+    values,
+)
 
 MAX_DEPTH = 8  # form XObjects inside form XObjects
 MAX_IMAGES = 20_000  # per page; a hostile file, not artwork, beyond this
@@ -48,13 +56,14 @@ def unit_square(ctm: Matrix) -> tuple[float, float, float, float]:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
-def _matrix(value: Any) -> Matrix | None:
-    values = numbers(list(value)) if value is not None else []
-    return (
-        (values[0], values[1], values[2], values[3], values[4], values[5])
-        if len(values) == 6
-        else None
-    )
+def _matrix(found: list[float]) -> Matrix | None:
+    """Six numbers as a matrix (a ``cm``'s operands, a form's ``/Matrix``), else None."""
+    return (found[0], found[1], found[2], found[3], found[4], found[5]) if len(found) == 6 else None
+
+
+def _array(value: Any) -> list[float]:
+    """The numbers of a PDF array (a form's ``/Matrix``); none when absent."""
+    return numbers(list(value)) if value is not None else []
 
 
 def _pixels(image: Any) -> tuple[int, int] | None:
@@ -81,14 +90,14 @@ def images(content: Content, index: int) -> list[Placement]:
 
 def _follow(
     content: Content,
-    instructions: list[Instruction],
+    instructions: Instructions,
     resources: Any,
     ctm: Matrix,
     depth: int,
     found: list[Placement],
     open_forms: set[tuple[int, int]],
 ) -> None:
-    if len(found) >= MAX_IMAGES or _DRAWS.isdisjoint([op for op, _ in instructions]):
+    if len(found) >= MAX_IMAGES or _DRAWS.isdisjoint(instructions.operators):
         return  # nothing drawn here can be an image: the matrices need not be followed
     xobjects = resources.get("/XObject") if isinstance(resources, Dictionary) else None
     stack: list[Matrix] = []
@@ -103,17 +112,18 @@ def _follow(
             if stack:
                 ctm = stack.pop()
         elif operator == "cm":
-            matrix = _matrix(operands)
+            matrix = _matrix(numbers(operands))
             if matrix is not None:
                 ctm = multiply(matrix, ctm)
-        elif operator == INLINE_IMAGE and operands:
-            try:  # pikepdf's inline image reads /W or /Width
-                pixels = (int(operands[0].width), int(operands[0].height))
+        elif operator == INLINE_IMAGE and count(operands):
+            try:  # pikepdf's inline image reads /W or /Width (always pikepdf's: not plain)
+                image = values(operands)[0]
+                pixels = (int(image.width), int(image.height))
             except Exception:  # an inline image that does not say its size: not measured
                 continue
             found.append((unit_square(ctm), pixels))
-        elif operator == "Do" and operands and isinstance(xobjects, Dictionary):
-            xobject = xobjects.get(str(operands[0]))
+        elif operator == "Do" and count(operands) and isinstance(xobjects, Dictionary):
+            xobject = xobjects.get(string(operands, 0))
             if not isinstance(xobject, Stream):
                 continue
             subtype = xobject.get("/Subtype")
@@ -122,7 +132,7 @@ def _follow(
                 if size is not None:
                     found.append((unit_square(ctm), size))
             elif subtype == "/Form" and depth < MAX_DEPTH and xobject.objgen not in open_forms:
-                inner = multiply(_matrix(xobject.get("/Matrix")) or IDENTITY, ctm)
+                inner = multiply(_matrix(_array(xobject.get("/Matrix"))) or IDENTITY, ctm)
                 own = xobject.get("/Resources")
                 # a form without resources of its own uses the page's (an old PDF habit)
                 using = own if isinstance(own, Dictionary) else resources

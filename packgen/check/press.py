@@ -21,10 +21,19 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary
 
-from packgen.check.content import FOLLOWED, PAINT, TEXT, Content, Instruction
+from packgen.check.content import (
+    FOLLOWED,
+    PAINT,
+    TEXT,
+    Content,
+    Instructions,
+    Operands,
+    count,
+    string,
+)
+from packgen.check.content import numbers as _numbers
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.resources import flag as _flag
-from packgen.check.resources import numbers as _numbers
 from packgen.check.rules import Rule
 
 PDFX_VERSIONS = ("PDF/X-4", "PDF/X-4p", "PDF/X-3:2003", "PDF/X-1a:2003", "PDF/X-1a:2001")
@@ -32,6 +41,7 @@ PDFX_ADVICE = "Ask for a PDF/X export (PDF/X-4) made with the print shop's CMYK 
 QR_MIN_RECTS = 40  # a fill of this many rectangles at once is taken for QR (or bar) modules
 BLACK = (0.0, 0.0, 0.0, 1.0)
 _PAINTING = frozenset([*PAINT, "n"])  # ends a path
+_PATH = frozenset(["re", "m", "l"])  # what a path is made of
 
 
 def _level(subject: Subject) -> Level:
@@ -74,6 +84,22 @@ def _xmp_value(xmp: str, prefix: str, name: str) -> str | None:
     return attribute.group(1) if attribute else None
 
 
+def _icc_header(raw: bytes, profile: pikepdf.Stream) -> bytes:
+    """The first 128 bytes of an output intent's ICC profile (all of it when shorter), the
+    profile decoded once per distinct stream: every press file of a build embeds the same."""
+    key = (raw, repr(profile.get("/Filter")), repr(profile.get("/DecodeParms")))
+    found = _HEADERS.get(key)
+    if found is None:
+        found = bytes(profile.read_bytes())[:128]
+        if len(_HEADERS) > 8:
+            _HEADERS.clear()
+        _HEADERS[key] = found
+    return found
+
+
+_HEADERS: dict[tuple[bytes, str, str], bytes] = {}
+
+
 def pdfx(subject: Subject) -> list[Finding]:
     """PDF/X identification and output intent: present, and consistent with each other."""
     if not subject.press:
@@ -110,7 +136,7 @@ def pdfx(subject: Subject) -> list[Finding]:
                     " registry, so nobody can tell what it means"
                 )
         else:
-            data = bytes(profile.read_bytes())
+            data = _icc_header(bytes(profile.read_raw_bytes()), profile)
             if len(data) < 128 or data[36:40] != b"acsp":
                 problem("the output intent's profile is not an ICC profile")
             else:
@@ -156,19 +182,6 @@ def pdfx(subject: Subject) -> list[Finding]:
 
 
 @dataclass
-class _State:
-    fill: tuple[float, ...] | str = (0.0,)  # CMYK/gray values, or a colour space name
-    stroke: tuple[float, ...] | str = (0.0,)
-    op: bool = False
-    stroke_op: bool = False
-    opm: int = 0
-    moved: bool = False  # a non-identity cm is in effect
-
-    def copy(self) -> _State:  # for q: cheaper than ``dataclasses.replace`` per save
-        return _State(self.fill, self.stroke, self.op, self.stroke_op, self.opm, self.moved)
-
-
-@dataclass
 class _PageInks:
     qr_fills: list[tuple[float, ...] | str] = field(default_factory=list)
     outside_strokes: list[tuple[float, ...] | str] = field(default_factory=list)
@@ -188,7 +201,7 @@ def _spaces(resources: Dictionary) -> dict[str, str]:
     return found
 
 
-def _inks(page: pikepdf.Page, instructions: list[Instruction] | None) -> _PageInks:
+def _inks(page: pikepdf.Page, instructions: Instructions | None) -> _PageInks:
     """One page's inks; ``instructions`` are its content stream parsed once (``check.content``)."""
     resources = _dict(page.obj.get("/Resources"))
     states = {str(k): _dict(v) for k, v in _dict(resources.get("/ExtGState")).items()}
@@ -204,67 +217,74 @@ def _inks(page: pikepdf.Page, instructions: list[Instruction] | None) -> _PageIn
     inks = _PageInks()
     if instructions is None:
         return inks
-    state, stack = _State(), []
-    rects, path = 0, []  # the path's re/m/l operands, made points only for a stroke
-    for op, operands in instructions:  # the branches in the order of how often they are met
+    operators, operands = instructions.operators, instructions.operands
+    # the graphics state, saved by q as a tuple: fill and stroke (CMYK/gray values, or a
+    # colour space name), fill overprint, overprint mode, whether a non-identity cm is in effect
+    fill: tuple[float, ...] | str = (0.0,)
+    stroke: tuple[float, ...] | str = (0.0,)
+    overprint, opm, moved = False, 0, False
+    stack: list[tuple[Any, Any, bool, int, bool]] = []
+    rects, start = 0, 0  # the current path's rectangles, and where it starts
+    for index, op in enumerate(operators):  # the branches in the order they are met most
         if op == "re":
             rects += 1
-            path.append((True, operands))
         elif op == "q":
-            stack.append(state.copy())
+            stack.append((fill, stroke, overprint, opm, moved))
         elif op == "Q":
             if stack:
-                state = stack.pop()
+                fill, stroke, overprint, opm, moved = stack.pop()
         elif op in _PAINTING:
             if op != "n" and op not in ("S", "s") and rects >= QR_MIN_RECTS:
-                inks.qr_fills.append(state.fill)
-            if op in ("S", "s") and not state.moved:
-                points = _points(path)
+                inks.qr_fills.append(fill)
+            if op in ("S", "s") and not moved:  # the path's points, read only for a stroke
+                points = _points(operators[start:index], operands[start:index])
                 if points and all(not (x0 <= x <= x1 and y0 <= y <= y1) for x, y in points):
-                    inks.outside_strokes.append(state.stroke)
-            rects, path = 0, []
+                    inks.outside_strokes.append(stroke)
+            rects, start = 0, index + 1
         elif op in ("m", "l"):
-            path.append((False, operands))
+            continue
         elif op == "cm":
-            state.moved = state.moved or _numbers(operands) != [1, 0, 0, 1, 0, 0]
+            moved = moved or _numbers(operands[index]) != [1, 0, 0, 1, 0, 0]
         elif op == "k":
-            state.fill = tuple(_numbers(operands))
+            fill = tuple(_numbers(operands[index]))
         elif op == "K":
-            state.stroke = tuple(_numbers(operands))
+            stroke = tuple(_numbers(operands[index]))
         elif op in ("g", "rg"):
-            state.fill = op
+            fill = op
         elif op in ("G", "RG"):
-            state.stroke = op
+            stroke = op
         elif op == "cs":
-            state.fill = spaces.get(str(operands[0]), str(operands[0]))
+            fill = spaces.get(name := string(operands[index], 0), name)
         elif op == "CS":
-            state.stroke = spaces.get(str(operands[0]), str(operands[0]))
+            stroke = spaces.get(name := string(operands[index], 0), name)
         elif op == "gs":
-            ext = states.get(str(operands[0])) if operands else None
+            ext = states.get(string(operands[index], 0)) if count(operands[index]) else None
             if ext is None:
                 continue
-            if "/OP" in ext:
-                state.stroke_op = state.op = _flag(ext["/OP"])
+            if "/OP" in ext:  # sets the fill's overprint too, unless /op says otherwise
+                overprint = _flag(ext["/OP"])
             if "/op" in ext:
-                state.op = _flag(ext["/op"])
+                overprint = _flag(ext["/op"])
             if "/OPM" in ext:
-                state.opm = int(ext["/OPM"])
-        elif op in TEXT and state.fill == BLACK:
+                opm = int(ext["/OPM"])
+        elif op in TEXT and fill == BLACK:
             inks.black_text += 1
-            if not (state.op and state.opm == 1):
+            if not (overprint and opm == 1):
                 inks.black_text_knocked_out += 1
     return inks
 
 
-def _points(path: list[tuple[bool, Any]]) -> list[tuple[float, float]]:
+def _points(operators: list[str], operands: list[Operands]) -> list[tuple[float, float]]:
     """The corners of a path's rectangles (``re``) and its ``m``/``l`` points."""
     points: list[tuple[float, float]] = []
-    for rectangle, operands in path:
-        values = _numbers(operands)
-        if rectangle and len(values) == 4:
+    for op, text in zip(operators, operands, strict=True):
+        if op not in _PATH:
+            continue
+        values = _numbers(text)
+        if op == "re" and len(values) == 4:
             x, y, w, h = values
             points += [(x, y), (x + w, y + h)]
-        elif not rectangle and len(values) == 2:
+        elif op != "re" and len(values) == 2:
             points.append((values[0], values[1]))
     return points
 

@@ -8,14 +8,14 @@ that makes the page transparent, and white painted with overprint on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from pikepdf import Array, Dictionary, Name, Object, Stream
 
-from packgen.check.content import Instruction
+from packgen.check.content import Instructions, count, numbers, string
 
 MAX_DEPTH = 8
 MAX_VISITS = 5000  # resource dictionaries per page: more is a hostile file, not a poster
@@ -187,20 +187,6 @@ _PAINT_STROKE = {"S", "s", "B", "B*", "b", "b*"}
 _SCANNED = _NUMERIC | _PAINT_FILL | _PAINT_STROKE | {"q", "Q", "gs", "cs", "CS"}
 
 
-_NUMBER_TYPES = frozenset([int, float, Decimal])  # the exact types: looked up first, per operand
-
-
-def is_number(value: object) -> bool:
-    """A numeric operand (pikepdf gives int or Decimal; a bool is not a number)."""
-    kind = type(value)
-    return kind in _NUMBER_TYPES or (isinstance(value, int | float | Decimal) and kind is not bool)
-
-
-def numbers(operands: Sequence[Any]) -> list[float]:
-    exact = _NUMBER_TYPES
-    return [float(v) for v in operands if type(v) in exact or is_number(v)]
-
-
 @dataclass
 class Painted:
     white_overprints: int = 0  # white painted while overprint is on (it vanishes in print)
@@ -213,7 +199,7 @@ def needs_scan(resources: ResourceFacts) -> bool:
     return overprint or any(space.kind == "cmyk" for space in resources.spaces.values())
 
 
-def scan(instructions: list[Instruction], resources: ResourceFacts) -> Painted:
+def scan(instructions: Instructions, resources: ResourceFacts) -> Painted:
     """White overprints and ``scn`` ink of one content stream's parsed instructions."""
     painted = Painted()
     if not needs_scan(resources):
@@ -229,8 +215,8 @@ def scan(instructions: list[Instruction], resources: ResourceFacts) -> Painted:
             stack.append(list(state))
         elif token == "Q" and stack:
             state = stack.pop()
-        elif token == "gs" and operands:
-            name = str(operands[-1])
+        elif token == "gs" and count(operands):
+            name = string(operands, -1)
             if name in resources.overprint:
                 state[0], state[1] = resources.overprint[name]
         elif token in ("k", "K") and len(values) >= 4:
@@ -239,8 +225,8 @@ def scan(instructions: list[Instruction], resources: ResourceFacts) -> Painted:
             state[2 if token == "g" else 3] = values[-1] >= 1
         elif token in ("rg", "RG") and len(values) >= 3:
             state[2 if token == "rg" else 3] = all(v >= 1 for v in values[-3:])
-        elif token in ("cs", "CS") and operands:
-            name = str(operands[-1])
+        elif token in ("cs", "CS") and count(operands):
+            name = string(operands, -1)
             kind = resources.spaces.get(name, classify(name)).kind
             state[4 if token == "cs" else 5] = kind
         elif token in ("sc", "scn", "SC", "SCN") and values:

@@ -23,17 +23,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from packgen.check.containment import (
+    KIDS,
     kid_problem,
     parent_problem,
     role_map_problems,
     standard,
 )
-from packgen.check.content import FOLLOWED, INLINE_IMAGE, PAINT, TEXT, Content, Instruction, parse
+from packgen.check.content import (
+    FOLLOWED,
+    INLINE_IMAGE,
+    PAINT,
+    TEXT,
+    Content,
+    Instructions,
+    marked,
+    parse,
+)
 from packgen.check.finding import Finding, Level, Subject
 from packgen.check.parenttree import Holders, parent_tree_problems
 
@@ -42,6 +53,7 @@ TEXT_OPERATORS = frozenset(TEXT)
 PAINT_OPERATORS = frozenset([*PAINT, "sh", "Do", INLINE_IMAGE])
 HEADINGS = {"H", "H1", "H2", "H3", "H4", "H5", "H6"}
 MAX_LISTED = 5  # problems named one by one; the rest are counted
+NONE = Instructions([], [])  # a page without content
 
 
 @dataclass
@@ -65,13 +77,30 @@ def _page_of(node: pikepdf.Object, inherited: tuple[int, int] | None) -> tuple[i
     return page.objgen if page is not None else inherited
 
 
-def _hold(
-    tree: Tree, page: tuple[int, int] | None, mcid: int, owner: pikepdf.Object | None
-) -> None:
+class _Owner(NamedTuple):
+    """The structure element (or root) whose kids are being walked, read once."""
+
+    is_dict: bool
+    objgen: tuple[int, int]  # (0, 0) when direct
+    indirect: bool
+    kind: str  # its standard type ("" for the root), as ``_type`` gives it
+
+    @classmethod
+    def of(cls, owner: pikepdf.Object | None, tree: Tree) -> _Owner:
+        if not isinstance(owner, Dictionary):
+            return _NO_OWNER
+        return cls(True, owner.objgen, owner.is_indirect, _type(owner, tree))
+
+
+_NO_OWNER = _Owner(False, (0, 0), False, "")
+_MCR, _OBJR, _ROOT = Name.MCR, Name.OBJR, Name.StructTreeRoot
+
+
+def _hold(tree: Tree, page: tuple[int, int] | None, mcid: int, owner: _Owner) -> None:
     if page is None:
         return
     tree.mcids.add((page, mcid))
-    if isinstance(owner, Dictionary) and owner.is_indirect:
+    if owner.indirect:
         tree.holders.mcids.setdefault((page, mcid), []).append(owner.objgen)
 
 
@@ -85,25 +114,30 @@ def walk(
 
     ``owner`` is the structure element whose kids ``node`` is (None at the root).
     """
+    _walk(node, tree, page, _Owner.of(owner, tree))
+
+
+def _walk(node: pikepdf.Object, tree: Tree, page: tuple[int, int] | None, owner: _Owner) -> None:
     if isinstance(node, int):
         _hold(tree, page, int(node), owner)
         return
     if isinstance(node, Array):
         for kid in node:
-            walk(kid, tree, page, owner)
+            _walk(kid, tree, page, owner)
         return
     if not isinstance(node, Dictionary):
         return
     kind = node.get("/Type")
     page = _page_of(node, page)
-    if kind == Name.MCR:
+    if kind == _MCR:
         _hold(tree, page, int(node.MCID), owner)
         return
-    if kind == Name.OBJR:
-        tree.annotations.add(node.Obj.objgen)
-        if isinstance(owner, Dictionary):
-            tree.holders.annotations.setdefault(node.Obj.objgen, []).append(owner.objgen)
-            tree.annotation_tags[node.Obj.objgen] = _type(owner, tree)
+    if kind == _OBJR:
+        annotation = node.Obj.objgen
+        tree.annotations.add(annotation)
+        if owner.is_dict:
+            tree.holders.annotations.setdefault(annotation, []).append(owner.objgen)
+            tree.annotation_tags[annotation] = owner.kind
         return
     raw = str(node.get("/S", "")).lstrip("/")
     tag = standard(raw, tree.role_map)
@@ -111,8 +145,10 @@ def walk(
         tree.problems.append(f"structure type {raw} is neither standard nor role-mapped to one")
         tag = raw
     tree.tags.append(tag)
-    if node.is_indirect and "/Alt" in node:
-        tree.alts[node.objgen] = str(node.Alt)
+    indirect = node.is_indirect
+    objgen = node.objgen
+    if indirect and "/Alt" in node:
+        tree.alts[objgen] = str(node.Alt)
     if tag == "Figure" and not str(node.get("/Alt", "")).strip():
         tree.problems.append("a Figure has no /Alt text")
     kids = node.get("/K")
@@ -122,25 +158,25 @@ def walk(
         tree.problems.append("a Link element holds no words (only its annotation)")
     if tag in HEADINGS and not _has_content(kids):
         tree.problems.append(f"a heading ({tag}) is empty")
-    kinds = [_kind(k, tree) for k in _kids(kids)]
-    problem = kid_problem(tag, [k for k in kinds if k != "OBJR"])
+    if tag in KIDS:  # only grouping types say what their kids may be (``kid_problem``)
+        kinds = [_kind(k, tree) for k in _kids(kids)]
+        problem = kid_problem(tag, [k for k in kinds if k != "OBJR"])
+        if problem is not None:
+            tree.problems.append(problem)
+    problem = parent_problem(tag, owner.kind)
     if problem is not None:
         tree.problems.append(problem)
-    parent = _type(owner, tree) if isinstance(owner, Dictionary) else ""
-    problem = parent_problem(tag, parent)
-    if problem is not None:
-        tree.problems.append(problem)
-    if isinstance(owner, Dictionary) and owner.is_indirect:
+    if owner.indirect:
         up = node.get("/P")
         if not isinstance(up, Dictionary) or up.objgen != owner.objgen:
             tree.problems.append("a structure element's /P is not the element holding it")
     if kids is not None:
-        walk(kids, tree, page, node)
+        _walk(kids, tree, page, _Owner(True, objgen, indirect, "" if kind == _ROOT else tag))
 
 
 def _type(element: pikepdf.Object, tree: Tree) -> str:
     """An element's standard type (its own name when there is none); "" for the root."""
-    if element.get("/Type") == Name.StructTreeRoot:
+    if element.get("/Type") == _ROOT:
         return ""
     raw = str(element.get("/S", "")).lstrip("/")
     return standard(raw, tree.role_map) or raw
@@ -159,7 +195,7 @@ def _kind(kid: pikepdf.Object, tree: Tree | None = None) -> str:
     if not isinstance(kid, Dictionary):
         return ""
     kind = kid.get("/Type")
-    if kind in (Name.MCR, Name.OBJR):
+    if kind in (_MCR, _OBJR):
         return str(kind).lstrip("/")
     return _type(kid, tree) if tree is not None else str(kid.get("/S", "")).lstrip("/")
 
@@ -190,7 +226,7 @@ def heading_problems(tags: list[str]) -> list[str]:
 
 
 def page_problems(
-    page: pikepdf.Page, number: int, tree: Tree, instructions: list[Instruction] | None = None
+    page: pikepdf.Page, number: int, tree: Tree, instructions: Instructions | None = None
 ) -> list[str]:
     """Content outside marked content, artifacts and tagged content inside each other,
     MCIDs no structure element claims, and the page's annotations, on one page.
@@ -204,13 +240,10 @@ def page_problems(
     orphans: list[int] = []
     shown = tree.shown.setdefault(page.obj.objgen, [])
     if instructions is None:
-        instructions = parse(page, FOLLOWED["tagging"]) if "/Contents" in page.obj else []
+        instructions = parse(page, FOLLOWED["tagging"]) if "/Contents" in page.obj else NONE
     for op, operands in instructions:
         if op in ("BDC", "BMC"):
-            tag = str(operands[0]).lstrip("/")
-            props = operands[1] if op == "BDC" and len(operands) > 1 else None
-            value = props.get("/MCID") if isinstance(props, Dictionary) else None
-            mcid = int(value) if value is not None else None
+            tag, mcid = marked(op, operands)
             kind = "artifact" if tag == "Artifact" else "other" if mcid is None else "tagged"
             if mcid is not None:
                 shown.append(mcid)
@@ -384,7 +417,7 @@ def _audit(content: Content) -> list[str]:
     for number, page in enumerate(content.pages, start=1):
         if "/StructParents" not in page.obj:
             found.append(f"page {number}: no /StructParents")
-        instructions = content.page(number - 1, FOLLOWED["tagging"]) or []
+        instructions = content.page(number - 1, FOLLOWED["tagging"]) or NONE
         found.extend(page_problems(page, number, tree, instructions))
     found.extend(parent_tree_problems(pdf, tree.holders, tree.shown))
     found.extend(form_font_problems(pdf))

@@ -55,7 +55,6 @@ def test_each_page_is_parsed_once_for_every_rule(
         return real(owner, keep)  # type: ignore[arg-type]
 
     monkeypatch.setattr(content, "parse", counting)
-    monkeypatch.setattr(content, "KEPT", content.Kept(0))  # nothing from earlier files
     for name in ("pack-stakeholder-A4-press.pdf", "pack-stakeholder-A4-office.pdf"):
         path = next(f.path for f in built.files if f.path.name == name)
         parsed.clear()
@@ -67,37 +66,6 @@ def test_each_page_is_parsed_once_for_every_rule(
         assert ("qr-ink" in checks) == name.endswith("press.pdf")
         assert ("tagged" in checks) == name.endswith("office.pdf")
         assert len(parsed) == pages  # one parse per page, shared by all of them
-
-
-def test_a_process_keeps_the_parse_of_bytes_seen_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    parsed: list[object] = []
-    real = content.parse
-
-    def counting(owner: object, keep: frozenset[str]) -> list[content.Instruction]:
-        parsed.append(owner)
-        return real(owner, keep)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(content, "parse", counting)
-    kept = content.Kept(limit=10)
-    colour = content.FOLLOWED["colour"]
-    same = [_stream(b"0 0 1 rg 0 0 5 5 re f") for _ in range(4)]  # one page in four files
-    first, second, third, fourth = (kept.parse(stream, colour) for stream in same)
-    assert len(parsed) == 2  # seen once, then parsed again and kept
-    assert third is second and fourth is second and first == second
-    assert kept.parse(same[0], content.EVERYTHING) is not second  # more operators: parsed
-    assert len(parsed) == 3
-    other = _stream(b"0 0 1 rg 0 0 5 5 re f ")  # other bytes, the same instructions
-    kept.parse(other, colour)
-    assert len(parsed) == 4
-    images = [_stream(b"BI /W 1 /H 1 /BPC 8 /CS /G ID \x00 EI") for _ in range(3)]
-    for stream in images:
-        kept.parse(stream, content.EVERYTHING)
-    assert len(parsed) == 7  # inline images are never kept
-    for data in (b"0 0 1 1 re " * 6 + b"f", b"0 0 2 2 re " * 6 + b"f"):  # 7 each
-        for stream in (_stream(data), _stream(data)):
-            kept.parse(stream, content.EVERYTHING)
-    assert kept.size == 7  # at most ``limit`` instructions: the older ones given up
-    assert kept.parse(same[3], colour) is not second
 
 
 def test_content_keeps_each_parse() -> None:
