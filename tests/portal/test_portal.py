@@ -845,6 +845,23 @@ def test_every_language_of_the_copy_folders_is_offered_and_drafts_say_so(
             assert words and "draft translation, not yet checked" in words.group(1)
 
 
+def test_each_language_is_named_in_itself_marked_with_its_language_and_direction(
+    client: TestClient,
+) -> None:
+    """The form names a translation by its own name (CLDR), marked up so a screen
+    reader voices it in that language, then in the portal's words; English alone."""
+    box = fieldset(client.get("/").text, "languages")
+    assert ">English</label>" in box
+    for code, native, gloss, direction in (
+        ("cy", "Cymraeg", "Welsh", "ltr"),
+        ("pl", "Polski", "Polish", "ltr"),
+        ("ar", "العربية", "Arabic", "rtl"),
+        ("ur", "اردو", "Urdu", "rtl"),
+        ("hi", "हिन्दी", "Hindi", "ltr"),
+    ):
+        assert f'<span lang="{code}" dir="{direction}">{native}</span> ({gloss})</label>' in box
+
+
 def test_a_portal_worker_is_bounded_in_memory_and_tied_to_the_server() -> None:
     """A visitor's pack is built in a worker whose address space is bounded (PORTAL_BUDGET)."""
     import subprocess
