@@ -444,11 +444,12 @@ def pack_page(
                 "code": code,
                 "own": code == own,
                 "heading": copy.text("pack.language_heading", language=name),
+                "marked_heading": copy.marked("pack.language_heading", language=name),
                 "draft": bool(option and option.draft),
                 "zip": {
                     "href": href(str(zipped["file"])),
                     "file": str(zipped["file"]),
-                    "text": copy.text(
+                    "text": copy.marked(
                         "pack.download_language",
                         language=name,
                         size=human_bytes(int(zipped.get("bytes", 0))),
