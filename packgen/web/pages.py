@@ -83,6 +83,17 @@ class PageCopy:
         blocks = to_blocks(self._source(key), self._data(values))
         return Markup("<br>".join(b.markup.replace("<br/>", "<br>") for b in blocks))
 
+    def marked(self, key: str, **values: object) -> Markup:
+        """``inline`` copy whose values may be markup themselves (a language's name
+        marked with its language): those are set in as their HTML, the rest escaped."""
+        slots = {name: f"\ue000{i}\ue001" for i, name in enumerate(values)}
+        plain = {n: slots[n] if hasattr(v, "__html__") else v for n, v in values.items()}
+        html = str(self.inline(key, **plain))
+        for name, value in values.items():
+            if hasattr(value, "__html__"):
+                html = html.replace(slots[name], value.__html__())
+        return Markup(html)
+
     def text(self, key: str, **values: object) -> str:
         """Copy as plain text (titles, ``alt`` and ``aria`` texts): markup dropped."""
         inline = self.inline(key, **values)

@@ -10,6 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup, escape
+
+from packgen.model.dates import locale_of
 from packgen.resolve.project import Project
 from packgen.web.catalogue import PROFILE_ORDER, Catalogue
 from packgen.web.choice import KIT, WEB, Choice, LanguageOption, Offer
@@ -131,9 +134,42 @@ def file_rows(
     return rows
 
 
-def language_label(copy: PageCopy, code: str, name: str) -> str:
-    """A language as the form names it: the portal's copy, or its own name (CLDR)."""
-    return copy.text(f"languages.{code}") if copy.has(f"languages.{code}") else name
+@dataclass(frozen=True)
+class LanguageName:
+    """A language as the portal names it: its own name, then the portal's name for it.
+
+    ``str()`` gives plain text ("العربية (Arabic)", for titles and headings); in a
+    template it renders its own name marked with its language and direction, so a
+    screen reader voices it in that language and the letters keep their order.
+    """
+
+    code: str
+    native: str  # in the language itself, from CLDR ("Cymraeg", "العربية")
+    gloss: str  # in the portal's language ("Welsh"); "" when the copy has none
+    direction: str  # "ltr" or "rtl"
+
+    def __str__(self) -> str:
+        if not self.native or self.native == self.gloss:
+            return self.gloss
+        return f"{self.native} ({self.gloss})" if self.gloss else self.native
+
+    def __html__(self) -> str:
+        if not self.native or self.native == self.gloss:
+            return str(escape(self.gloss))
+        own = Markup('<span lang="{}" dir="{}">{}</span>').format(
+            self.code, self.direction, self.native
+        )
+        return str(Markup("{} ({})").format(own, self.gloss) if self.gloss else own)
+
+
+def language_label(copy: PageCopy, code: str, name: str, portal: str = "") -> LanguageName:
+    """``code`` named for the form: its own name (CLDR's ``name``, capitalised as a
+    menu item) and the portal copy's ``languages.CODE``; the portal's own language
+    (``portal``) by the copy's name alone."""
+    gloss = copy.text(f"languages.{code}") if copy.has(f"languages.{code}") else ""
+    native = "" if code == portal else name[:1].upper() + name[1:]
+    rtl = locale_of(code).character_order == "right-to-left"
+    return LanguageName(code, native or ("" if gloss else name), gloss, "rtl" if rtl else "ltr")
 
 
 def language_hint(copy: PageCopy, option: LanguageOption, titles: dict[str, str]) -> str:
@@ -199,7 +235,7 @@ def form_context(
             options["languages"] = [
                 {
                     "value": option.code,
-                    "label": language_label(copy, option.code, option.name),
+                    "label": language_label(copy, option.code, option.name, offer.default_language),
                     "checked": option.code in choice.languages,
                     "hint": language_hint(copy, option, titles)
                     if option.code != offer.default_language
@@ -248,11 +284,12 @@ def _listing(
         web = next(
             (vars(f) | {"ready": product.ready} for f in product.files if f.profile == WEB), None
         )
+        portal_language = offer.default_language if offer else ""
         others = [
             {
                 "href": links.language(o.code, product.name),
-                "text": language_label(copy, o.code, o.name)
-                + (f" ({copy.text('kit.draft')})" if o.draft else ""),
+                "text": language_label(copy, o.code, o.name, portal_language),
+                "draft": copy.text("kit.draft") if o.draft else "",
             }
             for o in (offer.languages[1:] if offer and show_languages else ())
             if product.name in o.products
@@ -326,7 +363,7 @@ def language_page(
     option: LanguageOption,
 ) -> str:
     """One language's unpersonalised pack: its products and kit, each file downloadable."""
-    name = language_label(copy, option.code, option.name)
+    name = language_label(copy, option.code, option.name, project.language_code)
     context = _base(project, copy, links) | _listing(copy, links, catalogue, None, False)
     context |= {"language": name, "code": option.code, "draft": option.draft}
     return render("language.html", context)
@@ -401,17 +438,18 @@ def pack_page(
                 }
             )
         option = languages.get(code)
-        name = language_label(copy, code, option.name if option else code)
+        name = language_label(copy, code, option.name if option else code, own)
         sections.append(
             {
                 "code": code,
                 "own": code == own,
                 "heading": copy.text("pack.language_heading", language=name),
+                "marked_heading": copy.marked("pack.language_heading", language=name),
                 "draft": bool(option and option.draft),
                 "zip": {
                     "href": href(str(zipped["file"])),
                     "file": str(zipped["file"]),
-                    "text": copy.text(
+                    "text": copy.marked(
                         "pack.download_language",
                         language=name,
                         size=human_bytes(int(zipped.get("bytes", 0))),

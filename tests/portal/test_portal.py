@@ -845,6 +845,26 @@ def test_every_language_of_the_copy_folders_is_offered_and_drafts_say_so(
             assert words and "draft translation, not yet checked" in words.group(1)
 
 
+def test_each_language_is_named_in_itself_marked_with_its_language_and_direction(
+    client: TestClient,
+) -> None:
+    """The form names a translation by its own name (CLDR), marked up so a screen
+    reader voices it in that language, then in the portal's words; English alone."""
+    box = fieldset(client.get("/").text, "languages")
+    assert ">English</label>" in box
+    for code, native, gloss, direction in (
+        ("cy", "Cymraeg", "Welsh", "ltr"),
+        ("pl", "Polski", "Polish", "ltr"),
+        ("ar", "العربية", "Arabic", "rtl"),
+        ("ur", "اردو", "Urdu", "rtl"),
+        ("hi", "हिन्दी", "Hindi", "ltr"),
+    ):
+        assert f'<span lang="{code}" dir="{direction}">{native}</span> ({gloss})</label>' in box
+    page = client.get("/languages/ar").text
+    assert '<h1 id="downloads-heading">The resource pack in <span lang="ar" dir="rtl">' in page
+    assert "<title>The pack in العربية (Arabic)" in page  # a title holds no markup
+
+
 def test_a_portal_worker_is_bounded_in_memory_and_tied_to_the_server() -> None:
     """A visitor's pack is built in a worker whose address space is bounded (PORTAL_BUDGET)."""
     import subprocess
@@ -953,9 +973,10 @@ def test_a_pack_with_the_kit_a_web_page_and_a_draft_language(
     assert banner.content != plain  # co-branded: "Shared by" and the logo are drawn in
     assert "&lt;a href=" in ready  # the snippet, escaped, to copy
     # the Welsh files: their own zip, a draft label, the name and Welsh words in the PDF
-    assert "In Cymraeg (Welsh)" in ready
+    welsh_name = '<span lang="cy" dir="ltr">Cymraeg</span> (Welsh)'  # marked as Welsh
+    assert f">In {welsh_name}</h2>" in ready
     assert ">Download the files in English (zip, " in ready  # not "all files": one per language
-    assert ">Download the files in Cymraeg (Welsh) (zip, " in ready
+    assert f">Download the files in {welsh_name} (zip, " in ready
     assert "A draft translation, not yet checked by a qualified translator" in ready
     welsh = client.get(f"/packs/{key}/poster-know-your-baby-A4-office-cy.pdf")
     assert welsh.headers["content-type"] == "application/pdf"

@@ -315,7 +315,7 @@ def test_files_being_prepared_and_each_language_are_accessible(  # type: ignore[
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     # another language's page, at its first visit: nothing of it is built yet
     page.goto(server + "/languages/ar")
-    assert page.locator("h1").inner_text() == "The resource pack in Arabic"
+    assert page.locator("h1").inner_text() == "The resource pack in العربية (Arabic)"
     assert page.get_by_text("Being prepared").count() > 0
     assert_accessible(page, "a language's page, its files being prepared")
     # the listing of a server that has built nothing yet (no lifespan: nothing starts)

@@ -148,7 +148,8 @@ def test_every_language_has_its_own_downloadable_pack(
         assert f'href="/languages/{option.code}#product-{option.products[0]}"' in listing
     page = client.get("/languages/cy")
     assert page.status_code == 200
-    assert "The resource pack in Cymraeg" in page.text and "draft translation" in page.text
+    heading = 'The resource pack in <span lang="cy" dir="ltr">Cymraeg</span> (Welsh)'
+    assert heading in page.text and "draft translation" in page.text
     assert '<html lang="en-GB">' in page.text  # the page's own words are the portal's
     welsh = fresh.offer.language("cy")
     assert welsh is not None
