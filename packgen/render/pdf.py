@@ -49,6 +49,7 @@ from packgen.render.serialised import packgen_save, page_as_bytes
 from packgen.render.subsets import install as install_subsets
 from packgen.render.tags import Tagger, tag
 from packgen.render.tounicode import install as install_to_unicode
+from packgen.resolve.assets import svg_drawing
 from packgen.resolve.icc import OutputCondition
 
 # Streams are Flate-compressed binary, not ASCII85 too: smaller files, faster writes.
@@ -65,7 +66,7 @@ PRESS_QR_DARK = CMYKColor(0, 0, 0, 1)  # QR modules on press: 100% K only
 
 @lru_cache(maxsize=64)
 def _svg(path: Path, mtime_ns: int) -> Drawing:
-    drawing = svg2rlg(str(path))
+    drawing = svg_drawing(path.read_bytes())
     if drawing is None:
         raise ValueError(f"cannot read SVG {path}")
     return drawing
@@ -103,9 +104,8 @@ _cmyk_drawings: dict[tuple[Path, int, str, int], Drawing] = {}
 _outlined: dict[int, Drawing] = {}  # drawings whose text is already outlines
 
 
-@lru_cache(maxsize=64)
 def _painted_svg(source: bytes) -> Drawing:
-    drawing = svg2rlg(io.BytesIO(source))
+    drawing = svg_drawing(source)
     if drawing is None:
         raise ValueError("cannot read a painted SVG")
     return drawing

@@ -7,19 +7,23 @@ opened lazily by Pillow with a pixel limit (decompression-bomb guard).
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from xml.etree import ElementTree
 
 from PIL import Image
 from svglib.svglib import svg2rlg
 
 from packgen.errors import Span, error
+
+if TYPE_CHECKING:
+    from reportlab.graphics.shapes import Drawing
 
 MAX_BYTES = 20 * 1024 * 1024  # any asset file
 MAX_PIXELS = 50_000_000  # a campaign's own raster image
@@ -233,12 +237,24 @@ def _svg_size(path: Path) -> tuple[float, float]:
         raise ValueError("XML file is not an SVG image")
     width, height = _declared_size(root)
     try:
-        drawing = svg2rlg(str(path))
+        drawing = svg_drawing(data)
     except Exception as exc:  # svglib fails in many ways on odd files; all mean "unreadable"
         raise ValueError(f"SVG cannot be drawn ({type(exc).__name__}: {exc})") from None
     if drawing is None or not _usable(drawing.width) or not _usable(drawing.height):
         raise ValueError("SVG cannot be drawn (it has no usable size)")
     return width, height
+
+
+@lru_cache(maxsize=64)
+def svg_drawing(data: bytes) -> Drawing | None:
+    """svglib's drawing of an SVG's bytes, parsed once per process for the same bytes.
+
+    The check above and the render share it (art painted in the palette it was
+    drawn in is its file's bytes). Only references inside the SVG are allowed
+    (:func:`svg_problem`), so bytes draw as their file would. The render outlines
+    its text in place; a press render converts a fresh parse of its own.
+    """
+    return svg2rlg(io.BytesIO(data))
 
 
 def _usable(value: object) -> bool:
