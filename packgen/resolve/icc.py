@@ -234,7 +234,7 @@ def load_condition(
 class IntentFile(BaseModel):
     """An output-intent file (``assets/colour/FOGRA39.yaml``): a profile and what it is for."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # press builds only
 
     profile: str  # the ICC profile, relative to this file
     identifier: str  # OutputConditionIdentifier (a registered name such as FOGRA39)

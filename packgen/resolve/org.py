@@ -47,7 +47,8 @@ def _text(value: str, what: str, limit: int) -> str:
 
 
 class Support(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # validators built on first validation: a build without an organisation needs none
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     url: str
@@ -87,7 +88,7 @@ class Support(BaseModel):
 class Partner(BaseModel):
     """A partner organisation shown beside the organisation, with equal weight."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     logo: str
@@ -108,7 +109,7 @@ class Tracking(BaseModel):
 
 
 class OrgProfile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     logo: str
