@@ -11,6 +11,7 @@ including those inside SVG art (mapped through the campaign palette).
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Callable
@@ -112,6 +113,17 @@ def _painted_svg(source: bytes) -> Drawing:
 
 
 _cmyk_painted: dict[tuple[bytes, str], Drawing] = {}
+_text_outlined: dict[int, Drawing] = {}  # shared drawings whose text was outlined in place
+
+
+def _own_svg(source: bytes) -> Drawing:
+    """A drawing of ``source`` for the caller to change: a copy of the process's parse
+    (a quarter of the cost of parsing again), or a new parse once the shared drawing's
+    text has been outlined in place (a copy would not be what the bytes parse to)."""
+    shared = svg_drawing(source)
+    if shared is None or id(shared) in _text_outlined:
+        return svg2rlg(io.BytesIO(source))
+    return copy.deepcopy(shared)
 
 
 def _drawing(
@@ -123,7 +135,7 @@ def _drawing(
             return _painted_svg(item.svg)
         painted = (item.svg, condition.fingerprint)
         if painted not in _cmyk_painted:
-            drawing = svg2rlg(io.BytesIO(item.svg))
+            drawing = _own_svg(item.svg)
             _convert(drawing, palette, condition)
             drawing.__dict__["initialFillColor"] = CMYKColor(0, 0, 0, 1)
             drawing.__dict__["initialStrokeColor"] = CMYKColor(0, 0, 0, 1)
@@ -136,7 +148,7 @@ def _drawing(
         return _svg(item.path, mtime)
     key = (item.path, mtime, condition.fingerprint, hash(tuple(sorted(palette))))
     if key not in _cmyk_drawings:
-        drawing = svg2rlg(str(item.path))
+        drawing = _own_svg(item.path.read_bytes())
         _convert(drawing, palette, condition)
         # renderPDF starts from black in RGB unless the drawing says otherwise
         # (set through __dict__: Drawing refuses attributes it does not declare)
@@ -291,7 +303,8 @@ class Painter:
             return
         drawing = _drawing(item, self.palette, self.condition)
         if _outlined.get(id(drawing)) is not drawing:  # SVG text: outlines in our font
-            outline_text(drawing, family_of(c._initialFontName))
+            if outline_text(drawing, family_of(c._initialFontName)):
+                _text_outlined[id(drawing)] = drawing
             _outlined[id(drawing)] = drawing
         # SVG renders start from a font state; use the canvas's own, so a document
         # whose initial font is embedded references no other font (set through

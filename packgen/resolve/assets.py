@@ -14,16 +14,13 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import Any, cast
 from xml.etree import ElementTree
 
 from PIL import Image
 from svglib.svglib import svg2rlg
 
 from packgen.errors import Span, error
-
-if TYPE_CHECKING:
-    from reportlab.graphics.shapes import Drawing
 
 MAX_BYTES = 20 * 1024 * 1024  # any asset file
 MAX_PIXELS = 50_000_000  # a campaign's own raster image
@@ -246,13 +243,14 @@ def _svg_size(path: Path) -> tuple[float, float]:
 
 
 @lru_cache(maxsize=64)
-def svg_drawing(data: bytes) -> Drawing | None:
-    """svglib's drawing of an SVG's bytes, parsed once per process for the same bytes.
+def svg_drawing(data: bytes) -> Any:
+    """svglib's drawing of an SVG's bytes (a ReportLab ``Drawing``, or None when svglib
+    cannot read them), parsed once per process for the same bytes.
 
     The check above and the render share it (art painted in the palette it was
     drawn in is its file's bytes). Only references inside the SVG are allowed
-    (:func:`svg_problem`), so bytes draw as their file would. The render outlines
-    its text in place; a press render converts a fresh parse of its own.
+    (:func:`svg_problem`), so bytes draw as their file would. The office render
+    outlines its text in place; a press render converts a copy of its own.
     """
     return svg2rlg(io.BytesIO(data))
 
