@@ -21,11 +21,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import packgen.build as building  # noqa: E402
-from packgen.model.profiles import PDF_PROFILES  # noqa: E402
-from packgen.resolve.org import load_org  # noqa: E402
-from packgen.resolve.project import Project, embedded_root  # noqa: E402
-from run import ISSUE_PRODUCTS, ORG, clocked  # noqa: E402
+from run import ISSUE_PRODUCTS, ORG, clocked
+
+import packgen.build as building
+from packgen.model.profiles import PDF_PROFILES
+from packgen.resolve.org import load_org
+from packgen.resolve.project import Project, embedded_root
 
 collector = {"seconds": 0.0, "full": 0, "started": 0.0}
 inside = {"seconds": 0.0}
