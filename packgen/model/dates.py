@@ -70,7 +70,11 @@ def _memo_file(facts: str) -> Path | None:
     except OSError:
         return None
     key = f"{facts}|{spec.origin}|{stat.st_size}|{stat.st_mtime_ns}"
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "packgen" / "dates"
+    try:
+        home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    except RuntimeError:  # no home folder to be found (a bare service account): nothing kept
+        return None
+    cache = Path(home) / "packgen" / "dates"
     return cache / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.txt"
 
 
