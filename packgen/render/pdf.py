@@ -123,7 +123,11 @@ def _own_svg(source: bytes) -> Drawing:
     shared = svg_drawing(source)
     if shared is None or id(shared) in _text_outlined:
         return svg2rlg(io.BytesIO(source))
-    return copy.deepcopy(shared)
+    own: Drawing = copy.deepcopy(shared)
+    # drawing the shared parse sets its start font to that canvas's (``Painter.drawing``):
+    # the copy starts as a new parse does, and is given its own canvas's font when drawn
+    own.__dict__.pop("initialFontName", None)
+    return own
 
 
 def _drawing(
