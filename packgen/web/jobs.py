@@ -34,23 +34,28 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from packgen.distribute.worker import Budget, cpu_budget, init_worker
+from packgen.distribute.worker import cpu_budget
 from packgen.model.profiles import PRINT_PROFILES
-from packgen.model.profiles import PROFILES as ALL_PROFILES
 from packgen.render.write import write_atomic
+from packgen.web.previews import render_large, render_previews
+from packgen.web.problems import attribute, cobrand_message
+from packgen.web.worker import (
+    PORTAL_BUDGET,
+    WARM_STEPS,
+    portal_copy,
+    project_for,
+    start_worker,
+    warm_worker,
+)
 
 KEY = re.compile(r"^[0-9a-f]{64}$")
 PDFS, PREVIEWS = "pdf", "previews"
-PREVIEW_WIDTH, LARGE_WIDTH = 640, 1240  # pixels: the ready page's preview, and the one it opens
 ORPHAN_AGE = 600.0  # seconds before a folder with no result and no build is removed
 DAY = 24 * 3600.0
 REQUEST, PROFILE, PROGRESS, RESULT = "request.json", "profile.yaml", "progress.json", "result.json"
 FINISHING = "finishing"  # made by the part of a split build that makes the zips
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")  # a copy folder's name
-_QR_ELEMENT = re.compile(r"QR code '([^']+)'")
-_QUOTED = re.compile(r"'(.*?)'(?=\W|$)")
 # which form field each co-branded link comes from (see Organisation.links)
-LINK_FIELDS = {"support": "support_url", "org": "website"}
 
 
 class Busy(Exception):
@@ -105,240 +110,6 @@ def _write_json(path: Path, data: object) -> None:
 
 
 # --- in the worker process ---------------------------------------------------
-
-_worker_project: Any = None
-
-
-def _project(root: str, campaign: str | None, language: str | None) -> Any:
-    global _worker_project
-    from packgen.resolve.project import Project
-
-    if _worker_project is not None:  # the loaded project, if it is the one asked for
-        (loaded_root, loaded_campaign), project = _worker_project
-        same_language = language is None or language == project.language_code
-        if (loaded_root, loaded_campaign) == (root, campaign) and same_language:
-            return project
-    project = Project(Path(root), campaign, language)
-    _worker_project = ((root, campaign), project)
-    return project
-
-
-def attribute(
-    message: str, values: dict[str, str], project: Any, product: str
-) -> tuple[str | None, str | None]:
-    """The form field a build problem most likely comes from, and its kind; or Nones.
-
-    A QR code's problem belongs to the field its link comes from (found in the
-    layout); any other belongs to the field whose words the message quotes.
-    """
-    match = _QR_ELEMENT.search(message)
-    if match and product:
-        from packgen.resolve.design import load_design
-
-        link = _element_link(load_design(project, product).raw, match.group(1))
-        name = LINK_FIELDS.get(link or "")
-        return name, "qr" if name else None
-    quoted = " ".join(_QUOTED.findall(message))
-    for name, value in values.items():
-        words = [w for w in value.split() if len(w) >= 4] or ([value] if value else [])
-        if any(word in quoted for word in words):
-            return name, "text"
-    return None, None
-
-
-def cobrand_message(diagnostic: Any, copy: Any) -> str | None:
-    """A co-brand value refused as too long (:class:`~packgen.layout.cobrand.TooLong`), in
-    the portal's words: which of the visitor's fields, where it prints, and the limit;
-    None for any other diagnostic."""
-    from packgen.layout.cobrand import TooLong
-    from packgen.web.upload import BY_PATH
-
-    if not isinstance(diagnostic, TooLong) or diagnostic.field not in BY_PATH:
-        return None
-    name = BY_PATH[diagnostic.field]
-    what = copy.text(f"cobrand_fields.{name}")
-    slot, kind = f"cobrand_slots.{diagnostic.slot_id}", f"cobrand_kinds.{diagnostic.kind}"
-    link = name.endswith("url") or name == "website"
-    if not copy.has(slot):  # a slot in a panel (``panel/element``): the panel
-        slot = f"cobrand_slots.{diagnostic.slot_id.partition('/')[0]}"
-    if link or not copy.has(slot):
-        slot = kind if copy.has(kind) else "cobrand_kinds.any"
-    where = copy.text(slot)
-    key = "errors.cobrand_too_long_link" if link else "errors.cobrand_too_long"
-    return str(copy.text(key, what=what, where=where, fits=diagnostic.fits))
-
-
-def _copy(root: str, campaign: str | None, language: str | None) -> Any:
-    """The portal's copy (of the server's language, as its pages are)."""
-    from packgen.resolve.project import Project
-    from packgen.web.pages import PageCopy
-
-    return PageCopy(Project(Path(root), campaign, language).content())
-
-
-def _element_link(node: Any, element_id: str) -> str | None:
-    """The ``link:`` of the element ``element_id`` anywhere in a layout."""
-    children: list[Any]
-    if isinstance(node, dict):
-        if node.get("id") == element_id and "link" in node:
-            return str(node["link"])
-        children = list(node.values())
-    elif isinstance(node, list):
-        children = node
-    else:
-        return None
-    for child in children:
-        found = _element_link(child, element_id)
-        if found:
-            return found
-    return None
-
-
-def _first_page(pdf: Path, width: int) -> Any:
-    """The first page of ``pdf`` as an RGB image ``width`` pixels wide."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[0]
-        image = page.render(scale=width / page.get_width()).to_pil().convert("RGB")
-        page.close()
-        return image
-    finally:
-        document.close()
-
-
-def _render_previews(
-    files: list[Any], folder: Path, suffix: str = ""
-) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
-    """The first page of each product at a readable size, for the ready page; and the
-    zip's thumbnails (PNG bytes by product), drawn from the same image.
-
-    Drawn from the product's first office file as listed (no crop marks), or its
-    first print-shop file when no office version was chosen. The larger picture
-    each preview opens is only named here: the server draws it the first time it
-    is asked for (:func:`render_large`), so a pack is ready sooner.
-    """
-    import io
-
-    from packgen.distribute.bundle import THUMBNAIL_WIDTH
-
-    chosen: dict[str, Any] = {}
-    pdfs = [f for f in files if f.path.suffix == ".pdf"]  # an image is its own preview
-    for file in sorted(pdfs, key=lambda f: f.profile != "office"):
-        chosen.setdefault(file.product, file)
-    found: list[dict[str, Any]] = []
-    thumbnails: dict[str, bytes] = {}
-    for product, source in chosen.items():
-        name = f"{product}{suffix}.png"
-        entry: dict[str, Any] = {
-            "product": product,
-            "pdf": source.path.name,
-            "source": source.path.relative_to(folder.parent).as_posix(),
-            "large": f"{product}{suffix}-large.jpg",
-        }
-        # PNG keeps small text crisp; the zip's thumbnail is the same picture, smaller
-        image = _first_page(source.path, PREVIEW_WIDTH)
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", compress_level=1)
-        write_atomic(folder / name, buffer.getvalue())
-        entry["file"] = name
-        entry["width"], entry["height"] = image.size
-        small = image.resize(
-            (THUMBNAIL_WIDTH, max(1, round(image.height * THUMBNAIL_WIDTH / image.width)))
-        )
-        buffer = io.BytesIO()
-        small.save(buffer, format="PNG", compress_level=6)
-        thumbnails[product] = buffer.getvalue()
-        found.append(entry)
-    return found, thumbnails
-
-
-_LARGE_LOCK = threading.Lock()  # pdfium is not thread-safe
-
-
-def render_large(pdf: Path, out: Path) -> Path:
-    """The larger picture of a preview (``LARGE_WIDTH`` pixels, JPEG: ten times faster to
-    write than PNG, half the bytes), drawn from ``pdf`` into ``out`` once."""
-    import io
-
-    with _LARGE_LOCK:
-        if not out.is_file():
-            image = _first_page(pdf, LARGE_WIDTH)
-            buffer = io.BytesIO()
-            image.save(buffer, format="JPEG", quality=88)
-            write_atomic(out, buffer.getvalue())
-    return out
-
-
-WARM_STEPS = 3  # warm_worker's steps: imports and fonts; every layout; one pack end to end
-
-
-def warm_worker(root: str, campaign: str | None, language: str | None, step: int = -1) -> None:
-    """Load the project, its fonts, layouts and pictures in a worker, so the first pack is
-    not slower. Step 0 imports what a build uses and registers the fonts; step 1 makes one
-    throwaway office file of each product, without preflight; step 2 makes one co-branded
-    poster in every version and one image through preflight, previews and zip (the first
-    use of the PDF reader, the rasteriser and the QR decoder). ``step`` -1: all three."""
-    import tempfile
-
-    from packgen.build import build
-    from packgen.distribute.bundle import make_bundle
-    from packgen.errors import PackgenError
-    from packgen.model.digital import SCREEN_KINDS
-    from packgen.resolve.design import load_design
-    from packgen.resolve.org import load_org
-
-    project = _project(root, campaign, language)
-    if step in (-1, 0):
-        import pikepdf  # noqa: F401  the preflight's reader and the rasteriser
-        import pypdfium2  # noqa: F401
-
-        import packgen.check.press
-        import packgen.render.png  # noqa: F401
-
-        project.register_fonts()
-    seen: set[str] = set()
-
-    def first_of_each(product: str, size: str, profile: str) -> bool:
-        if product in seen:
-            return False
-        seen.add(product)
-        return True
-
-    with tempfile.TemporaryDirectory(prefix="packgen-warm-") as scratch:
-        out = Path(scratch)
-        if step in (-1, 1):
-            build(project, out / "all", profiles=("office",), preflight=False, select=first_of_each)
-        if step not in (-1, 2):
-            return
-        example = Path(root) / "docs" / "examples" / "orgs" / "riverside.yaml"
-        with contextlib.suppress(PackgenError, OSError):
-            org = load_org(example, "warm-up") if example.is_file() else None
-            designs = {n: load_design(project, n) for n in project.products()}
-            printed = [n for n, d in designs.items() if d.kind not in SCREEN_KINDS]
-            screen = [n for n, d in designs.items() if d.kind in SCREEN_KINDS]
-            report = build(
-                project,
-                out / "org",
-                only=printed[:1] + screen[:1],
-                profiles=tuple(ALL_PROFILES),
-                org=org,
-                select=lambda product, size, _: size == designs[product].sizes[0],
-            )
-            _, thumbnails = _render_previews(report.files, out / "previews")
-            make_bundle(out / "warm.zip", report.files, project.content(org), "warm", thumbnails)
-
-
-# What one visitor's pack may use in a worker: a visitor's logo and fields are
-# untrusted, so a pack that would take longer or more memory fails alone.
-PORTAL_BUDGET = Budget(seconds=60, memory_mb=2048)
-
-
-def start_worker(server: int) -> None:
-    """A worker's initializer: it dies with the server (process id ``server``) and its
-    memory is bounded (``PORTAL_BUDGET``)."""
-    init_worker(server, PORTAL_BUDGET)
 
 
 def _wanted(request: dict[str, Any], own: str) -> dict[str, set[tuple[str, str, str]]]:
@@ -482,7 +253,7 @@ def run_job(
     built_files: list[dict[str, Any]] = []
     previews: list[dict[str, Any]] = []
     try:
-        project = _project(root, campaign, language)
+        project = project_for(root, campaign, language)
         own = project.language_code
         org = load_org(where / PROFILE, "form")
         by_language = _wanted(request, own) or {own: set()}  # nothing listed: everything
@@ -535,7 +306,7 @@ def run_job(
                         for f in built.files
                         if not sources or sources.get((code, f.product)) == (f.size, f.profile)
                     ]
-                    shown, thumbnails = _render_previews(pictured, where / PREVIEWS, suffix)
+                    shown, thumbnails = render_previews(pictured, where / PREVIEWS, suffix)
                     previews += [dict(p, language=code) for p in shown]
                     for thumb_product, png in thumbnails.items():
                         write_atomic(where / PREVIEWS / f"{thumb_product}{suffix}-zip.png", png)
@@ -549,7 +320,7 @@ def run_job(
                     if product == ORG_PROFILE and d.field in BY_PATH:  # refused before building
                         is_link = d.field.endswith("url") or d.field == "website"
                         place, kind = BY_PATH[d.field], "qr" if is_link else "text"
-                        plain = cobrand_message(d, _copy(root, campaign, language))
+                        plain = cobrand_message(d, portal_copy(root, campaign, language))
                         if plain is not None:  # said in the visitor's words, in full
                             message, kind = plain, None
                     elif d.field == LOGO:
@@ -600,7 +371,7 @@ def _finish(
     problems = [p for i, p in enumerate(problems) if p not in problems[:i]]
     if not problems:
         try:
-            project = _project(root, campaign, language)
+            project = project_for(root, campaign, language)
             own = project.language_code
             org = load_org(where / PROFILE, "form")
             files = [f for part in parts for f in part.get("files", [])]

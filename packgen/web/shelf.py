@@ -146,7 +146,7 @@ def _read(path: Path) -> dict[str, Any] | None:
 
 
 def _language_project(root: str, campaign: str | None, language: str | None, code: str) -> Any:
-    from packgen.web.jobs import _project
+    from packgen.web.worker import project_for as _project
 
     project = _project(root, campaign, language)
     return project if code == project.language_code else project.in_language(code)

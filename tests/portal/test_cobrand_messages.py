@@ -8,8 +8,9 @@ from packgen.errors import Diagnostic
 from packgen.layout.cobrand import TooLong, check_profile
 from packgen.resolve.org import load_org
 from packgen.resolve.project import Project
-from packgen.web.jobs import cobrand_message, run_job
+from packgen.web.jobs import run_job
 from packgen.web.pages import PageCopy
+from packgen.web.problems import cobrand_message
 from tests.conftest import ROOT
 from tests.errors.test_org import GOOD, profile
 

@@ -470,7 +470,7 @@ def test_a_pack_that_cannot_be_built_names_the_field(client: TestClient) -> None
 
 
 def test_attribute_by_qr_link_and_by_quoted_words() -> None:
-    from packgen.web.jobs import attribute
+    from packgen.web.problems import attribute
 
     project = Project(ROOT)
     values = dict(GOOD)
@@ -870,11 +870,11 @@ def test_a_portal_worker_is_bounded_in_memory_and_tied_to_the_server() -> None:
     import subprocess
     import sys
 
-    from packgen.web.jobs import PORTAL_BUDGET
+    from packgen.web.worker import PORTAL_BUDGET
 
     code = (
         "import os, resource\n"
-        "from packgen.web.jobs import start_worker\n"
+        "from packgen.web.worker import start_worker\n"
         "start_worker(os.getppid())\n"
         "print(resource.getrlimit(resource.RLIMIT_AS)[0])\n"
     )
